@@ -1,0 +1,211 @@
+package config
+
+import "time"
+
+// Config is a whole kylin.properties, typed. Each package takes only the
+// sub-struct it needs, so a host without a properties file fills that
+// sub-struct by hand, starting from Default().
+//
+// Zero values in a sub-struct handed to a constructor mean "use the default";
+// constructors never write into the caller's struct.
+type Config struct {
+	Metastore Metastore
+	Server    Server
+	Broadcast Broadcast
+	ZooKeeper ZooKeeper
+	Job       Job
+	Query     Query
+	Storage   Storage
+
+	// Sources maps each key that was set to the file it came from, so that
+	// Validate can name the file. Keys left at their default are absent.
+	Sources map[string]string
+	// Raw holds every property after renames and ${NAME} substitution,
+	// including the keys this package does not model.
+	Raw map[string]string
+	// Warnings lists what Load noticed but did not reject: old key names
+	// that were renamed, unknown keys close to a known one (with the
+	// suggestion), a ZooKeeper lock backend without a ZooKeeper address.
+	Warnings []string
+
+	// loadErrs holds values Load could not convert (a number that is not
+	// one, an unknown lock class); Validate reports them.
+	loadErrs []loadErr
+	// writtenAs maps a renamed key to the old name it was written as.
+	writtenAs map[string]string
+}
+
+// Metastore is the metadata store: kylin.metadata.* and kylin.resourcestore.*.
+type Metastore struct {
+	// URL is kylin.metadata.url (default "kylin_metadata@hbase").
+	URL string
+	// HBaseScannerTimeout is kylin.metadata.hbase-client-scanner-timeout-period (10 s).
+	HBaseScannerTimeout time.Duration
+	// HBaseRPCTimeout is kylin.metadata.hbase-rpc-timeout (5 s).
+	HBaseRPCTimeout time.Duration
+	// HBaseClientRetries is kylin.metadata.hbase-client-retries-number (3).
+	HBaseClientRetries int
+	// ScanCacheRows is kylin.storage.hbase.scan-cache-rows (1024).
+	ScanCacheRows int
+	// MaxScanResultBytes is kylin.storage.hbase.max-scan-result-bytes (5 MiB).
+	MaxScanResultBytes int64
+	// MaxCellSize is ours (kylin.go.metadata.hbase-max-cell-size, default
+	// 10 MiB, Kylin's floor for pushing cells to HDFS): a value larger than
+	// this gets metastore.ErrTooLarge from hbasestore.
+	MaxCellSize int64
+	// ReconnectEnabled is kylin.resourcestore.reconnect-enabled (false).
+	ReconnectEnabled bool
+	// ReconnectBase, ReconnectMax and ReconnectTimeout are
+	// kylin.resourcestore.reconnect-{base,max,timeout}-ms (1 s, 60 s, 1 h).
+	ReconnectBase    time.Duration
+	ReconnectMax     time.Duration
+	ReconnectTimeout time.Duration
+	// HDFSWorkingDir is kylin.env.hdfs-working-dir ("/kylin"); hbasestore
+	// names it when it reports content that Kylin pushed down to HDFS.
+	HDFSWorkingDir string
+}
+
+// Server is this node and its peers: kylin.server.*.
+type Server struct {
+	// Mode is kylin.server.mode ("all"): a comma list of all, job, query,
+	// stream_coordinator.
+	Mode string
+	// ClusterServers is kylin.server.cluster-servers, parsed
+	// ([user:password@]host[:port], default port 7070).
+	ClusterServers []ServerAddr
+	// ClusterServersWithMode is kylin.server.cluster-servers-with-mode,
+	// parsed (host:port:mode).
+	ClusterServersWithMode []ServerAddr
+	// HostAddress is kylin.server.host-address ("localhost:7070").
+	HostAddress string
+	// SelfDiscovery is kylin.server.self-discovery-enabled (false).
+	SelfDiscovery bool
+	// ClusterName is kylin.server.cluster-name (default: the metadata URL's
+	// identifier, "kylin_metadata").
+	ClusterName string
+}
+
+// ServerAddr is one entry of a server list.
+type ServerAddr struct {
+	User     string // empty when the entry carries no credentials
+	Password string
+	Host     string
+	Port     int    // 7070 when the entry names none
+	Mode     string // from host:port:mode entries; empty otherwise
+}
+
+// Broadcast is the metadata-change broadcaster.
+type Broadcast struct {
+	// SyncRetries is kylin.metadata.sync-retries (3): attempts after the
+	// first before a node is marked stale.
+	SyncRetries int
+	// MaxPerRoute and MaxTotal are kylin.restclient.connection.default-max-per-route
+	// (20) and kylin.restclient.connection.max-total (200).
+	MaxPerRoute int
+	MaxTotal    int
+	// RetryBase and RetryMax are ours (kylin.go.broadcast.retry-base-ms 100,
+	// kylin.go.broadcast.retry-max-ms 10000): exponential backoff bounds.
+	RetryBase time.Duration
+	RetryMax  time.Duration
+	// QueueSize is ours (kylin.go.broadcast.queue-size 10000): pending events
+	// per node before the node is marked stale.
+	QueueSize int
+	// RequestTimeout is ours (kylin.go.broadcast.request-timeout-ms 30000).
+	RequestTimeout time.Duration
+	// Token is ours (kylin.go.broadcast.token, empty): a shared bearer token
+	// the sender presents and the receiver requires when set.
+	Token string
+}
+
+// ZooKeeper is the ZooKeeper used for locks and discovery.
+type ZooKeeper struct {
+	// ConnectString is kylin.env.zookeeper-connect-string; when empty,
+	// Load fills it from the metadata URL's hbase.zookeeper.quorum (and
+	// hbase.zookeeper.property.clientPort), as Kylin does.
+	ConnectString string
+	// BasePath is kylin.env.zookeeper-base-path ("/kylin").
+	BasePath string
+	// SessionTimeout is ours (kylin.go.zookeeper.session-timeout-ms, 120 s,
+	// the value Kylin hard-codes).
+	SessionTimeout time.Duration
+	// ConnectTimeout is ours (kylin.go.zookeeper.connect-timeout-ms, 15 s,
+	// the value Kylin hard-codes).
+	ConnectTimeout time.Duration
+	// BaseSleep and MaxRetries are kylin.env.zookeeper-base-sleep-time
+	// (3000 ms) and kylin.env.zookeeper-max-retries (3).
+	BaseSleep  time.Duration
+	MaxRetries int
+	// LockBackend is derived from kylin.job.lock and
+	// kylin.metadata.distributed-lock-impl: "zookeeper" (Kylin's default) or
+	// "local" (ours, for a single node).
+	LockBackend string
+	// ClusterName repeats Server.ClusterName: the chroot is
+	// BasePath + "/" + ClusterName.
+	ClusterName string
+}
+
+// Job is the job engine: kylin.job.*.
+type Job struct {
+	// Scheduler is kylin.job.scheduler.default (0): 0, 2, 100 or 77 (none).
+	Scheduler int
+	// PollInterval is kylin.job.scheduler.poll-interval-second (30 s).
+	PollInterval time.Duration
+	// MaxConcurrentJobs is kylin.job.max-concurrent-jobs (10).
+	MaxConcurrentJobs int
+	// Retry is kylin.job.retry (0): step retries.
+	Retry int
+	// RetryInterval is kylin.job.retry-interval (30000 ms).
+	RetryInterval time.Duration
+	// MetadataPersistRetry is kylin.job.metadata-persist-retry (5).
+	MetadataPersistRetry int
+	// ExecuteOutputMaxSize is kylin.job.execute-output.max-size (10485760).
+	ExecuteOutputMaxSize int
+	// AssignedServers is kylin.cube.schedule.assigned-servers (empty).
+	AssignedServers []string
+	// MonitorInterval is kylin.job.zookeeper-monitor-interval (30 s).
+	MonitorInterval time.Duration
+	// ServerMode and HostAddress repeat Server.Mode and Server.HostAddress
+	// so the scheduler needs only this struct.
+	ServerMode  string
+	HostAddress string
+}
+
+// Query is the query router (ours, kylin.go.router.*).
+type Query struct {
+	// Policy: round-robin, least-in-flight, p2c or consistent-hash
+	// (default least-in-flight).
+	Policy string
+	// Listen is the standalone router's address (":7070").
+	Listen string
+	// MaxRetries per request (2) and RetryBudget as a share of requests (0.2).
+	MaxRetries  int
+	RetryBudget float64
+	// RequestTimeout bounds one request with its retries (300 s).
+	RequestTimeout time.Duration
+	// MaxBodyBytes is the request size limit (16 MiB); ReplayBodyBytes is
+	// how much of a body is buffered for a retry (1 MiB).
+	MaxBodyBytes    int64
+	ReplayBodyBytes int64
+	// EjectAfter consecutive failures (5), EjectBase (1 s) doubling up to
+	// EjectMax (30 s), MaxEjectedShare (0.5).
+	EjectAfter      int
+	EjectBase       time.Duration
+	EjectMax        time.Duration
+	MaxEjectedShare float64
+	// HealthPath ("/kylin/api/health", empty = no active checks) and
+	// HealthInterval (5 s).
+	HealthPath     string
+	HealthInterval time.Duration
+	// HashLoadBound is the consistent-hash load bound factor (1.25).
+	HashLoadBound float64
+}
+
+// Storage is the read/write separation keys.
+type Storage struct {
+	// ClusterFS is kylin.storage.hbase.cluster-fs: the file system of the
+	// query HBase cluster when it differs from the build cluster (empty).
+	ClusterFS string
+	// URL is kylin.storage.url ("hbase": KylinConfigBase's "default@hbase"
+	// as overridden by kylin-defaults.properties).
+	URL string
+}

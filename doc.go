@@ -1,0 +1,33 @@
+// Package kylin is the root of kylin-go: Apache Kylin's cluster mode as an
+// embeddable Go library. Many stateless nodes share one metastore, tell each
+// other when metadata changes, run build jobs with high availability through
+// locks, and share query load. A host application imports the packages it
+// needs and wires them itself; nothing here owns main.
+//
+// The packages, leaf first:
+//
+//	config                   kylin.properties -> typed Config; the one place that knows key names and defaults
+//	metastore                Store (path -> bytes + timestamp, compare-and-set), path rules, Open(url)
+//	metastore/memstore       in memory: the embedded default and the reference in tests
+//	metastore/filestore      a local directory in Kylin's FileResourceStore layout
+//	metastore/hbasestore     HBase in Kylin's HBaseResourceStore schema (our own native-RPC client)
+//	metastore/metastoretest  the conformance suite every Store passes
+//	metastore/cache          a read cache over a Store that broadcasts keep fresh
+//	lock                     Locker and Lease with fencing tokens
+//	lock/locallock           in process
+//	lock/zklock              ZooKeeper, Kylin-compatible znodes
+//	lock/locktest            the conformance suite every Locker passes
+//	cluster                  nodes and modes, membership, the broadcaster and its receiving Handler
+//	cluster/zkmembership     ZooKeeper discovery compatible with Kylin 3.x self-discovery
+//	scheduler                Kylin's job model and a fenced job engine in modes 0, 2 and 100
+//	query                    a router that spreads queries over the query nodes
+//
+// A host wires them in this order: load a config.Config; open a
+// metastore.Store from cfg.Metastore.URL (importing the backend package for
+// its URL scheme, as database/sql drivers are imported); create a
+// lock.Locker; build a cluster.Membership and a cluster.Broadcaster; wrap the
+// store in a metastore/cache; mount cluster.Handler on the node's HTTP
+// server; start a scheduler.Engine when the node's mode can build; put a
+// query.Router in front of the query nodes. examples/quickstart shows all of
+// it in one process.
+package kylin
