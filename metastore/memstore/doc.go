@@ -1,0 +1,15 @@
+// Package memstore is the in-memory metastore.Store: the embedded default
+// for single-process use and tests, and the reference implementation that
+// other backends are compared with in metastoretest.
+//
+// New returns a private store. metastore.Open("name@mem") returns a handle
+// on a store shared by every handle opened with the same name in the
+// process (several nodes of a test cluster can share one metastore); its
+// content is freed when the last handle closes, and Open writes /UUID when
+// it is missing.
+//
+// Reads and writes copy content, so callers may reuse their slices. Get,
+// Exists and List take a read lock; Put and Delete a write lock; List keeps
+// each folder's children sorted so listing a folder costs its size, not the
+// store's. Walk works on a snapshot taken when it starts.
+package memstore

@@ -1,0 +1,68 @@
+package memstore
+
+import (
+	"context"
+	"sync"
+
+	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/metastore"
+	"go.uber.org/zap"
+)
+
+// Scheme is the metadata URL scheme memstore registers: "name@mem".
+const Scheme = "mem"
+
+func init() { metastore.Register(Scheme, open) }
+
+// named holds the stores opened by URL. Handles opened with the same name
+// share one content, so several nodes in one process (a test cluster) see
+// one metastore. The content lives while at least one handle is open, as a
+// shared in-memory SQLite database does.
+var named = struct {
+	mu sync.Mutex
+	m  map[string]*shared
+}{m: map[string]*shared{}}
+
+type shared struct {
+	d    *data
+	refs int
+}
+
+// open is the metastore.Opener for "name@mem". It writes /UUID if missing.
+func open(ctx context.Context, u config.MetadataURL, opts ...metastore.Option) (metastore.Store, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	s := acquire(u.Identifier, opts...)
+	for k := range u.Params {
+		s.log.Warn("memstore: ignoring metadata URL parameter", zap.String("param", k), zap.String("url", u.String()))
+	}
+	if _, err := metastore.EnsureUUID(ctx, s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// acquire returns a new handle on the named content, creating it if needed.
+func acquire(name string, opts ...metastore.Option) *Store {
+	named.mu.Lock()
+	defer named.mu.Unlock()
+	sh := named.m[name]
+	if sh == nil {
+		sh = &shared{d: newData()}
+		named.m[name] = sh
+	}
+	sh.refs++
+	return newStore(sh.d, func() { releaseNamed(name, sh) }, opts...)
+}
+
+func releaseNamed(name string, sh *shared) {
+	named.mu.Lock()
+	defer named.mu.Unlock()
+	sh.refs--
+	if sh.refs == 0 {
+		delete(named.m, name)
+		sh.d.clear()
+	}
+}

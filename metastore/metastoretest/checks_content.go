@@ -1,0 +1,93 @@
+package metastoretest
+
+import (
+	"math/rand/v2"
+
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// bigValueSize is the suite's large value: 8 MiB, as the issue requires.
+const bigValueSize = 8 << 20
+
+func checkBinaryContent(e *env) {
+	all := make([]byte, 0, 512)
+	for i := range 256 {
+		all = append(all, byte(i))
+	}
+	for i := range 256 {
+		all = append(all, byte(255-i)) // a NUL in the middle, 0xff at the edges
+	}
+	p := e.p("dict/binary.dict")
+	ts := e.put(p, all, 0)
+	e.wantContent(p, all, ts)
+}
+
+func checkLargeValue(e *env) {
+	size := int64(bigValueSize)
+	if e.caps.MaxValueSize > 0 && e.caps.MaxValueSize < size {
+		size = e.caps.MaxValueSize
+	}
+	big := pseudoRandom(int(size), 1)
+	p := e.p("cube_statistics/big.seq")
+	ts := e.put(p, big, 0)
+	e.wantContent(p, big, ts)
+	big2 := pseudoRandom(int(size), 2)
+	ts2 := e.put(p, big2, ts)
+	e.wantContent(p, big2, ts2)
+}
+
+func checkTooLarge(e *env) {
+	if e.caps.MaxValueSize == 0 {
+		return // declared: no limit; LargeValue covers big values
+	}
+	p := e.p("too-large.bin")
+	_, err := e.s.Put(e.ctx, p, make([]byte, e.caps.MaxValueSize+1), 0)
+	e.wantErr("Put(MaxValueSize+1 bytes)", err, metastore.ErrTooLarge)
+	e.wantMissing(p)
+}
+
+func checkEmptyContent(e *env) {
+	for name, content := range map[string][]byte{"empty": {}, "nil": nil} {
+		p := e.p(name)
+		ts, err := e.s.Put(e.ctx, p, content, 0)
+		if !e.caps.EmptyContent {
+			e.wantErr("Put(empty content) on a backend without EmptyContent", err, metastore.ErrEmptyContent)
+			e.wantMissing(p)
+			continue
+		}
+		if err != nil {
+			e.t.Errorf("Put(%q, empty): %v; the backend declares EmptyContent", p, err)
+			continue
+		}
+		r := e.get(p)
+		if len(r.Content) != 0 || r.Timestamp != ts {
+			e.t.Errorf("Get(%q) = %d bytes at ts %d; want 0 bytes at %d", p, len(r.Content), r.Timestamp, ts)
+		}
+	}
+}
+
+// checkCopies: a store must not keep or hand out the caller's slices.
+func checkCopies(e *env) {
+	p := e.p("copy.json")
+	in := []byte("original")
+	ts := e.put(p, in, 0)
+	copy(in, "MUTATED!")
+	e.wantContent(p, []byte("original"), ts)
+
+	r := e.get(p)
+	copy(r.Content, "MUTATED!")
+	e.wantContent(p, []byte("original"), ts)
+
+	rs := e.all()
+	for _, r := range rs {
+		copy(r.Content, "MUTATED!")
+	}
+	e.wantContent(p, []byte("original"), ts)
+}
+
+// pseudoRandom returns n reproducible bytes that do not compress.
+func pseudoRandom(n int, seed byte) []byte {
+	b := make([]byte, n)
+	_, _ = rand.NewChaCha8([32]byte{seed}).Read(b) // never fails
+	return b
+}

@@ -1,0 +1,69 @@
+package metastore_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/memstore"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
+)
+
+func TestMetricsCountByResult(t *testing.T) {
+	ctx := context.Background()
+	reg := prometheus.NewPedanticRegistry()
+	a := memstore.New(metastore.WithRegisterer(reg))
+	b := memstore.New(metastore.WithRegisterer(reg)) // shares the collector
+	defer a.Close()
+	defer b.Close()
+	ts, _ := a.Put(ctx, "/x", []byte("x"), 0)
+	_, _ = a.Put(ctx, "/x", []byte("x"), ts+5)
+	_, _ = b.Get(ctx, "/missing")
+	_, _ = b.Get(ctx, "/bad/../path")
+
+	want := map[[2]string]float64{
+		{"put", "ok"}: 1, {"put", "conflict"}: 1, {"get", "not_found"}: 1, {"get", "invalid"}: 1,
+	}
+	for k, n := range want {
+		m, err := metricsFor(reg, k[0], k[1])
+		if err != nil || m != n {
+			t.Errorf("operations{op=%s,result=%s} = %v, %v; want %v", k[0], k[1], m, err, n)
+		}
+	}
+}
+
+// metricsFor reads one counter of kylin_metastore_operations_total.
+func metricsFor(reg *prometheus.Registry, op, result string) (float64, error) {
+	mfs, err := reg.Gather()
+	if err != nil {
+		return 0, err
+	}
+	for _, mf := range mfs {
+		if mf.GetName() != "kylin_metastore_operations_total" {
+			continue
+		}
+		for _, m := range mf.GetMetric() {
+			if labels(m.GetLabel()) == "mem/"+op+"/"+result {
+				return m.GetCounter().GetValue(), nil
+			}
+		}
+	}
+	return 0, nil
+}
+
+func labels(ls []*dto.LabelPair) string {
+	v := map[string]string{}
+	for _, l := range ls {
+		v[l.GetName()] = l.GetValue()
+	}
+	return v["backend"] + "/" + v["op"] + "/" + v["result"]
+}
+
+func TestNilMetricsIsSilent(t *testing.T) {
+	m, err := metastore.NewMetrics(nil, "mem")
+	if m != nil || err != nil {
+		t.Fatalf("NewMetrics(nil) = %v, %v; want nil, nil", m, err)
+	}
+	m.Observe("get", nil) // must not panic
+}

@@ -1,0 +1,47 @@
+package metastore
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+)
+
+// UUIDPath is where Kylin keeps the metastore's identity.
+const UUIDPath = "/UUID"
+
+// EnsureUUID returns the metastore's UUID, creating /UUID with a random
+// version 4 UUID (as text) when it is missing, as Kylin does on first open.
+// Concurrent first opens agree: creation is a compare-and-set with old
+// timestamp 0, and the loser reads the winner's value. Every backend's
+// Opener calls it.
+func EnsureUUID(ctx context.Context, s Store) (string, error) {
+	for range 3 {
+		r, err := s.Get(ctx, UUIDPath)
+		if err == nil {
+			return string(r.Content), nil
+		}
+		if !errors.Is(err, ErrNotFound) {
+			return "", fmt.Errorf("metastore: read %s: %w", UUIDPath, err)
+		}
+		id := NewUUID()
+		_, err = s.Put(ctx, UUIDPath, []byte(id), 0)
+		if err == nil {
+			return id, nil
+		}
+		if !errors.Is(err, ErrConflict) {
+			return "", fmt.Errorf("metastore: create %s: %w", UUIDPath, err)
+		}
+		// Another opener created it first (or deleted it again): read again.
+	}
+	return "", fmt.Errorf("metastore: %s keeps changing under concurrent opens: %w", UUIDPath, ErrConflict)
+}
+
+// NewUUID returns a random version 4 UUID in its canonical text form.
+func NewUUID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}

@@ -1,0 +1,81 @@
+package metastore_test
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"sync"
+	"testing"
+
+	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/memstore"
+)
+
+var uuidV4 = regexp.MustCompile(`^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$`)
+
+func TestNewUUID(t *testing.T) {
+	seen := map[string]bool{}
+	for range 100 {
+		id := metastore.NewUUID()
+		if !uuidV4.MatchString(id) || seen[id] {
+			t.Fatalf("NewUUID() = %q: not a fresh version 4 UUID", id)
+		}
+		seen[id] = true
+	}
+}
+
+func TestEnsureUUIDKeepsExisting(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	defer s.Close()
+	if _, err := s.Put(ctx, metastore.UUIDPath, []byte("existing-id"), 0); err != nil {
+		t.Fatal(err)
+	}
+	got, err := metastore.EnsureUUID(ctx, s)
+	if err != nil || got != "existing-id" {
+		t.Fatalf("EnsureUUID = %q, %v; want the stored %q", got, err, "existing-id")
+	}
+}
+
+// TestEnsureUUIDConcurrentOpensAgree: first opens racing on an empty store
+// all return the one UUID that was stored.
+func TestEnsureUUIDConcurrentOpensAgree(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	defer s.Close()
+	ids := make([]string, 8)
+	var wg sync.WaitGroup
+	for i := range ids {
+		wg.Go(func() {
+			var err error
+			if ids[i], err = metastore.EnsureUUID(ctx, s); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	r, err := s.Get(ctx, metastore.UUIDPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, id := range ids {
+		if id != string(r.Content) || !uuidV4.MatchString(id) {
+			t.Errorf("opener %d got %q; stored %q", i, id, r.Content)
+		}
+	}
+}
+
+func TestEnsureUUIDClosed(t *testing.T) {
+	s := memstore.New()
+	s.Close()
+	if _, err := metastore.EnsureUUID(context.Background(), s); !errors.Is(err, metastore.ErrClosed) {
+		t.Fatalf("EnsureUUID on a closed store = %v; want ErrClosed", err)
+	}
+}
+
+func TestOpenUnknownScheme(t *testing.T) {
+	_, err := metastore.Open(context.Background(), "x@nosuch")
+	if !errors.Is(err, metastore.ErrUnknownScheme) {
+		t.Fatalf("Open(x@nosuch) = %v; want ErrUnknownScheme", err)
+	}
+}
