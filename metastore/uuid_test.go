@@ -59,7 +59,7 @@ func TestEnsureUUIDConcurrentOpensAgree(t *testing.T) {
 		t.Fatal(err)
 	}
 	for i, id := range ids {
-		if id != string(r.Content) || !uuidV4.MatchString(id) {
+		if id != metastore.DecodeStringEntity(r.Content) || !uuidV4.MatchString(id) {
 			t.Errorf("opener %d got %q; stored %q", i, id, r.Content)
 		}
 	}
@@ -77,5 +77,27 @@ func TestOpenUnknownScheme(t *testing.T) {
 	_, err := metastore.Open(context.Background(), "x@nosuch")
 	if !errors.Is(err, metastore.ErrUnknownScheme) {
 		t.Fatalf("Open(x@nosuch) = %v; want ErrUnknownScheme", err)
+	}
+}
+
+// TestUUIDWrittenAsKylinStringEntity: /UUID carries writeUTF's 2-byte
+// big-endian length, as Kylin's StringEntity serializer writes and reads it.
+func TestUUIDWrittenAsKylinStringEntity(t *testing.T) {
+	ctx := context.Background()
+	s := memstore.New()
+	defer s.Close()
+	id, err := metastore.EnsureUUID(ctx, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := s.Get(ctx, metastore.UUIDPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Content) != 2+len(id) || r.Content[0] != 0 || int(r.Content[1]) != len(id) || string(r.Content[2:]) != id {
+		t.Fatalf("/UUID = %q; want 0x00 0x%02x then %q", r.Content, len(id), id)
+	}
+	if got := metastore.DecodeStringEntity([]byte("plain-text")); got != "plain-text" {
+		t.Fatalf("DecodeStringEntity(plain) = %q", got)
 	}
 }

@@ -1,0 +1,216 @@
+//go:build linux
+
+package filestore
+
+import (
+	"context"
+	"io/fs"
+	"os"
+	"sort"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// List returns the direct children of folder that Kylin would list: every
+// regular file, and every sub-directory holding at least one regular file
+// somewhere below it. Empty directories, symbolic links and the internal
+// .kylin-go directory are left out. Paths come in byte order.
+func (s *Store) List(ctx context.Context, folder string) (out []string, err error) {
+	defer s.m.observe(opList, time.Now(), &err)
+	end, err := s.begin(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer end()
+	clean, rel, err := folderRel(folder)
+	if err != nil {
+		return nil, err
+	}
+	entries, err := s.readDir(rel)
+	if err != nil {
+		return nil, s.pathErr("list", clean, err)
+	}
+	prefix := metastore.FolderPrefix(clean)
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		switch {
+		case e.kind == kindFile:
+			out = append(out, prefix+e.name)
+		case e.kind == kindDir && s.holdsResource(joinRel(rel, e.name)):
+			out = append(out, prefix+e.name)
+		}
+	}
+	sort.Strings(out)
+	return out, nil
+}
+
+// holdsResource reports whether the directory rel has a regular file
+// anywhere below it (Kylin lists a folder only through its files). It reads
+// in batches and stops at the first file, so a folder of 100,000 resources
+// costs one small read.
+func (s *Store) holdsResource(rel string) bool {
+	fd, err := openDir(s.rootFD, rel)
+	if err != nil {
+		return false
+	}
+	f := os.NewFile(uintptr(fd), s.root+"/"+rel)
+	defer f.Close()
+	var subdirs []string
+	for {
+		des, err := f.ReadDir(holdsBatch)
+		for _, de := range des {
+			switch kindOf(de.Type()) {
+			case kindFile:
+				return true
+			case kindDir:
+				subdirs = append(subdirs, de.Name())
+			}
+		}
+		if err != nil || len(des) == 0 {
+			break
+		}
+	}
+	for _, name := range subdirs {
+		if s.holdsResource(joinRel(rel, name)) {
+			return true
+		}
+	}
+	return false
+}
+
+const holdsBatch = 64
+
+// Walk calls fn for every resource below folder whose timestamp is in w,
+// in path byte order. A resource deleted while the walk runs is skipped;
+// one replaced is visited once, old or new. An error from fn stops the walk
+// and is returned as is.
+func (s *Store) Walk(ctx context.Context, folder string, w metastore.Window, fn func(metastore.Resource) error) (err error) {
+	defer s.m.observe(opWalk, time.Now(), &err)
+	end, err := s.begin(ctx)
+	if err != nil {
+		return err
+	}
+	defer end()
+	clean, rel, err := folderRel(folder)
+	if err != nil {
+		return err
+	}
+	return s.walkDir(ctx, clean, rel, w, fn)
+}
+
+func (s *Store) walkDir(ctx context.Context, clean, rel string, w metastore.Window, fn func(metastore.Resource) error) error {
+	entries, err := s.readDir(rel)
+	if err != nil {
+		return s.pathErr("walk", clean, err)
+	}
+	sortForWalk(entries)
+	for _, e := range entries {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		child := joinRel(rel, e.name)
+		switch e.kind {
+		case kindDir:
+			err = s.walkDir(ctx, clean, child, w, fn)
+		case kindFile:
+			err = s.visit(clean, child, w, fn)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// visit reads one resource and passes it to fn if its time is in w. The
+// content is read only for resources inside the window.
+func (s *Store) visit(clean, rel string, w metastore.Window, fn func(metastore.Resource) error) error {
+	fd, st, err := s.openResource(rel)
+	if isMissing(err) || err == errSkip {
+		return nil // deleted, or replaced by a folder, since the listing
+	}
+	if err != nil {
+		return s.pathErr("walk", clean, err)
+	}
+	defer unix.Close(fd)
+	ts := mtimeMillis(&st)
+	if !w.Contains(ts) {
+		return nil
+	}
+	content, err := readAll(fd, st.Size)
+	if err != nil {
+		return s.pathErr("walk", pathOf(rel), err)
+	}
+	return fn(metastore.Resource{Path: pathOf(rel), Content: content, Timestamp: ts})
+}
+
+// entry is one name in a directory.
+type entry struct {
+	name string
+	kind kind // kindNone: symlink, device...; skipped by List and Walk
+}
+
+// readDir lists the directory rel, without the internal directory at the
+// root. A missing directory, or a file, reads as empty.
+func (s *Store) readDir(rel string) ([]entry, error) {
+	fd, err := openDir(s.rootFD, rel)
+	if isMissing(err) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(fd), s.root+"/"+rel)
+	defer f.Close()
+	des, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]entry, 0, len(des))
+	for _, de := range des {
+		if rel == "." && de.Name() == internalDir {
+			continue
+		}
+		out = append(out, entry{name: de.Name(), kind: kindOf(de.Type())})
+	}
+	return out, nil
+}
+
+func kindOf(m fs.FileMode) kind {
+	switch {
+	case m.IsRegular():
+		return kindFile
+	case m.IsDir():
+		return kindDir
+	}
+	return kindNone
+}
+
+// sortForWalk orders entries so that a depth-first walk yields full paths
+// in byte order: a directory sorts as its name plus "/", the prefix of
+// every path inside it ("a.json" < "a/x" because '.' < '/').
+func sortForWalk(es []entry) {
+	key := func(e entry) string {
+		if e.kind == kindDir {
+			return e.name + "/"
+		}
+		return e.name
+	}
+	sort.Slice(es, func(i, j int) bool { return key(es[i]) < key(es[j]) })
+}
+
+// readNames lists the names in the directory open as dirfd.
+func readNames(dirfd int) ([]string, error) {
+	fd, err := openDir(dirfd, ".")
+	if err != nil {
+		return nil, err
+	}
+	f := os.NewFile(uintptr(fd), "dir")
+	defer f.Close()
+	return f.Readdirnames(-1)
+}

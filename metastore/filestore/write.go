@@ -1,0 +1,194 @@
+//go:build linux
+
+package filestore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"golang.org/x/sys/unix"
+
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// Put stores content at path if the stored timestamp equals oldTS (0: must
+// not exist) and returns the new timestamp, max(now, stored+1).
+//
+// The compare and the write happen under the path's stripe lock, held
+// against the other goroutines of this Store and, through flock, against
+// other processes. The new file is written in .kylin-go/tmp with its
+// modification time set to the new timestamp, fsynced, renamed over the
+// old file, and the directory is fsynced: readers see the old resource or
+// the new one, whole, and a crash loses neither. A ctx that ends before
+// the rename leaves the store unchanged.
+func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int64) (ts int64, err error) {
+	defer s.m.observe(opPut, time.Now(), &err)
+	end, err := s.begin(ctx)
+	if err != nil {
+		return 0, err
+	}
+	defer end()
+	clean, rel, err := resourceRel(path)
+	if err != nil {
+		return 0, err
+	}
+	unlock, err := s.locks.lock(ctx, s.done, clean)
+	if err != nil {
+		return 0, err
+	}
+	defer unlock()
+	k, stored, err := s.stat(rel)
+	switch {
+	case err != nil:
+		return 0, s.pathErr("put", clean, err)
+	case k == kindDir:
+		return 0, s.pathErr("put", clean, fmt.Errorf("%w: %s is a folder", ErrPathShape, clean))
+	case stored != oldTS:
+		return 0, conflict("put", clean, stored, oldTS)
+	}
+	ts = metastore.NextTimestamp(s.opts.Now(), stored)
+	if err := s.replace(ctx, rel, content, ts); err != nil {
+		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
+			return 0, err
+		}
+		return 0, s.pathErr("put", clean, err)
+	}
+	return ts, nil
+}
+
+// maxRenameAttempts bounds the retries when a concurrent delete removes
+// the (empty) parent directory between our mkdir and our rename.
+const maxRenameAttempts = 8
+
+// replace writes content with modification time ts to rel, atomically.
+func (s *Store) replace(ctx context.Context, rel string, content []byte, ts int64) error {
+	t, err := s.writeTemp(content, ts)
+	if err != nil {
+		return err
+	}
+	defer t.discard()
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	dir, base := splitRel(rel)
+	for attempt := 1; ; attempt++ {
+		err := s.renameInto(t, dir, base)
+		if errors.Is(err, unix.ENOENT) && attempt < maxRenameAttempts {
+			continue
+		}
+		return err
+	}
+}
+
+// writeTemp writes content to a new temporary file, sets its time, and
+// flushes it to disk.
+func (s *Store) writeTemp(content []byte, ts int64) (*tempFile, error) {
+	t, err := newTemp(s.tmpFD, s.anonTemp)
+	if err != nil {
+		return nil, fmt.Errorf("create temporary file in %s: %w", tmpRel, err)
+	}
+	if err := t.write(content); err != nil {
+		t.discard()
+		return nil, fmt.Errorf("write temporary file: %w", err)
+	}
+	stage("written")
+	if err := setMtime(t.fd, ts); err != nil {
+		t.discard()
+		return nil, fmt.Errorf("set modification time: %w", err)
+	}
+	if err := fsync(t.fd); err != nil {
+		t.discard()
+		return nil, fmt.Errorf("fsync temporary file: %w", err)
+	}
+	stage("synced")
+	return t, nil
+}
+
+// renameInto moves t to dir/base and fsyncs dir.
+func (s *Store) renameInto(t *tempFile, dir, base string) error {
+	pfd, err := s.ensureDir(dir)
+	if err != nil {
+		return err
+	}
+	defer unix.Close(pfd)
+	if err := t.link(); err != nil {
+		return err
+	}
+	stage("linked")
+	switch err := unix.Renameat(s.tmpFD, t.name, pfd, base); {
+	case err == unix.EISDIR || err == unix.ENOTEMPTY || err == unix.EEXIST:
+		return fmt.Errorf("%w: a folder exists at this path", ErrPathShape)
+	case err != nil:
+		return err
+	}
+	t.renamed()
+	stage("renamed")
+	if err := fsync(pfd); err != nil {
+		return fmt.Errorf("fsync directory: %w", err)
+	}
+	return nil
+}
+
+// ensureDir opens the directory dir below the root, creating what is
+// missing (and fsyncing the parent of each directory it creates).
+func (s *Store) ensureDir(dir string) (int, error) {
+	fd, err := openDir(s.rootFD, dir)
+	if err == nil || !errors.Is(err, unix.ENOENT) {
+		return fd, dirErr(err)
+	}
+	cur, err := openDir(s.rootFD, ".")
+	if err != nil {
+		return -1, err
+	}
+	for _, name := range splitAll(dir) {
+		next, err := mkdirOpen(cur, name)
+		unix.Close(cur)
+		if err != nil {
+			return -1, dirErr(err)
+		}
+		cur = next
+	}
+	return cur, nil
+}
+
+// mkdirOpen creates name in dirfd if missing and opens it.
+func mkdirOpen(dirfd int, name string) (int, error) {
+	err := unix.Mkdirat(dirfd, name, 0o777)
+	if err != nil && err != unix.EEXIST {
+		return -1, err
+	}
+	if err == nil {
+		if err := fsync(dirfd); err != nil {
+			return -1, err
+		}
+	}
+	return openDir(dirfd, name)
+}
+
+// dirErr turns "a file where a directory should be" into ErrPathShape.
+func dirErr(err error) error {
+	if errors.Is(err, unix.ENOTDIR) {
+		return fmt.Errorf("%w: a resource exists where a folder of this path should be", ErrPathShape)
+	}
+	return err
+}
+
+func splitAll(rel string) []string {
+	if rel == "." {
+		return nil
+	}
+	return strings.Split(rel, "/")
+}
+
+// stageHook is nil outside tests. The crash tests set it in a child process
+// to stop a Put at one exact step and kill it there.
+var stageHook func(step string)
+
+func stage(step string) {
+	if stageHook != nil {
+		stageHook(step)
+	}
+}
