@@ -1,0 +1,119 @@
+package cluster
+
+import (
+	"fmt"
+	"io"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+
+	"go.uber.org/zap"
+)
+
+// Handler is the receiving side of cache sync: an http.Handler serving
+// Kylin's PUT /kylin/api/cache/{entity}/{key}/{event} and the body variant
+// PUT /kylin/api/cache/{entity}/{event}.
+//
+// Listeners are registered per entity and run in registration order. Two
+// events for one entity never run concurrently; events for different
+// entities may. An "all" event runs alone, reaching every listener once, in
+// registration order. Answers: 200 after every listener returned nil; 401
+// (dispatching nothing) when Auth rejects the request; 400 for a malformed
+// path or unknown event; 405 for a method other than PUT; 500 when a listener
+// failed or panicked.
+//
+// Mount it at CachePathPrefix without stripping the prefix:
+// mux.Handle(cluster.CachePathPrefix, h).
+type Handler struct {
+	auth Auth
+	log  *zap.Logger
+
+	mu        sync.Mutex
+	listeners map[string][]Listener // by entity, registration order
+	order     []Listener            // every distinct listener, registration order
+	entityMu  map[string]*sync.Mutex
+
+	allMu sync.RWMutex // write-held by "all" dispatch
+}
+
+// NewHandler returns a Handler that requires auth (the zero Auth accepts
+// everything). A nil logger is silent.
+func NewHandler(auth Auth, log *zap.Logger) *Handler {
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &Handler{auth: auth, log: log, listeners: map[string][]Listener{}, entityMu: map[string]*sync.Mutex{}}
+}
+
+// Register adds l for the given entities ("all" events reach it whatever it
+// registered for). Registering the same listener for an entity twice is
+// ignored, as Kylin does. l must be comparable (a pointer or a func wrapped
+// in a pointer type); ListenerFunc values are compared by identity of the
+// registration, so register each only once.
+func (h *Handler) Register(l Listener, entities ...string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if !slices.ContainsFunc(h.order, func(x Listener) bool { return sameListener(x, l) }) {
+		h.order = append(h.order, l)
+	}
+	for _, e := range entities {
+		if slices.ContainsFunc(h.listeners[e], func(x Listener) bool { return sameListener(x, l) }) {
+			continue
+		}
+		h.listeners[e] = append(h.listeners[e], l)
+	}
+}
+
+func sameListener(a, b Listener) (same bool) {
+	defer func() {
+		if recover() != nil { // uncomparable dynamic types (func values)
+			same = false
+		}
+	}()
+	return a == b
+}
+
+// ServeHTTP implements http.Handler.
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	if !h.auth.allows(r) {
+		w.Header().Set("WWW-Authenticate", `Basic realm="kylin"`)
+		http.Error(w, "cluster: authentication required", http.StatusUnauthorized)
+		return
+	}
+	if r.Method != http.MethodPut {
+		w.Header().Set("Allow", http.MethodPut)
+		http.Error(w, "cluster: cache events are sent with PUT", http.StatusMethodNotAllowed)
+		return
+	}
+	note, err := readNotification(r)
+	if err != nil {
+		http.Error(w, err.Error(), http.StatusBadRequest)
+		return
+	}
+	if err := h.Dispatch(r.Context(), note); err != nil {
+		h.log.Warn("cache event listener failed", zap.Stringer("event", note), zap.Error(err))
+		http.Error(w, err.Error(), http.StatusInternalServerError)
+		return
+	}
+	w.WriteHeader(http.StatusOK)
+}
+
+func readNotification(r *http.Request) (Notification, error) {
+	note, needBody, err := ParseCachePath(r.URL.EscapedPath())
+	if err != nil || !needBody {
+		return note, err
+	}
+	body, err := io.ReadAll(io.LimitReader(r.Body, maxKeyBytes+1))
+	if err != nil {
+		return note, fmt.Errorf("cluster: reading the key from the body: %w", err)
+	}
+	if len(body) > maxKeyBytes {
+		return note, fmt.Errorf("cluster: key in the body is longer than %d bytes", maxKeyBytes)
+	}
+	note.Key = strings.TrimSpace(string(body))
+	if note.Key == "" {
+		return note, fmt.Errorf("cluster: %s%s/%s needs the key as the request body", CachePathPrefix, note.Entity, note.Event)
+	}
+	return note, nil
+}

@@ -1,0 +1,83 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"strings"
+)
+
+// CachePathPrefix is where Kylin serves its cache endpoints.
+const CachePathPrefix = "/kylin/api/cache/"
+
+// maxKeyBytes bounds the key read from a request body.
+const maxKeyBytes = 64 << 10
+
+// newCacheRequest builds the request Kylin 3.x's RestClient.wipeCache sends:
+// PUT {prefix}{entity}/{key}/{event} with no body, or, when the key holds a
+// '/', PUT {prefix}{entity}/{event} with the raw key as a JSON-typed body.
+func newCacheRequest(ctx context.Context, n Node, token string, note Notification) (*http.Request, error) {
+	var (
+		path string
+		body io.Reader
+	)
+	if strings.Contains(note.Key, "/") {
+		path = CachePathPrefix + url.PathEscape(note.Entity) + "/" + string(note.Event)
+		body = strings.NewReader(note.Key)
+	} else {
+		path = CachePathPrefix + url.PathEscape(note.Entity) + "/" + url.PathEscape(note.Key) + "/" + string(note.Event)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+n.Addr+path, body)
+	if err != nil {
+		return nil, fmt.Errorf("cluster: request to %s: %w", n.Addr, err)
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json; charset=UTF-8")
+	}
+	switch {
+	case n.User != "" || n.Password != "":
+		req.SetBasicAuth(n.User, n.Password)
+	case token != "":
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	return req, nil
+}
+
+// errBadPath says a request path is not one of Kylin's cache paths.
+var errBadPath = errors.New("cluster: not a cache path")
+
+// ParseCachePath parses the escaped path of a cache request (r.URL.EscapedPath())
+// into its entity, key and event. needBody reports the body variant
+// ({prefix}{entity}/{event}), whose key is the request body. Segments are
+// unescaped, so a key may hold an escaped '/'.
+func ParseCachePath(escaped string) (note Notification, needBody bool, err error) {
+	rest, ok := strings.CutPrefix(escaped, CachePathPrefix)
+	if !ok {
+		return note, false, fmt.Errorf("%w: %q does not start with %s", errBadPath, truncate(escaped, 128), CachePathPrefix)
+	}
+	parts := strings.Split(rest, "/")
+	if len(parts) != 2 && len(parts) != 3 {
+		return note, false, fmt.Errorf("%w: %q: use %s{entity}/{key}/{event} or %s{entity}/{event} with the key as body",
+			errBadPath, truncate(escaped, 128), CachePathPrefix, CachePathPrefix)
+	}
+	segs := make([]string, len(parts))
+	for i, p := range parts {
+		s, err := url.PathUnescape(p)
+		if err != nil || s == "" {
+			return note, false, fmt.Errorf("%w: %q: segment %d is empty or badly escaped", errBadPath, truncate(escaped, 128), i+1)
+		}
+		segs[i] = s
+	}
+	ev, err := ParseEvent(segs[len(segs)-1])
+	if err != nil {
+		return note, false, err
+	}
+	note = Notification{Entity: segs[0], Event: ev}
+	if len(segs) == 3 {
+		note.Key = segs[1]
+	}
+	return note, len(segs) == 2, nil
+}

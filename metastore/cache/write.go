@@ -1,0 +1,81 @@
+package cache
+
+import (
+	"context"
+	"errors"
+
+	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// Put is compare-and-set on the wrapped store, then an announcement (create
+// when oldTS is 0, else update), then a refresh of the local entry. A
+// conflict drops the local entry, which was stale. When the announcement
+// fails, the new timestamp is returned with an error wrapping
+// ErrNotAnnounced.
+func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int64) (int64, error) {
+	p, err := metastore.CleanPath(path)
+	if err != nil {
+		return s.inner.Put(ctx, path, content, oldTS)
+	}
+	s.mu.Lock()
+	gen := s.gen
+	s.mu.Unlock()
+	ts, err := s.inner.Put(ctx, p, content, oldTS)
+	if err != nil {
+		if errors.Is(err, metastore.ErrConflict) {
+			s.Invalidate(p)
+		}
+		return ts, err
+	}
+	ev := cluster.EventUpdate
+	if oldTS == 0 {
+		ev = cluster.EventCreate
+	}
+	aerr := s.announce(ctx, p, ev)
+	s.refresh(gen, metastore.Resource{Path: p, Content: append([]byte(nil), content...), Timestamp: ts})
+	return ts, aerr
+}
+
+// refresh stores what we wrote as the local entry, unless an invalidation
+// happened meanwhile (then the next read goes to the store). It bumps the
+// generation so that a read that started before the write cannot fill the
+// cache with the old version afterwards.
+func (s *Store) refresh(gen uint64, r metastore.Resource) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	delete(s.entries, r.Path)
+	if s.gen == gen {
+		s.entries[r.Path] = r
+	}
+	s.gen++
+}
+
+// Delete removes the resource, announces a drop and drops the local entry.
+func (s *Store) Delete(ctx context.Context, path string) error {
+	p, err := metastore.CleanPath(path)
+	if err != nil {
+		return s.inner.Delete(ctx, path)
+	}
+	if err := s.inner.Delete(ctx, p); err != nil {
+		return err
+	}
+	s.Invalidate(p)
+	return s.announce(ctx, p, cluster.EventDrop)
+}
+
+// DeleteIf is Delete when the stored timestamp is ts.
+func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) error {
+	p, err := metastore.CleanPath(path)
+	if err != nil {
+		return s.inner.DeleteIf(ctx, path, ts)
+	}
+	if err := s.inner.DeleteIf(ctx, p, ts); err != nil {
+		if errors.Is(err, metastore.ErrConflict) || errors.Is(err, metastore.ErrNotFound) {
+			s.Invalidate(p)
+		}
+		return err
+	}
+	s.Invalidate(p)
+	return s.announce(ctx, p, cluster.EventDrop)
+}
