@@ -45,7 +45,7 @@ func TestOpenSharesByNameAndWritesUUID(t *testing.T) {
 	}
 	ua, _ := a.Get(ctx, metastore.UUIDPath)
 	ub, _ := b.Get(ctx, metastore.UUIDPath)
-	if len(ua.Content) != 36 || string(ua.Content) != string(ub.Content) {
+	if len(metastore.DecodeStringEntity(ua.Content)) != 36 || string(ua.Content) != string(ub.Content) {
 		t.Fatalf("UUIDs %q and %q; want one 36-char UUID shared by both handles", ua.Content, ub.Content)
 	}
 	ts, err := a.Put(ctx, "/project/p.json", []byte("p"), 0)

@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/filestore"
+)
+
+const backupDetail = `
+Copies every resource of the configured metastore into DIR, one file per
+resource at the resource's path (DIR/cube/sales.json), each file's modification
+time set to the resource's exact timestamp. This is the layout of Kylin's own
+metadata backups (metastore.sh backup) and of filestore: Kylin's tools and
+'kylinctl metastore restore' read it, and --metadata-url DIR opens it as a metastore.
+
+DIR must not exist or be empty. Resources written while the backup runs may or
+may not be in it (as with Kylin's backup); each copied resource is whole, with
+its own timestamp. The hidden DIR/.kylin-go holds only empty directories that
+filestore uses for locking; Kylin ignores it.
+`
+
+func backupCmd(fs *flag.FlagSet) action {
+	return func(ctx context.Context, e *env, args []string) error {
+		dir := args[0]
+		src, err := e.store(ctx)
+		if err != nil {
+			return err
+		}
+		if err := notInside(src, dir, "backup directory %s is inside the metastore's own directory %s; put it elsewhere"); err != nil {
+			return err
+		}
+		if err := prepareBackupDir(dir); err != nil {
+			return err
+		}
+		dst, err := filestore.Open(ctx, dir)
+		if err != nil {
+			return err
+		}
+		defer dst.Close()
+		p := e.progress("backup")
+		err = src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
+			if err := dst.Import(ctx, r); err != nil {
+				return err
+			}
+			p.add(len(r.Content))
+			return nil
+		})
+		p.done()
+		if err != nil {
+			return fmt.Errorf("backup stopped after %s; %s is incomplete, delete it: %w", p.summary(), dir, err)
+		}
+		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), dst.Root())
+		return nil
+	}
+}
+
+// notInside refuses a directory at or below the root of a filestore s,
+// which would copy the store into itself.
+func notInside(s metastore.Store, dir, format string) error {
+	fs, ok := s.(*filestore.Store)
+	if !ok {
+		return nil
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return err
+	}
+	abs, root := resolve(abs), resolve(fs.Root())
+	if abs == root || strings.HasPrefix(abs, root+string(filepath.Separator)) {
+		return usagef(nil, format, dir, fs.Root())
+	}
+	return nil
+}
+
+// resolve follows symbolic links where the path exists.
+func resolve(p string) string {
+	if r, err := filepath.EvalSymlinks(p); err == nil {
+		return r
+	}
+	return p
+}
+
+// prepareBackupDir creates dir, or accepts it if it is an empty directory.
+func prepareBackupDir(dir string) error {
+	f, err := os.Open(dir)
+	if errors.Is(err, os.ErrNotExist) {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return fmt.Errorf("create backup directory: %w", err)
+		}
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("backup directory: %w", err)
+	}
+	defer f.Close()
+	names, err := f.Readdirnames(1)
+	if err != nil && !errors.Is(err, io.EOF) {
+		return usagef(nil, "backup directory %s: %v; give a new or empty directory", dir, err)
+	}
+	if len(names) > 0 {
+		return usagef(nil, "backup directory %s is not empty; give a new or empty directory so no old file mixes into the backup", dir)
+	}
+	return nil
+}
