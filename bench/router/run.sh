@@ -1,0 +1,187 @@
+#!/usr/bin/env bash
+# Router benchmark: nginx, Caddy, a plain httputil.ReverseProxy, our
+# embeddable net/http Handler, our standalone fasthttp router and (as a
+# reference) a bare 30-line fasthttp proxy, each in
+# front of the same three loopback Go backends, measured with wrk (64
+# connections, keep-alive) in interleaved rounds, for 128-byte and 64 KiB
+# responses; then a second run per contender that kills one backend midway
+# and counts the errors clients saw.
+#
+#   bench/router/run.sh                     # print the table
+#   bench/router/run.sh -readme bench/README.md   # also write the "router" section
+#
+# Environment: ROUNDS (5), DURATION seconds per wrk run (5), BASE_PORT (18100).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-5}
+BASE=${BASE_PORT:-18100}
+README=""
+if [ "${1:-}" = "-readme" ]; then README=$2; fi
+
+log() { printf '== %s\n' "$*" >&2; }
+
+install_missing() {
+	local missing=()
+	command -v wrk >/dev/null || missing+=(wrk)
+	command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || missing+=(nginx)
+	command -v caddy >/dev/null || missing+=(caddy)
+	if [ ${#missing[@]} -gt 0 ]; then
+		log "installing ${missing[*]}"
+		apt-get update -qq
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+	fi
+}
+install_missing
+NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+
+work=$(mktemp -d "${TMPDIR:-/tmp}/router-bench.XXXXXX")
+chmod 755 "$work"
+pids=()
+backend_pids=()
+cleanup() {
+	for p in "${pids[@]}" "${backend_pids[@]}"; do kill "$p" 2>/dev/null || true; done
+	wait 2>/dev/null || true
+	rm -rf "$work"
+}
+trap cleanup EXIT INT TERM
+
+wait_port() {
+	local port=$1 tries=0
+	until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+		tries=$((tries + 1))
+		if [ $tries -gt 300 ]; then log "nothing listens on $port after 30 s"; exit 1; fi
+		sleep 0.1
+	done
+}
+
+log "building"
+mkdir -p "$work/bin" "$work/results"
+go build -o "$work/bin/" ./bench/router/backend ./bench/router/plainproxy ./bench/router/plainfast ./bench/router/summarize ./examples/router
+
+B1=$((BASE + 1)) B2=$((BASE + 2)) B3=$((BASE + 3))
+P_NGINX=$((BASE + 11)) P_CADDY=$((BASE + 12)) P_PLAIN=$((BASE + 13)) P_HANDLER=$((BASE + 14)) P_FAST=$((BASE + 15)) P_PLAINFAST=$((BASE + 16))
+BACKENDS="127.0.0.1:$B1,127.0.0.1:$B2,127.0.0.1:$B3"
+
+start_backend() { # index port
+	"$work/bin/backend" -addr "127.0.0.1:$2" >/dev/null 2>>"$work/backend.log" &
+	backend_pids[$1]=$!
+	wait_port "$2"
+}
+start_backend 1 $B1
+start_backend 2 $B2
+start_backend 3 $B3
+
+log "starting nginx on $P_NGINX"
+mkdir -p "$work/nginx/tmp"
+chmod 777 "$work/nginx/tmp"
+cat >"$work/nginx/nginx.conf" <<CONF
+daemon off;
+worker_processes auto;
+pid $work/nginx/nginx.pid;
+error_log $work/nginx/error.log;
+events { worker_connections 4096; }
+http {
+	access_log off;
+	client_body_temp_path $work/nginx/tmp/body;
+	proxy_temp_path $work/nginx/tmp/proxy;
+	fastcgi_temp_path $work/nginx/tmp/fastcgi;
+	uwsgi_temp_path $work/nginx/tmp/uwsgi;
+	scgi_temp_path $work/nginx/tmp/scgi;
+	upstream kylin { server 127.0.0.1:$B1; server 127.0.0.1:$B2; server 127.0.0.1:$B3; keepalive 128; }
+	server {
+		listen 127.0.0.1:$P_NGINX;
+		location / {
+			proxy_pass http://kylin;
+			proxy_http_version 1.1;
+			proxy_set_header Connection "";
+		}
+	}
+}
+CONF
+"$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/stderr.log" &
+pids+=($!)
+wait_port $P_NGINX
+
+log "starting Caddy on $P_CADDY"
+mkdir -p "$work/caddy"
+cat >"$work/caddy/Caddyfile" <<CONF
+{
+	admin off
+	auto_https off
+}
+http://127.0.0.1:$P_CADDY {
+	reverse_proxy 127.0.0.1:$B1 127.0.0.1:$B2 127.0.0.1:$B3 {
+		lb_policy round_robin
+	}
+}
+CONF
+HOME="$work/caddy" XDG_DATA_HOME="$work/caddy" XDG_CONFIG_HOME="$work/caddy" \
+	caddy run --config "$work/caddy/Caddyfile" --adapter caddyfile >/dev/null 2>"$work/caddy/caddy.log" &
+pids+=($!)
+wait_port $P_CADDY
+
+log "starting httputil.ReverseProxy on $P_PLAIN"
+"$work/bin/plainproxy" -addr "127.0.0.1:$P_PLAIN" -backends "$BACKENDS" 2>"$work/plain.log" &
+pids+=($!)
+wait_port $P_PLAIN
+
+log "starting the bare fasthttp proxy (reference) on $P_PLAINFAST"
+"$work/bin/plainfast" -addr "127.0.0.1:$P_PLAINFAST" -backends "$BACKENDS" 2>"$work/plainfast.log" &
+pids+=($!)
+wait_port $P_PLAINFAST
+
+start_router() { # name port data-plane
+	mkdir -p "$work/$1"
+	cat >"$work/$1/kylin.properties" <<CONF
+kylin.server.cluster-servers=$BACKENDS
+kylin.go.router.listen=127.0.0.1:$2
+kylin.go.router.admin-listen=
+kylin.go.router.policy=round-robin
+kylin.go.router.data-plane=$3
+CONF
+	"$work/bin/router" -conf "$work/$1" >/dev/null 2>"$work/$1/router.log" &
+	pids+=($!)
+	wait_port "$2"
+}
+log "starting our routers on $P_HANDLER (net/http) and $P_FAST (fasthttp)"
+start_router handler $P_HANDLER net/http
+start_router fast $P_FAST fasthttp
+
+names=(nginx caddy httputil handler fasthttp plainfast)
+ports=($P_NGINX $P_CADDY $P_PLAIN $P_HANDLER $P_FAST $P_PLAINFAST)
+
+run_wrk() { # out url seconds
+	wrk -t2 -c64 -d"$3"s --latency "$2" >"$1" 2>&1 || true
+}
+
+log "warm-up"
+for i in "${!names[@]}"; do run_wrk /dev/null "http://127.0.0.1:${ports[$i]}/small" 1; done
+
+for round in $(seq 1 "$ROUNDS"); do
+	for size in small big; do
+		# Rotate the order each round so no contender always runs first.
+		for k in "${!names[@]}"; do
+			i=$(((k + round) % ${#names[@]}))
+			log "round $round/$ROUNDS $size ${names[$i]}"
+			run_wrk "$work/results/r$round-$size-${names[$i]}.txt" "http://127.0.0.1:${ports[$i]}/$size" "$DURATION"
+		done
+	done
+done
+
+log "kill run: one backend killed midway through each contender's run"
+for i in "${!names[@]}"; do
+	run_wrk "$work/results/kill-${names[$i]}.txt" "http://127.0.0.1:${ports[$i]}/small" 6 &
+	wrk_pid=$!
+	sleep 2
+	kill -9 "${backend_pids[2]}"
+	wait "${backend_pids[2]}" 2>/dev/null || true
+	wait "$wrk_pid"
+	start_backend 2 $B2
+	sleep 2 # let passive and active health bring it back before the next contender
+done
+
+args=(-dir "$work/results" -rounds "$ROUNDS" -duration "$DURATION")
+[ -n "$README" ] && args+=(-readme "$README")
+"$work/bin/summarize" "${args[@]}"

@@ -1,0 +1,202 @@
+// Command summarize turns bench/router/run.sh's wrk outputs into the
+// "router" table: medians with min-max spread over the rounds, and ratios
+// of medians against nginx (and of our Handler against httputil).
+package main
+
+import (
+	"bufio"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+var contenders = []struct{ key, label string }{
+	{"nginx", "nginx (Debian), round-robin upstream, keepalive"},
+	{"caddy", "Caddy (Debian) reverse_proxy, round_robin"},
+	{"httputil", "httputil.ReverseProxy, round robin"},
+	{"handler", "ours: query.Router (net/http Handler)"},
+	{"fasthttp", "ours: examples/router (fasthttp data plane)"},
+	{"plainfast", "reference: bare fasthttp proxy (no safety rules)"},
+}
+
+// run is one wrk result.
+type run struct {
+	rps, p50, p99 float64 // req/s, ms, ms
+	requests      int
+	non2xx        int
+	socketErrors  int
+}
+
+func main() {
+	dir := flag.String("dir", "", "directory with the wrk outputs")
+	rounds := flag.Int("rounds", 5, "rounds run")
+	duration := flag.Int("duration", 5, "seconds per wrk run")
+	readme := flag.String("readme", "", "README to write the router section into")
+	flag.Parse()
+	var b strings.Builder
+	fmt.Fprintf(&b, "## router\n\n")
+	fmt.Fprintf(&b, "wrk -t2 -c64 -d%ds --latency, keep-alive, three loopback Go backends, %d interleaved rounds (order rotated\n", *duration, *rounds)
+	fmt.Fprintf(&b, "each round), all processes on the same shared 2-core machine. Median [min-max] over the rounds; ratios are of\n")
+	fmt.Fprintf(&b, "medians. Our routers use round-robin (as nginx and Caddy here), active health checks on, metrics on.\n")
+	fmt.Fprintf(&b, "Reproduce: `bench/router/run.sh -readme bench/README.md` (installs wrk, nginx, caddy when missing).\n\n")
+	for _, size := range []struct{ key, label string }{{"small", "128-byte responses"}, {"big", "64 KiB responses"}} {
+		table(&b, *dir, *rounds, size.key, size.label)
+	}
+	killTable(&b, *dir)
+	out := b.String()
+	fmt.Print(out)
+	if *readme != "" {
+		if err := writeSection(*readme, out); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+	}
+}
+
+func table(b *strings.Builder, dir string, rounds int, size, label string) {
+	med := map[string]run{}
+	fmt.Fprintf(b, "### %s\n\n| contender | req/s | vs nginx | p50 ms | p99 ms | p99 vs nginx |\n|---|---|---|---|---|---|\n", label)
+	for _, c := range contenders {
+		var rs []run
+		for r := 1; r <= rounds; r++ {
+			if x, ok := parse(filepath.Join(dir, fmt.Sprintf("r%d-%s-%s.txt", r, size, c.key))); ok {
+				rs = append(rs, x)
+			}
+		}
+		if len(rs) == 0 {
+			fmt.Fprintf(b, "| %s | no result | | | | |\n", c.label)
+			continue
+		}
+		rps, p50, p99 := stats(rs, func(x run) float64 { return x.rps }), stats(rs, func(x run) float64 { return x.p50 }), stats(rs, func(x run) float64 { return x.p99 })
+		med[c.key] = run{rps: rps[0], p50: p50[0], p99: p99[0]}
+		n := med["nginx"]
+		fmt.Fprintf(b, "| %s | %.0f [%.0f-%.0f] | %s | %.2f [%.2f-%.2f] | %.2f [%.2f-%.2f] | %s |\n", c.label,
+			rps[0], rps[1], rps[2], ratio(rps[0], n.rps), p50[0], p50[1], p50[2], p99[0], p99[1], p99[2], ratio(p99[0], n.p99))
+	}
+	f, n, c, h, p := med["fasthttp"], med["nginx"], med["caddy"], med["handler"], med["httputil"]
+	fmt.Fprintf(b, "\nTargets: standalone router throughput >= 1.0x nginx: %s; >= 2.5x Caddy: %s; p99 <= 1.0x nginx: %s;\n",
+		verdict(f.rps, n.rps, 1.0, true), verdict(f.rps, c.rps, 2.5, true), verdict(f.p99, n.p99, 1.0, false))
+	fmt.Fprintf(b, "embeddable Handler >= 1.2x httputil.ReverseProxy: %s.\n\n", verdict(h.rps, p.rps, 1.2, true))
+}
+
+func killTable(b *strings.Builder, dir string) {
+	fmt.Fprintf(b, "### one backend killed (kill -9) 2 s into a 6 s run of 128-byte GETs\n\n")
+	fmt.Fprintf(b, "| contender | requests | non-2xx responses | socket errors |\n|---|---|---|---|\n")
+	for _, c := range contenders {
+		x, ok := parse(filepath.Join(dir, "kill-"+c.key+".txt"))
+		if !ok {
+			fmt.Fprintf(b, "| %s | no result | | |\n", c.label)
+			continue
+		}
+		fmt.Fprintf(b, "| %s | %d | %d | %d |\n", c.label, x.requests, x.non2xx, x.socketErrors)
+	}
+	b.WriteString("\n")
+}
+
+func verdict(ours, base, want float64, higher bool) string {
+	if base == 0 || ours == 0 {
+		return "n/a"
+	}
+	r := ours / base
+	ok := r >= want
+	if !higher {
+		ok = r <= want
+	}
+	mark := "met"
+	if !ok {
+		mark = "NOT met"
+	}
+	return fmt.Sprintf("%.2fx, %s", r, mark)
+}
+
+func ratio(a, base float64) string {
+	if base == 0 {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2fx", a/base)
+}
+
+// stats returns median, min, max.
+func stats(rs []run, f func(run) float64) [3]float64 {
+	v := make([]float64, len(rs))
+	for i, r := range rs {
+		v[i] = f(r)
+	}
+	sort.Float64s(v)
+	m := v[len(v)/2]
+	if len(v)%2 == 0 {
+		m = (v[len(v)/2-1] + v[len(v)/2]) / 2
+	}
+	return [3]float64{m, v[0], v[len(v)-1]}
+}
+
+func parse(path string) (run, bool) {
+	f, err := os.Open(path)
+	if err != nil {
+		return run{}, false
+	}
+	defer f.Close()
+	var r run
+	found := false
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		fields := strings.Fields(sc.Text())
+		switch {
+		case len(fields) == 2 && fields[0] == "Requests/sec:":
+			r.rps, _ = strconv.ParseFloat(fields[1], 64)
+			found = true
+		case len(fields) == 2 && fields[0] == "50%":
+			r.p50 = millis(fields[1])
+		case len(fields) == 2 && fields[0] == "99%":
+			r.p99 = millis(fields[1])
+		case len(fields) >= 3 && fields[1] == "requests" && fields[2] == "in":
+			r.requests, _ = strconv.Atoi(fields[0])
+		case len(fields) == 5 && fields[0] == "Non-2xx":
+			r.non2xx, _ = strconv.Atoi(fields[4])
+		case len(fields) > 2 && fields[0] == "Socket" && fields[1] == "errors:":
+			for i := 2; i+1 < len(fields); i += 2 {
+				n, _ := strconv.Atoi(strings.TrimSuffix(fields[i+1], ","))
+				r.socketErrors += n
+			}
+		}
+	}
+	return r, found
+}
+
+func millis(s string) float64 {
+	for _, u := range []struct {
+		suffix string
+		scale  float64
+	}{{"us", 0.001}, {"ms", 1}, {"s", 1000}, {"m", 60000}} {
+		if strings.HasSuffix(s, u.suffix) {
+			v, err := strconv.ParseFloat(strings.TrimSuffix(s, u.suffix), 64)
+			if err == nil {
+				return v * u.scale
+			}
+		}
+	}
+	return 0
+}
+
+const begin, end = "<!-- router bench: begin -->", "<!-- router bench: end -->"
+
+// writeSection replaces the router section of the README (or appends it).
+func writeSection(path, section string) error {
+	old, err := os.ReadFile(path)
+	if err != nil {
+		return err
+	}
+	s := string(old)
+	block := begin + "\n" + section + end + "\n"
+	i, j := strings.Index(s, begin), strings.Index(s, end)
+	if i >= 0 && j > i {
+		s = s[:i] + block + strings.TrimPrefix(s[j+len(end):], "\n")
+	} else {
+		s = strings.TrimRight(s, "\n") + "\n\n" + block
+	}
+	return os.WriteFile(path, []byte(s), 0o644)
+}

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/query"
+	"github.com/kylin-go/kylin/query/fastproxy"
+)
+
+var errServerClosed = http.ErrServerClosed
+
+// dataPlane is either front end of the Router.
+type dataPlane interface {
+	Serve(net.Listener) error
+	Shutdown(context.Context) error
+}
+
+func newDataPlane(kind string, r *query.Router, cfg config.Query, log *zap.Logger) dataPlane {
+	if kind == "net/http" {
+		return &http.Server{Handler: r, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
+			ErrorLog: zap.NewStdLog(log)}
+	}
+	return fastproxy.New(r, fastproxy.WithLogger(log))
+}
+
+// startAdmin serves /metrics, GET /nodes, POST /drain?node=host:port and
+// POST /undrain?node=host:port on a separate (by default loopback) port.
+func startAdmin(addr string, r *query.Router, reg *prometheus.Registry, log *zap.Logger) (*http.Server, string, error) {
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /nodes", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		json.NewEncoder(w).Encode(r.Nodes())
+	})
+	mux.HandleFunc("POST /drain", func(w http.ResponseWriter, req *http.Request) {
+		adminResult(w, r.Drain(req.Context(), req.URL.Query().Get("node")))
+	})
+	mux.HandleFunc("POST /undrain", func(w http.ResponseWriter, req *http.Request) {
+		adminResult(w, r.Undrain(req.URL.Query().Get("node")))
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	if addr == "" {
+		return srv, "", nil
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, "", err
+	}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Warn("admin endpoint stopped", zap.Error(err))
+		}
+	}()
+	return srv, ln.Addr().String(), nil
+}
+
+func adminResult(w http.ResponseWriter, err error) {
+	switch {
+	case errors.Is(err, query.ErrUnknownNode):
+		http.Error(w, err.Error(), http.StatusNotFound)
+	case err != nil:
+		http.Error(w, err.Error(), http.StatusServiceUnavailable)
+	default:
+		w.WriteHeader(http.StatusNoContent)
+	}
+}

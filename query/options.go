@@ -1,0 +1,82 @@
+package query
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"go.uber.org/zap"
+)
+
+// Option carries what cannot be written in a properties file.
+type Option func(*options)
+
+type options struct {
+	logger       *zap.Logger
+	registerer   prometheus.Registerer
+	transport    http.RoundTripper
+	now          func() time.Time
+	retryReserve int
+	noHealthLoop bool
+}
+
+func defaultOptions() options {
+	return options{logger: zap.NewNop(), now: time.Now, retryReserve: 10}
+}
+
+// WithLogger sets the logger (zap.NewNop by default). The Router logs only
+// what it cannot return: ejections, recoveries, failed health checks.
+func WithLogger(l *zap.Logger) Option {
+	return func(o *options) {
+		if l != nil {
+			o.logger = l
+		}
+	}
+}
+
+// WithRegisterer registers the Router's metrics (none when nil, the default).
+func WithRegisterer(r prometheus.Registerer) Option {
+	return func(o *options) { o.registerer = r }
+}
+
+// WithTransport sets the RoundTripper the net/http front end uses to reach
+// the nodes (default: a Transport tuned for a proxy, see NewTransport). The
+// Router relies on the transport returning a *net.OpError with Op "dial" when
+// a connection could not be made: that is how it knows nothing was sent.
+func WithTransport(t http.RoundTripper) Option {
+	return func(o *options) {
+		if t != nil {
+			o.transport = t
+		}
+	}
+}
+
+// WithClock sets the clock used for ejection intervals (time.Now by default);
+// tests step it instead of sleeping.
+func WithClock(now func() time.Time) Option {
+	return func(o *options) {
+		if now != nil {
+			o.now = now
+		}
+	}
+}
+
+// WithRetryReserve sets how many retries the cluster-wide budget holds when
+// the Router starts (10 by default; 0 for none). Each request then adds
+// config.Query.RetryBudget to the budget and each retry after a request was
+// sent takes one, so retries stay a bounded share of the traffic even when
+// every node fails.
+func WithRetryReserve(n int) Option {
+	return func(o *options) {
+		if n >= 0 {
+			o.retryReserve = n
+		}
+	}
+}
+
+// WithoutHealthLoop turns off the periodic active health check even when
+// config.Query.HealthPath is set; CheckHealth still runs one round. Tests use
+// it to drive health checks step by step.
+func WithoutHealthLoop() Option {
+	return func(o *options) { o.noHealthLoop = true }
+}

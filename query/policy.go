@@ -1,0 +1,124 @@
+package query
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"sync/atomic"
+)
+
+// Policy names, as written in kylin.go.router.policy.
+const (
+	PolicyRoundRobin     = "round-robin"
+	PolicyLeastInFlight  = "least-in-flight"
+	PolicyP2C            = "p2c"
+	PolicyConsistentHash = "consistent-hash"
+)
+
+// policy chooses one node among those the filter accepts; nil when none.
+type policy interface {
+	pick(s *snapshot, key string, f *filter) *backend
+}
+
+// filter says which nodes a pick may return: not tried yet by this request,
+// and healthy unless every node is unhealthy (then any node not draining).
+type filter struct {
+	now       int64
+	tried     []*backend
+	anyHealth bool
+}
+
+func (f *filter) accept(b *backend) bool {
+	for _, t := range f.tried {
+		if t == b {
+			return false
+		}
+	}
+	if f.anyHealth {
+		return b.usable()
+	}
+	return b.eligible(f.now)
+}
+
+func newPolicy(name string, loadBound float64) (policy, error) {
+	switch name {
+	case PolicyRoundRobin:
+		return &roundRobin{}, nil
+	case PolicyLeastInFlight, "":
+		return &leastInFlight{}, nil
+	case PolicyP2C:
+		return &p2c{fallback: leastInFlight{}}, nil
+	case PolicyConsistentHash:
+		if loadBound == 0 {
+			loadBound = 1.25
+		}
+		if loadBound < 1 {
+			return nil, fmt.Errorf("query: HashLoadBound %v is below 1; use 1 (perfect balance) or more, e.g. 1.25", loadBound)
+		}
+		return &boundedHash{bound: loadBound}, nil
+	}
+	return nil, fmt.Errorf("query: unknown Policy %q; use %s, %s, %s or %s",
+		name, PolicyRoundRobin, PolicyLeastInFlight, PolicyP2C, PolicyConsistentHash)
+}
+
+type roundRobin struct{ next atomic.Uint64 }
+
+func (p *roundRobin) pick(s *snapshot, _ string, f *filter) *backend {
+	n := uint64(len(s.nodes))
+	start := p.next.Add(1)
+	for i := uint64(0); i < n; i++ {
+		if b := s.nodes[(start+i)%n]; f.accept(b) {
+			return b
+		}
+	}
+	return nil
+}
+
+// leastInFlight scans every node; the scan starts at a rotating offset so
+// that ties do not all land on the first node.
+type leastInFlight struct{ next atomic.Uint64 }
+
+func (p *leastInFlight) pick(s *snapshot, _ string, f *filter) *backend {
+	n := uint64(len(s.nodes))
+	start := p.next.Add(1)
+	var best *backend
+	var bestLoad int64
+	for i := uint64(0); i < n; i++ {
+		b := s.nodes[(start+i)%n]
+		if !f.accept(b) {
+			continue
+		}
+		if l := b.inflight.Load(); best == nil || l < bestLoad {
+			best, bestLoad = b, l
+		}
+	}
+	return best
+}
+
+// p2c draws two distinct nodes at random and takes the less loaded one.
+type p2c struct{ fallback leastInFlight }
+
+func (p *p2c) pick(s *snapshot, key string, f *filter) *backend {
+	n := len(s.nodes)
+	if n < 2 {
+		return p.fallback.pick(s, key, f)
+	}
+	i := rand.IntN(n)
+	j := rand.IntN(n - 1)
+	if j >= i {
+		j++
+	}
+	a, b := s.nodes[i], s.nodes[j]
+	okA, okB := f.accept(a), f.accept(b)
+	switch {
+	case okA && okB:
+		if b.inflight.Load() < a.inflight.Load() {
+			return b
+		}
+		return a
+	case okA:
+		return a
+	case okB:
+		return b
+	}
+	return p.fallback.pick(s, key, f)
+}

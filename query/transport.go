@@ -1,0 +1,155 @@
+package query
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"sync"
+	"time"
+
+	"github.com/kylin-go/kylin/config"
+)
+
+// NewTransport returns the http.Transport the Router uses by default: no
+// proxy from the environment, no compression of its own (the client's
+// Accept-Encoding passes through), HTTP/1.1, many idle connections per
+// node, and dials bounded by 10 s.
+func NewTransport(cfg config.Query) *http.Transport {
+	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
+	return &http.Transport{
+		DialContext:           d.DialContext,
+		MaxIdleConnsPerHost:   1024,
+		IdleConnTimeout:       90 * time.Second,
+		DisableCompression:    true,
+		ExpectContinueTimeout: time.Second,
+	}
+}
+
+// RoundTrip sends req to a query node chosen by the policy, with the same
+// retry rules as ServeHTTP; req's URL host is replaced by the node's
+// address, everything else is sent as is. A body without GetBody is
+// buffered up to ReplayBodyBytes for replay. The node counts as in flight
+// until the response body is closed or read to its end.
+func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
+	body, err := roundTripBody(req, r.cfg.ReplayBodyBytes)
+	if err != nil {
+		return nil, fmt.Errorf("query: reading request body: %w", err)
+	}
+	key := ""
+	if r.needsKey {
+		key = projectOf(req.Header, req.URL.Query(), body)
+	}
+	x := &Exchange{}
+	*x = r.Begin(Safe(req.Method, req.URL.Path, req.Header.Get(IdempotencyKeyHeader) != ""), key)
+	ctx, cancel := context.WithDeadline(req.Context(), x.Deadline())
+	resp, err := r.attempts(ctx, req, x, body)
+	if err != nil {
+		cancel()
+		x.End(0)
+		body.close()
+		return nil, err
+	}
+	resp.Body = &finishingBody{ReadCloser: resp.Body, x: x, cancel: cancel, status: resp.StatusCode, body: body}
+	return resp, nil
+}
+
+func (r *Router) attempts(ctx context.Context, req *http.Request, x *Exchange, body *replayBody) (*http.Response, error) {
+	for {
+		node, err := x.Pick()
+		if err != nil {
+			return nil, err
+		}
+		out := req.Clone(ctx)
+		out.URL = cloneURL(req.URL, node.Addr)
+		out.Host = ""
+		out.Body, out.ContentLength = body.reader()
+		out.GetBody = nil
+		resp, err := r.transport.RoundTrip(out)
+		if err != nil {
+			if x.Finish(classify(ctx, err), body.replayable()) {
+				continue
+			}
+			return nil, fmt.Errorf("query: %s %s on %s: %w", req.Method, req.URL.Path, node.Addr, err)
+		}
+		if Unavailable(resp.StatusCode) && x.Finish(ResultUnavailable, body.replayable()) {
+			discard(resp.Body)
+			continue
+		}
+		return resp, nil
+	}
+}
+
+func cloneURL(u *url.URL, host string) *url.URL {
+	c := *u
+	c.Host = host
+	if c.Scheme == "" {
+		c.Scheme = "http"
+	}
+	return &c
+}
+
+// roundTripBody reads req's body for replay. A body held whole is closed
+// at once; a larger one when the exchange ends (replayBody.close), as a
+// RoundTripper must close every request body.
+func roundTripBody(req *http.Request, limit int64) (*replayBody, error) {
+	if req.Body == nil || req.Body == http.NoBody {
+		return &replayBody{}, nil
+	}
+	if req.GetBody != nil && req.ContentLength >= 0 && req.ContentLength <= limit {
+		defer req.Body.Close()
+		return readBody(req.Body, limit, req.ContentLength)
+	}
+	rb, err := readBody(req.Body, limit, req.ContentLength)
+	if err != nil || rb.whole() {
+		req.Body.Close()
+		return rb, err
+	}
+	rb.closer = req.Body
+	return rb, nil
+}
+
+// finishingBody ends the exchange when the caller is done with the body.
+type finishingBody struct {
+	io.ReadCloser
+	x      *Exchange
+	cancel context.CancelFunc
+	status int
+	body   *replayBody
+	once   sync.Once
+	failed bool
+}
+
+func (b *finishingBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	switch {
+	case err == io.EOF:
+		b.finish(ResultOK)
+	case err != nil:
+		b.failed = true
+	}
+	return n, err
+}
+
+func (b *finishingBody) Close() error {
+	err := b.ReadCloser.Close()
+	res := ResultOK
+	if b.failed {
+		res = ResultFailed
+	}
+	b.finish(res)
+	return err
+}
+
+func (b *finishingBody) finish(res Result) {
+	b.once.Do(func() {
+		if b.x.cur != nil {
+			b.x.Finish(res, false)
+		}
+		b.x.End(b.status)
+		b.cancel()
+		b.body.close()
+	})
+}
