@@ -1,0 +1,40 @@
+// Package hbase is kylin-go's own client for HBase 2.x's native RPC: just
+// what the metastore needs, written from the protocol (see the project's
+// hbase-protocol.md; no Go HBase client is available to us).
+//
+// What it does:
+//
+//   - finds hbase:meta and the active master in ZooKeeper (znode parent
+//     configurable), re-reading them whenever a cached location fails;
+//   - locates regions with a one-row reversed scan of hbase:meta and caches
+//     them per table; a region is dropped from the cache when a call to it
+//     fails with NotServingRegion, RegionMoved, WrongRegion and the like, and
+//     every region of a server when its connection breaks (a restart);
+//   - keeps one TCP connection per (server, service); calls on it are
+//     pipelined and matched to responses by call id by one reader goroutine
+//     that the connection owns and Close stops;
+//   - Get, Put, Delete, CheckAndPut and CheckAndDelete (value equal, or cell
+//     absent), Scan over [start, stop) across regions, resuming after the
+//     last delivered row when a scanner or region is lost;
+//   - CreateTable (with split keys) and TableExists through the master;
+//     creating a table that exists is success.
+//
+// Results always travel inside the protobuf messages: the client announces
+// no cellblock codec.
+//
+// # Retries and outcomes
+//
+// Every call retries with jittered exponential backoff (Config.Pause up to
+// MaxPause) on the retryable exceptions of hbase-protocol.md §11 and on
+// connection failures, at most Config.Retries times and never past the
+// caller's ctx or Config.OperationTimeout. Each attempt is bounded by
+// Config.RPCTimeout. Exceptions the server marks do-not-retry come back as
+// *RemoteError at once.
+//
+// A request that was sent but never answered (the connection broke, or the
+// attempt timed out) has an unknown outcome. Get, Put, Delete and Scan are
+// retried after it. CheckAndPut and CheckAndDelete are not: they return an
+// error wrapping ErrUnknownOutcome and the caller decides, typically by
+// reading the row back (metastore/hbasestore does). When the caller's ctx
+// ends, ctx.Err() is returned unwrapped.
+package hbase

@@ -1,0 +1,153 @@
+package hbase
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"time"
+
+	"google.golang.org/protobuf/proto"
+
+	"github.com/kylin-go/kylin/internal/hbase/pb"
+)
+
+// callbackError carries an error returned by the caller's callback (Scan):
+// it ends the call at once and is returned as is.
+type callbackError struct{ err error }
+
+func (e callbackError) Error() string { return e.err.Error() }
+
+// do runs fn against the region holding row() until it succeeds, fails for
+// good, runs out of retries, or ctx ends. row is re-read before every
+// attempt (a scan resumes after its last row). When idempotent is false, an
+// attempt whose outcome is unknown is not repeated: its error wraps
+// ErrUnknownOutcome. The caller's ctx.Err() is returned unwrapped.
+func (c *Client) do(ctx context.Context, table string, row func() []byte, idempotent bool,
+	fn func(ctx context.Context, cn *conn, r *region) error) error {
+	opCtx, cancel := context.WithTimeout(ctx, c.cfg.OperationTimeout)
+	defer cancel()
+	pause := c.cfg.Pause
+	for attempt := 0; ; attempt++ {
+		r, err := c.attempt(opCtx, table, row(), fn)
+		if err == nil {
+			return nil
+		}
+		if ce, ok := err.(callbackError); ok {
+			return ce.err
+		}
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		act := classify(err)
+		c.forget(r, err, act)
+		if act == actFail || (!idempotent && errors.Is(err, ErrUnknownOutcome)) {
+			return err
+		}
+		if attempt >= c.cfg.Retries || opCtx.Err() != nil {
+			return fmt.Errorf("hbase: %s: gave up after %d attempts: %w", table, attempt+1, err)
+		}
+		c.metrics.retry(act)
+		if !sleep(opCtx, jitter(pause)) {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return fmt.Errorf("hbase: %s: operation timeout %v: %w", table, c.cfg.OperationTimeout, err)
+		}
+		pause = min(2*pause, c.cfg.MaxPause)
+	}
+}
+
+// attempt locates the region, connects and runs fn once.
+func (c *Client) attempt(ctx context.Context, table string, row []byte,
+	fn func(ctx context.Context, cn *conn, r *region) error) (*region, error) {
+	if err := c.checkOpen(); err != nil {
+		return nil, err
+	}
+	r, err := c.locate(ctx, table, row)
+	if err != nil {
+		return nil, err
+	}
+	service := clientService
+	if table == masterRoute {
+		service = masterService
+	}
+	cn, err := c.dialServer(ctx, r.Addr, service)
+	if err != nil {
+		return r, err
+	}
+	return r, fn(ctx, cn, r)
+}
+
+// forget drops what the failure says is stale.
+func (c *Client) forget(r *region, err error, act action) {
+	if r == nil {
+		return
+	}
+	switch act {
+	case actRelocate:
+		switch r.Table {
+		case metaTable:
+			c.clearMeta(r.Addr)
+		case masterRoute:
+			c.clearMaster(r.Addr)
+		}
+		c.regions.remove(r)
+	case actReconnect:
+		c.dropServer(r.Addr)
+	}
+}
+
+func (c *Client) checkOpen() error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.closed {
+		return ErrClosed
+	}
+	return nil
+}
+
+// dialServer gets a connection, bounding a new dial by RPCTimeout.
+func (c *Client) dialServer(ctx context.Context, addr, service string) (*conn, error) {
+	dctx, cancel := context.WithTimeout(ctx, c.cfg.RPCTimeout)
+	defer cancel()
+	cn, err := c.connTo(dctx, addr, service)
+	if err != nil && ctx.Err() == nil && dctx.Err() != nil {
+		return nil, connError(addr, false, dctx.Err())
+	}
+	return cn, err
+}
+
+// invoke makes one attempt of one call, bounded by RPCTimeout.
+func (c *Client) invoke(ctx context.Context, cn *conn, method string, req, resp proto.Message) error {
+	actx, cancel := context.WithTimeout(ctx, c.cfg.RPCTimeout)
+	defer cancel()
+	err := cn.call(actx, method, req, resp)
+	c.metrics.call(method, err)
+	return err
+}
+
+func regionSpec(name []byte) *pb.RegionSpecifier {
+	return &pb.RegionSpecifier{Type: pb.RegionSpecifier_REGION_NAME.Enum(), Value: name}
+}
+
+// jitter spreads a pause over [d/2, d] so that clients retrying together
+// do not stay in step.
+func jitter(d time.Duration) time.Duration {
+	if d <= 1 {
+		return d
+	}
+	return d/2 + rand.N(d/2+1)
+}
+
+// sleep waits d or until ctx ends; it reports whether d elapsed.
+func sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
