@@ -1,0 +1,72 @@
+// Package scheduler is Kylin 3.x's job model and a job engine with high
+// availability in Kylin's three modes, fenced against deposed owners.
+//
+// # Job model
+//
+// A Job has ordered Steps. Manager stores it on any metastore.Store in
+// Kylin's records, so a Kylin server sharing the metastore lists and
+// shows our jobs and we see its:
+//
+//	/execute/<id>             ExecutablePO: uuid, last_modified, version, name, type, params, priority, tasks[...]
+//	/execute_output/<id>      ExecutableOutputPO: uuid, last_modified, version, status, content, info{...}
+//	/execute_output/<id>-NN   one per step, NN two digits
+//
+// States are Kylin's (READY, RUNNING, ERROR, STOPPED, DISCARDED, SUCCEED)
+// and every write is checked against Kylin's transition table
+// (CanTransition). Every state write is a compare-and-set on the record's
+// timestamp; a lost compare-and-set re-reads the record and checks again.
+// Manager's Add, Discard, Pause, Resume and Rollback follow Kylin's
+// ExecutableManager.
+//
+// # Engine
+//
+// The host registers an Executor per job type (Engine.Register). Jobs of
+// a type with no Executor are left alone, neither locked nor changed, so a
+// Kylin job engine in the same cluster can run them. Steps run one at a
+// time; a step's ctx is cancelled when the job is discarded or paused,
+// when the engine shuts down, and when the engine loses the job's lease.
+// A failed step is retried kylin.job.retry times, the delay starting at
+// kylin.job.retry-interval and doubling. Step output is truncated to
+// kylin.job.execute-output.max-size; the Result's Info is merged into the
+// step's info map.
+//
+// Modes (kylin.job.scheduler.default), on any lock.Locker:
+//
+//   - 0: one engine holds /job_engine/global_job_engine_lock and runs every
+//     job. Unlike Kylin, standbys wait on the lock and take over when the
+//     holder stops or loses it.
+//   - 2: every job node runs jobs, one lease per job at
+//     /job_engine/lock/<jobId>. Unlock events on that folder wake every
+//     engine, and a job left RUNNING with no lock is taken over; the fetch
+//     pass (on every wake and every poll) finds such jobs too, should a
+//     watch event be missed. kylin.cube.schedule.assigned-servers limits
+//     which nodes run jobs, as in Kylin.
+//   - 100: the engine that holds /job_engine/leader runs every job; the
+//     others wait. A deposed leader cancels its steps and waits for them.
+//   - 77, or a node whose kylin.server.mode cannot build (query): no engine.
+//
+// Start signal: a job starts when Wake is called (the host's broadcast
+// listener for "execute" events calls it; the Manager of this engine calls
+// it on every change), when a lock event arrives, and when a run ends.
+// kylin.job.scheduler.poll-interval-second is only the safety net.
+//
+// # Fencing
+//
+// An engine claims a job by writing its Fence (lock key and lease token)
+// into the job's /execute_output info map (kylinGoFenceKey,
+// kylinGoFenceToken), and into each step record it starts. Every later
+// write re-reads the record, fails with ErrFenced when the stored token
+// for the same key is newer than its own, and writes with compare-and-set,
+// so nothing changes in between. A step write also checks the job record
+// first. A deposed owner's result can therefore land only on a step the
+// new owner has not started yet, in which case the new owner finds the
+// step done and does not run it again; it never lands on a record the new
+// owner has written.
+//
+// A result that an Executor returns after its ctx was cancelled is still
+// offered to the store: fencing, not timing, decides whether it counts.
+// When the engine shuts down, a job it was running is written back to
+// READY so another engine starts it at once; after a lost lease nothing is
+// written and the next owner takes the RUNNING job over, re-running the
+// interrupted step from its start (StepRun.Takeover, StepRun.Info).
+package scheduler

@@ -1,0 +1,262 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"sync"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/lock"
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// Kylin's lock keys, under the Locker's chroot.
+const (
+	GlobalLockKey = "/job_engine/global_job_engine_lock" // mode 0
+	JobLockPrefix = "/job_engine/lock"                   // mode 2: JobLockPrefix + "/" + jobId
+	LeaderKey     = "/job_engine/leader"                 // mode 100
+)
+
+// Scheduler numbers of kylin.job.scheduler.default.
+const (
+	SchedulerDefault     = 0
+	SchedulerDistributed = 2
+	SchedulerNoop        = 77
+	SchedulerLeader      = 100
+)
+
+// writeTimeout bounds a state write made after the run's ctx ended (a
+// result that arrived late, a requeue on shutdown).
+const writeTimeout = 30 * time.Second
+
+// Causes of a run's cancellation.
+var (
+	errShutdown   = errors.New("scheduler: engine shutting down")
+	errLeaseLost  = errors.New("scheduler: lease lost")
+	errJobChanged = errors.New("scheduler: job discarded, paused or taken over")
+)
+
+// Engine runs jobs whose type has a registered Executor, in the mode of
+// kylin.job.scheduler.default. Create it with New, register executors,
+// Start it, and Close it when done.
+type Engine struct {
+	cfg    config.Job
+	locks  lock.Locker
+	o      options
+	mgr    *Manager
+	log    *zap.Logger
+	met    *metrics
+	mode   int
+	runs   bool // this node runs an engine at all
+	hosts  map[string]bool
+	wakeC  chan struct{}   // a full pass: Wake, activation
+	nudgeC chan struct{}   // a pass that skips jobs already seen final: run ends, lock events
+	ctx    context.Context // cancelled by Close after runs have ended
+	cancel context.CancelFunc
+	wg     sync.WaitGroup // loop goroutines
+	runWG  sync.WaitGroup // job runs and their lease watchers
+
+	mu        sync.Mutex
+	executors map[string]Executor
+	defs      map[string]Job
+	final     map[string]bool // jobs seen SUCCEED or DISCARDED; skipped by nudged passes
+	running   map[string]*run
+	active    *activation
+	started   bool
+	closed    bool
+	stats     Stats
+}
+
+// New returns an Engine for cfg over store and locks. Zero fields of cfg
+// take config.Default()'s values; cfg is not modified. A node whose
+// ServerMode cannot build (query) and scheduler 77 get an Engine that
+// never runs a job; its Manager still works.
+func New(cfg config.Job, store metastore.Store, locks lock.Locker, opts ...Option) (*Engine, error) {
+	cfg, err := normalize(cfg)
+	if err != nil {
+		return nil, err
+	}
+	if store == nil || locks == nil {
+		return nil, fmt.Errorf("scheduler: New needs a metastore.Store and a lock.Locker (got nil)")
+	}
+	mode, err := cluster.ParseMode(cfg.ServerMode)
+	if err != nil {
+		return nil, err
+	}
+	o := collect(opts)
+	if o.owner == "" {
+		o.owner = lock.DefaultOwner()
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	e := &Engine{cfg: cfg, locks: locks, o: o, mgr: newManager(cfg, store, o), log: o.log,
+		met: newMetrics(o.reg), mode: cfg.Scheduler, hosts: hostNames(cfg.HostAddress),
+		runs: mode.CanBuild() && cfg.Scheduler != SchedulerNoop, wakeC: make(chan struct{}, 1), nudgeC: make(chan struct{}, 1),
+		ctx: ctx, cancel: cancel, executors: map[string]Executor{}, defs: map[string]Job{},
+		running: map[string]*run{}, final: map[string]bool{}}
+	e.mgr.changed = e.Wake
+	return e, nil
+}
+
+func normalize(cfg config.Job) (config.Job, error) {
+	d := config.Default().Job
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = d.PollInterval
+	}
+	if cfg.MaxConcurrentJobs <= 0 {
+		cfg.MaxConcurrentJobs = d.MaxConcurrentJobs
+	}
+	if cfg.RetryInterval <= 0 {
+		cfg.RetryInterval = d.RetryInterval
+	}
+	if cfg.ServerMode == "" {
+		cfg.ServerMode = d.ServerMode
+	}
+	if cfg.HostAddress == "" {
+		cfg.HostAddress = d.HostAddress
+	}
+	switch {
+	case cfg.Retry < 0:
+		return cfg, fmt.Errorf("scheduler: kylin.job.retry is %d; use 0 or more", cfg.Retry)
+	case cfg.Scheduler != SchedulerDefault && cfg.Scheduler != SchedulerDistributed &&
+		cfg.Scheduler != SchedulerLeader && cfg.Scheduler != SchedulerNoop:
+		return cfg, fmt.Errorf("scheduler: kylin.job.scheduler.default is %d; use 0 (one engine), 2 (distributed), 100 (elected leader) or 77 (none)", cfg.Scheduler)
+	}
+	return cfg, nil
+}
+
+func hostNames(addr string) map[string]bool {
+	hosts := map[string]bool{}
+	if h, _, err := net.SplitHostPort(addr); err == nil {
+		hosts[h] = true
+	} else {
+		hosts[addr] = true
+	}
+	if h, err := os.Hostname(); err == nil {
+		hosts[h] = true
+	}
+	return hosts
+}
+
+// Manager returns the engine's job manager. Its admin operations wake the
+// engine, so a discard or pause on this node cancels the step at once.
+func (e *Engine) Manager() *Manager { return e.mgr }
+
+// Register sets the Executor for jobType, replacing any earlier one, and
+// wakes the engine. Jobs of a type with no Executor are never touched.
+func (e *Engine) Register(jobType string, ex Executor) {
+	e.mu.Lock()
+	e.executors[jobType] = ex
+	e.mu.Unlock()
+	e.Wake()
+}
+
+// Wake makes the engine look at every job now instead of at the next
+// poll. The host's broadcast listener for "execute" events calls it. It
+// never blocks; wakes that arrive during a pass merge into one more pass.
+func (e *Engine) Wake() { signal(e.wakeC) }
+
+// nudge asks for a pass over the jobs not yet seen final (SUCCEED or
+// DISCARDED): what a run's end or a lock event can make runnable. Only a
+// rollback or a resume makes a final job runnable again; those come
+// through Wake (this engine's Manager, the host's broadcast listener) or
+// the poll, which look at every job.
+func (e *Engine) nudge() { signal(e.nudgeC) }
+
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// Start starts the engine's goroutines. On a query node or with scheduler
+// 77 it does nothing. Start after Close returns ErrClosed; a second Start
+// does nothing.
+func (e *Engine) Start() error {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	if e.closed {
+		return ErrClosed
+	}
+	if e.started || !e.runs {
+		e.started = true
+		return nil
+	}
+	e.started = true
+	switch e.mode {
+	case SchedulerDistributed:
+		e.go1(e.watchJobLocks)
+	case SchedulerDefault:
+		e.go1(func() { e.lead(GlobalLockKey) })
+	case SchedulerLeader:
+		e.go1(func() { e.lead(LeaderKey) })
+	}
+	e.go1(e.loop)
+	return nil
+}
+
+func (e *Engine) go1(f func()) {
+	e.wg.Add(1)
+	go func() {
+		defer e.wg.Done()
+		f()
+	}()
+}
+
+// Close stops the engine: running steps are cancelled and waited for, a
+// job interrupted by the shutdown is written back to READY (so another
+// engine starts it at once), leases are released and goroutines stopped.
+// Close waits for executors to return. It is idempotent. The store and the
+// Locker are the caller's to close, after the Engine.
+func (e *Engine) Close() error {
+	e.mu.Lock()
+	if e.closed {
+		e.mu.Unlock()
+		return nil
+	}
+	e.closed = true
+	for _, r := range e.running {
+		r.cancel(errShutdown)
+	}
+	e.mu.Unlock()
+	e.runWG.Wait()
+	e.cancel()
+	e.wg.Wait()
+	return nil
+}
+
+// Stats are counters of what this engine did.
+type Stats struct {
+	Started   int64 // jobs claimed, takeovers included
+	Takeovers int64 // jobs claimed while RUNNING under an owner whose lease ended
+	Steps     int64 // step executions, retries included
+	Retries   int64 // step retries
+	Failed    int64 // steps that ended in ERROR
+	Fenced    int64 // writes refused with ErrFenced
+	Requeued  int64 // jobs written back to READY on shutdown
+	Active    bool  // may start jobs now (holds the engine lock in modes 0 and 100)
+	Running   int   // jobs running now
+}
+
+// Stats returns a snapshot of the counters.
+func (e *Engine) Stats() Stats {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	s := e.stats
+	s.Running = len(e.running)
+	s.Active = e.runs && e.started && !e.closed && (e.mode == SchedulerDistributed || e.active != nil)
+	return s
+}
+
+func (e *Engine) count(f func(*Stats)) {
+	e.mu.Lock()
+	f(&e.stats)
+	e.mu.Unlock()
+}

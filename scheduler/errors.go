@@ -1,0 +1,24 @@
+package scheduler
+
+import "errors"
+
+var (
+	// ErrNotFound: no job with that id.
+	ErrNotFound = errors.New("scheduler: job not found")
+	// ErrJobExists: Add of an id that is already stored.
+	ErrJobExists = errors.New("scheduler: job already exists")
+	// ErrIllegalTransition: Kylin's state table forbids the change (for
+	// example a discarded job cannot be resumed).
+	ErrIllegalTransition = errors.New("scheduler: illegal state transition")
+	// ErrFenced: the record carries a newer lease token for the same lock
+	// key than the writer's; the writer has been deposed and must stop.
+	ErrFenced = errors.New("scheduler: fenced: a newer lease owns the job")
+	// ErrInvalidJob: the job or its id is malformed; the message says what
+	// to change.
+	ErrInvalidJob = errors.New("scheduler: invalid job")
+	// ErrClosed: the Engine was closed.
+	ErrClosed = errors.New("scheduler: engine closed")
+	// ErrConflict: a record kept changing under a read-check-write loop
+	// (every attempt lost its compare-and-set).
+	ErrConflict = errors.New("scheduler: write conflict")
+)

@@ -1,0 +1,159 @@
+package scheduler
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// Manager is Kylin's ExecutableManager on a metastore.Store: it adds jobs,
+// reads them, and changes their state (discard, pause, resume, rollback).
+// Every state write is a compare-and-set checked against Kylin's
+// transition table; a lost compare-and-set re-reads and checks again.
+//
+// Manager is safe for concurrent use and starts no goroutines.
+type Manager struct {
+	store   metastore.Store
+	maxOut  int
+	clock   Clock
+	fencing bool
+	changed func() // called after an admin write (Engine.Wake)
+}
+
+// maxCASAttempts bounds a read-check-write loop that keeps losing its
+// compare-and-set to other writers.
+const maxCASAttempts = 16
+
+// NewManager returns a Manager over store. cfg supplies
+// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock applies.
+func NewManager(cfg config.Job, store metastore.Store, opts ...Option) *Manager {
+	return newManager(cfg, store, collect(opts))
+}
+
+func newManager(cfg config.Job, store metastore.Store, o options) *Manager {
+	max := cfg.ExecuteOutputMaxSize
+	if max <= 0 {
+		max = config.Default().Job.ExecuteOutputMaxSize
+	}
+	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing}
+}
+
+// Add stores a new job: an output record (READY) for the job and each step,
+// then the job record, as Kylin's addJob does. An empty ID gets a UUID;
+// the stored job is returned with its step ids filled in.
+func (m *Manager) Add(ctx context.Context, j Job) (Job, error) {
+	if j.ID == "" {
+		j.ID = newUUID()
+	}
+	if err := j.validate(); err != nil {
+		return j, err
+	}
+	if ok, err := m.store.Exists(ctx, jobPath(j.ID)); err != nil || ok {
+		return j, existsErr(j.ID, ok, err)
+	}
+	po := j.toPO()
+	ids := []string{j.ID}
+	for i := range po.Tasks {
+		j.Steps[i].ID = po.Tasks[i].UUID
+		ids = append(ids, po.Tasks[i].UUID)
+	}
+	for _, id := range ids {
+		if err := m.overwrite(ctx, outputPath(id), encode(newOutput(id))); err != nil {
+			return j, err
+		}
+	}
+	if _, err := m.store.Put(ctx, jobPath(j.ID), encode(po), 0); err != nil {
+		return j, existsErr(j.ID, errors.Is(err, metastore.ErrConflict), err)
+	}
+	m.notify()
+	return j, nil
+}
+
+func existsErr(id string, exists bool, err error) error {
+	if exists {
+		return fmt.Errorf("%w: %s; pick another id", ErrJobExists, id)
+	}
+	return err
+}
+
+// overwrite puts content whatever is stored (outputs left by an Add that
+// failed half way, before its job record was written).
+func (m *Manager) overwrite(ctx context.Context, path string, content []byte) error {
+	old := int64(0)
+	if r, err := m.store.Get(ctx, path); err == nil {
+		old = r.Timestamp
+	} else if !errors.Is(err, metastore.ErrNotFound) {
+		return err
+	}
+	_, err := m.store.Put(ctx, path, content, old)
+	return err
+}
+
+// Get reads a job's definition.
+func (m *Manager) Get(ctx context.Context, id string) (Job, error) {
+	if err := ValidateID(id); err != nil {
+		return Job{}, err
+	}
+	r, err := m.store.Get(ctx, jobPath(id))
+	if errors.Is(err, metastore.ErrNotFound) {
+		return Job{}, fmt.Errorf("%w: %s", ErrNotFound, id)
+	}
+	if err != nil {
+		return Job{}, err
+	}
+	po, err := decodeJob(r.Path, r.Content)
+	if err != nil {
+		return Job{}, err
+	}
+	return jobFromPO(po), nil
+}
+
+// Output reads the stored state of a job or a step (id "<jobId>-NN").
+func (m *Manager) Output(ctx context.Context, id string) (Output, error) {
+	po, ts, err := m.readOutput(ctx, id)
+	if err != nil {
+		return Output{}, err
+	}
+	return po.toOutput(ts), nil
+}
+
+func (m *Manager) readOutput(ctx context.Context, id string) (outputPO, int64, error) {
+	if err := ValidateID(id); err != nil {
+		return outputPO{}, 0, err
+	}
+	path := outputPath(id)
+	r, err := m.store.Get(ctx, path)
+	if errors.Is(err, metastore.ErrNotFound) {
+		return outputPO{}, 0, fmt.Errorf("%w: no output record %s", ErrNotFound, path)
+	}
+	if err != nil {
+		return outputPO{}, 0, err
+	}
+	po, err := decodeOutput(path, r.Content)
+	return po, r.Timestamp, err
+}
+
+// List returns the ids of every stored job, sorted.
+func (m *Manager) List(ctx context.Context) ([]string, error) {
+	paths, err := m.store.List(ctx, jobFolder)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]string, 0, len(paths))
+	for _, p := range paths {
+		ids = append(ids, strings.TrimPrefix(p, jobFolder+"/"))
+	}
+	sort.Strings(ids)
+	return ids, nil
+}
+
+func (m *Manager) notify() {
+	if m.changed != nil {
+		m.changed()
+	}
+}
