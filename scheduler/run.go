@@ -91,6 +91,9 @@ func (e *Engine) runJob(r *run) {
 		}
 		takeover = false
 	}
+	// Cancelled after the claim or between two steps: no step is open, but
+	// the job is RUNNING under our fence. On shutdown it goes back to READY.
+	e.interrupted(r, Step{}, false)
 }
 
 // nextStep runs the first step that has not succeeded; false when the job

@@ -1,0 +1,83 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/cache"
+)
+
+// serve mounts every endpoint and serves on ln until shutdown.
+func (n *node) serve(ln net.Listener) {
+	mux := http.NewServeMux()
+	mux.Handle(cluster.CachePathPrefix, n.cacheHandler())
+	mux.HandleFunc("GET /kylin/api/query", n.handleQuery)
+	mux.HandleFunc("POST /kylin/api/query", n.handleQuery)
+	mux.HandleFunc("GET /kylin/api/resource/{path...}", n.handleGetResource)
+	mux.HandleFunc("PUT /kylin/api/resource/{path...}", n.handlePutResource)
+	mux.HandleFunc("POST /kylin/api/jobs", n.handleSubmitJob)
+	mux.HandleFunc("GET /kylin/api/jobs", n.handleListJobs)
+	mux.HandleFunc("GET /kylin/api/jobs/{id}", n.handleGetJob)
+	mux.HandleFunc("PUT /kylin/api/jobs/{id}/{action}", n.handleJobAction)
+	mux.HandleFunc("GET /kylin/api/health", n.handleHealth)
+	mux.HandleFunc("GET /healthz", n.handleHealth)
+	mux.HandleFunc("GET /readyz", n.handleReady)
+	mux.Handle("GET /metrics", promhttp.HandlerFor(n.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /status", n.handleStatus)
+	n.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: zap.NewStdLog(n.log)}
+	go func() { n.served <- n.srv.Serve(ln) }()
+}
+
+// cacheHandler is Kylin's cache-sync endpoint: events drop stale entries
+// from the metadata cache, and "execute" events wake the job engine so a
+// job submitted on another node starts now, not at the next poll.
+func (n *node) cacheHandler() *cluster.Handler {
+	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, n.log)
+	h.Register(n.meta.Listener(), cache.Entities()...)
+	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
+		n.engine.Wake()
+		return nil
+	}), "execute")
+	return h
+}
+
+// handleHealth is liveness: the process serves HTTP.
+func (n *node) handleHealth(w http.ResponseWriter, _ *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "node": n.self.Addr})
+}
+
+// handleReady is readiness: started, not shutting down, and the metastore
+// answers.
+func (n *node) handleReady(w http.ResponseWriter, r *http.Request) {
+	if !n.ready.Load() {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "stopping"})
+		return
+	}
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	if _, err := n.raw.Exists(ctx, metastore.UUIDPath); err != nil {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "metastore unavailable", "error": err.Error()})
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ready", "node": n.self.Addr, "mode": n.self.Mode.String()})
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.Encode(v)
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	writeJSON(w, status, map[string]string{"error": msg})
+}
