@@ -55,3 +55,18 @@ fi
 
 log "go test -race ./..."
 go test -race -count=1 -timeout 18m "$@" ./...
+
+log "quickstart"
+go run ./examples/quickstart >"$state/quickstart.out" || { cat "$state/quickstart.out" >&2; exit 1; }
+
+if [ -n "${KYLIN_TEST_HBASE_ZK:-}" ]; then
+	log "demo cluster (HBase metastore, ZooKeeper ensemble, three nodes and the router)"
+	scripts/demo-cluster.sh
+	log "demo negative control: a metadata change that is not announced must be caught"
+	if DEMO_BREAK=no-announce scripts/demo-cluster.sh >"$state/demo-neg.out" 2>&1; then
+		log "the demo did not notice a stale cache"
+		exit 1
+	fi
+	grep -q "stale cache" "$state/demo-neg.out" || { tail -n 40 "$state/demo-neg.out" >&2; exit 1; }
+fi
+log "all tests passed"

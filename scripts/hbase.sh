@@ -1,0 +1,326 @@
+#!/usr/bin/env bash
+# Standalone HBase (one JVM: ZooKeeper + master + region server) on loopback,
+# for kylin-go's integration tests and benchmark.
+#
+#   scripts/hbase.sh start  [--dir DIR] [--zk-port P] [--master-port P] [--rs-port P]
+#   scripts/hbase.sh stop   --dir DIR
+#   scripts/hbase.sh kill   --dir DIR
+#   scripts/hbase.sh status --dir DIR
+#   scripts/hbase.sh admin  --dir DIR probe TABLE | put TABLE ROW VALUE | get TABLE ROW
+#
+# start  fetches HBase's jars with Maven once (cached under
+#        ${KYLIN_HBASE_CACHE:-~/.cache/kylin-go}/hbase-VERSION-HASH), writes the
+#        configuration into DIR/conf, starts HBase and waits until a table can
+#        be created and dropped (at most KYLIN_HBASE_START_TIMEOUT seconds,
+#        default 180; on failure it prints the tail of HBase's log). The LAST
+#        stdout line is HBase's ZooKeeper address, 127.0.0.1:PORT; everything
+#        else goes to stderr. Without --dir a fresh temporary directory is used.
+#        Ports default to free loopback ports chosen by the kernel, or to the
+#        ports of the previous start in the same DIR, so a restart keeps them.
+#        Data (DIR/data) survives stop/start; a new DIR is a new cluster.
+# stop   sends SIGTERM to exactly the process start recorded in DIR/hbase.pid
+#        and waits for it to exit (SIGKILL after KYLIN_HBASE_STOP_TIMEOUT s,
+#        default 60). Stopping a stopped instance succeeds.
+# kill   sends SIGKILL instead (a crash: no flush, no znode cleanup) and waits.
+# status prints "running PID 127.0.0.1:PORT" (exit 0) or "stopped" (exit 3).
+# admin  runs the Java admin tool (HBase's own client) against the running
+#        instance: probe creates and drops TABLE; put writes f:c of ROW
+#        (creating TABLE with family f if missing); get prints f:c of ROW
+#        (exit 3 if the row is absent).
+#
+# Needs Java 17 and Maven; on Debian the script installs them when missing.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+src="$here/hbase"
+
+log() { printf 'hbase.sh: %s\n' "$*" >&2; }
+die() {
+	log "$*"
+	exit 1
+}
+
+usage() {
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+	exit 2
+}
+
+# ensure_tools installs Java 17 and Maven from Debian when they are missing.
+ensure_tools() {
+	command -v java >/dev/null && command -v mvn >/dev/null && return 0
+	command -v apt-get >/dev/null || die "java and mvn are required (install JDK 17 and Maven)"
+	log "installing JDK 17 and Maven with apt-get"
+	export DEBIAN_FRONTEND=noninteractive
+	apt-get update -qq >&2
+	apt-get install -y -qq openjdk-17-jdk-headless maven >&2
+}
+
+# cache_dir prints the cache directory for the current pom and sources: a
+# change to either builds into a new directory.
+cache_dir() {
+	local version hash
+	version=$(sed -n 's:.*<hbase.version>\(.*\)</hbase.version>.*:\1:p' "$src/pom.xml")
+	hash=$(cd "$src" && find pom.xml src -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
+	printf '%s/hbase-%s-%s' "${KYLIN_HBASE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kylin-go}" "$version" "$hash"
+}
+
+# build resolves the jars and builds the tool jar into the cache, once; a lock
+# keeps parallel starts from building the same cache twice.
+build() {
+	local cache=$1
+	[ -f "$cache/ok" ] && return 0
+	mkdir -p "$(dirname "$cache")"
+	exec 9>"$cache.lock"
+	flock 9
+	if [ ! -f "$cache/ok" ]; then
+		local tmp
+		tmp=$(mktemp -d "$cache.build.XXXXXX")
+		cp -r "$src/pom.xml" "$src/src" "$tmp/"
+		log "fetching HBase jars with Maven into $cache (first start only)"
+		if ! (cd "$tmp" && mvn -B -q -Dstyle.color=never package >&2); then
+			rm -rf "$tmp"
+			die "mvn package failed in $src (see the Maven output above)"
+		fi
+		rm -rf "$cache"
+		mkdir -p "$cache"
+		mv "$tmp/target/lib" "$tmp/target/kylin-hbase-tools.jar" "$cache/"
+		rm -rf "$tmp"
+		touch "$cache/ok"
+	fi
+	flock -u 9
+	exec 9>&-
+}
+
+# alive PID DIR: true if PID is running and is the HBase started for DIR.
+alive() {
+	local pid=$1 dir=$2
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "-Dkylin.hbase.dir=$dir"
+}
+
+read_pid() { cat "$1/hbase.pid" 2>/dev/null || true; }
+
+# choose_ports fills zk_port/master_port/rs_port: flags first, then the ports
+# of the previous start in DIR, then free ports from the kernel.
+choose_ports() {
+	local dir=$1 cache=$2
+	if [ -f "$dir/ports" ]; then
+		# shellcheck disable=SC1091
+		. "$dir/ports"
+		zk_port=${opt_zk:-$prev_zk} master_port=${opt_master:-$prev_master} rs_port=${opt_rs:-$prev_rs}
+	else
+		zk_port=$opt_zk master_port=$opt_master rs_port=$opt_rs
+	fi
+	if [ -z "$zk_port" ] || [ -z "$master_port" ] || [ -z "$rs_port" ]; then
+		local free
+		mapfile -t free < <(java -cp "$cache/kylin-hbase-tools.jar" kylingo.hbase.FreePorts 3)
+		[ "${#free[@]}" -eq 3 ] || die "could not find free loopback ports"
+		zk_port=${zk_port:-${free[0]}} master_port=${master_port:-${free[1]}} rs_port=${rs_port:-${free[2]}}
+	fi
+	for p in "$zk_port" "$master_port" "$rs_port"; do
+		case $p in
+		'' | *[!0-9]*) die "port '$p' is not a number: pass --zk-port/--master-port/--rs-port as integers" ;;
+		esac
+		[ "$p" -ge 1024 ] && [ "$p" -le 65535 ] || die "port $p out of range 1024-65535"
+		[ "$p" -ne 2181 ] || die "port 2181 belongs to the Debian ZooKeeper; choose another --zk-port"
+		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
+			die "port $p on 127.0.0.1 is in use; choose another or omit the flag"
+		fi
+	done
+	printf 'prev_zk=%s\nprev_master=%s\nprev_rs=%s\n' "$zk_port" "$master_port" "$rs_port" >"$dir/ports"
+}
+
+write_conf() {
+	local dir=$1
+	mkdir -p "$dir/conf" "$dir/data" "$dir/logs"
+	local s="s|@DATA@|$dir/data|g;s|@ZK_PORT@|$zk_port|g;s|@MASTER_PORT@|$master_port|g;s|@RS_PORT@|$rs_port|g"
+	sed "$s" "$src/conf/hbase-site.xml.in" >"$dir/conf/hbase-site.xml"
+	sed "$s" "$src/conf/log4j2.properties.in" >"$dir/conf/log4j2.properties"
+	cp "$src/conf/log4j2-client.properties" "$dir/conf/"
+}
+
+# java_opens are the module flags HBase needs on JDK 17.
+java_opens=(
+	--add-modules jdk.unsupported
+	--add-opens java.base/java.nio=ALL-UNNAMED --add-opens java.base/sun.nio.ch=ALL-UNNAMED
+	--add-opens java.base/java.lang=ALL-UNNAMED --add-opens java.base/jdk.internal.ref=ALL-UNNAMED
+	--add-opens java.base/java.lang.reflect=ALL-UNNAMED --add-opens java.base/java.util=ALL-UNNAMED
+	--add-opens java.base/java.util.concurrent=ALL-UNNAMED
+	--add-exports java.base/jdk.internal.misc=ALL-UNNAMED
+	--add-exports java.security.jgss/sun.security.krb5=ALL-UNNAMED
+	--add-exports java.base/sun.net.dns=ALL-UNNAMED --add-exports java.base/sun.net.util=ALL-UNNAMED
+)
+
+launch() {
+	local dir=$1 cache=$2
+	# setsid: HBase must outlive this script and ignore the caller's ^C.
+	setsid java -Xms256m -Xmx"${KYLIN_HBASE_HEAP:-1g}" -XX:+UseG1GC \
+		"-Dkylin.hbase.dir=$dir" \
+		-Djava.net.preferIPv4Stack=true \
+		-Dorg.apache.hbase.thirdparty.io.netty.tryReflectionSetAccessible=true \
+		"${java_opens[@]}" \
+		"-Dhbase.log.dir=$dir/logs" \
+		"-Dlog4j2.configurationFile=$dir/conf/log4j2.properties" \
+		-cp "$dir/conf:$cache/lib/*" org.apache.hadoop.hbase.master.HMaster start \
+		</dev/null >>"$dir/logs/hbase.log" 2>&1 &
+	echo $! >"$dir/hbase.pid"
+}
+
+# tool runs the admin tool against this instance.
+tool() {
+	local dir=$1 cache=$2
+	shift 2
+	java -Xmx256m "${java_opens[@]}" -Djava.net.preferIPv4Stack=true \
+		"-Dlog4j2.configurationFile=$dir/conf/log4j2-client.properties" \
+		-cp "$dir/conf:$cache/kylin-hbase-tools.jar:$cache/lib/*" kylingo.hbase.Tool "$@"
+}
+
+fail_start() {
+	local dir=$1
+	shift
+	log "$*"
+	log "last lines of $dir/logs/hbase.log:"
+	tail -n 40 "$dir/logs/hbase.log" >&2 || true
+	do_stop "$dir" >/dev/null 2>&1 || true
+	exit 1
+}
+
+# wait_ready waits for ZooKeeper's port, then runs the tool's wait command
+# (one JVM probing once a second) while watching that HBase stays alive.
+wait_ready() {
+	local dir=$1 cache=$2 limit=${KYLIN_HBASE_START_TIMEOUT:-180}
+	local deadline=$(($(date +%s) + limit)) pid probe rc
+	pid=$(read_pid "$dir")
+	until (exec 3<>"/dev/tcp/127.0.0.1/$zk_port") 2>/dev/null; do
+		alive "$pid" "$dir" || fail_start "$dir" "HBase exited during startup"
+		[ "$(date +%s)" -lt "$deadline" ] || fail_start "$dir" "ZooKeeper port $zk_port not open after ${limit}s"
+		sleep 0.5
+	done
+	tool "$dir" "$cache" wait "127.0.0.1:$zk_port" "kylin_probe_$$" $((deadline - $(date +%s))) \
+		2>>"$dir/logs/probe.log" &
+	probe=$!
+	while kill -0 "$probe" 2>/dev/null; do
+		if ! alive "$pid" "$dir"; then
+			kill "$probe" 2>/dev/null || true
+			wait "$probe" 2>/dev/null || true
+			fail_start "$dir" "HBase exited during startup"
+		fi
+		sleep 0.5
+	done
+	rc=0
+	wait "$probe" || rc=$?
+	[ "$rc" -eq 0 ] || fail_start "$dir" "HBase not ready after ${limit}s: $(tail -n 1 "$dir/logs/probe.log")"
+}
+
+do_start() {
+	local dir=$1 cache
+	ensure_tools
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	if alive "$(read_pid "$dir")" "$dir"; then
+		die "HBase already running for $dir (pid $(read_pid "$dir")); stop it first"
+	fi
+	cache=$(cache_dir)
+	build "$cache"
+	choose_ports "$dir" "$cache"
+	write_conf "$dir"
+	local t0
+	t0=$(date +%s)
+	log "starting HBase in $dir (zk 127.0.0.1:$zk_port, master $master_port, rs $rs_port; log $dir/logs/hbase.log)"
+	launch "$dir" "$cache"
+	wait_ready "$dir" "$cache"
+	log "HBase ready after $(($(date +%s) - t0))s, pid $(read_pid "$dir"); stop with: $0 stop --dir $dir"
+	echo "127.0.0.1:$zk_port"
+}
+
+do_kill() { do_stop "$1" KILL; }
+
+# do_stop DIR [SIGNAL]: signal (default TERM) the recorded process and wait.
+do_stop() {
+	local dir=$1 sig=${2:-TERM} pid bound=${KYLIN_HBASE_STOP_TIMEOUT:-60} i
+	pid=$(read_pid "$dir")
+	if ! alive "$pid" "$dir"; then
+		rm -f "$dir/hbase.pid"
+		log "HBase in $dir is not running"
+		return 0
+	fi
+	log "stopping HBase pid $pid (SIG$sig)"
+	kill -"$sig" "$pid"
+	for ((i = 0; i < bound * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "HBase pid $pid still running after ${bound}s; sending SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	fi
+	rm -f "$dir/hbase.pid"
+	log "stopped"
+}
+
+do_status() {
+	local dir=$1 pid
+	pid=$(read_pid "$dir")
+	if alive "$pid" "$dir"; then
+		# shellcheck disable=SC1091
+		. "$dir/ports"
+		echo "running $pid 127.0.0.1:$prev_zk"
+		return 0
+	fi
+	echo "stopped"
+	return 3
+}
+
+do_admin() {
+	local dir=$1 pid cache
+	shift
+	pid=$(read_pid "$dir")
+	alive "$pid" "$dir" || die "HBase in $dir is not running"
+	[ $# -ge 2 ] || die "admin needs a command: probe TABLE | put TABLE ROW VALUE | get TABLE ROW"
+	# shellcheck disable=SC1091
+	. "$dir/ports"
+	cache=$(cache_dir)
+	local cmd=$1
+	shift
+	tool "$dir" "$cache" "$cmd" "127.0.0.1:$prev_zk" "$@"
+}
+
+main() {
+	[ $# -ge 1 ] || usage
+	local cmd=$1 dir=""
+	shift
+	opt_zk="" opt_master="" opt_rs=""
+	admin_args=()
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--dir) dir=${2:?--dir needs a directory} && shift 2 ;;
+		--zk-port) opt_zk=${2:?--zk-port needs a port} && shift 2 ;;
+		--master-port) opt_master=${2:?--master-port needs a port} && shift 2 ;;
+		--rs-port) opt_rs=${2:?--rs-port needs a port} && shift 2 ;;
+		*)
+			[ "$cmd" = admin ] || { log "unknown argument: $1" && usage; }
+			admin_args+=("$1") && shift
+			;;
+		esac
+	done
+	case $cmd in
+	start)
+		[ -n "$dir" ] || dir=$(mktemp -d "${TMPDIR:-/tmp}/kylin-hbase.XXXXXX")
+		do_start "$dir"
+		;;
+	stop | kill | status)
+		[ -n "$dir" ] || die "$cmd needs --dir DIR (the directory given to start)"
+		dir=$(cd "$dir" 2>/dev/null && pwd) || die "no such directory: $dir"
+		"do_$cmd" "$dir"
+		;;
+	admin)
+		[ -n "$dir" ] || die "admin needs --dir DIR (the directory given to start)"
+		dir=$(cd "$dir" 2>/dev/null && pwd) || die "no such directory: $dir"
+		do_admin "$dir" "${admin_args[@]}"
+		;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
