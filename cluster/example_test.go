@@ -17,7 +17,7 @@ func ExampleBroadcaster() {
 	got := make(chan string, 2)
 	var nodes []cluster.Node
 	for range 2 {
-		h := cluster.NewHandler(cluster.Auth{}, nil)
+		h := cluster.NewHandler(cluster.Auth{})
 		h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 			got <- n.String()
 			return nil
@@ -74,7 +74,7 @@ func ExampleStatic() {
 }
 
 func ExampleHandler() {
-	h := cluster.NewHandler(cluster.Auth{Token: "s3cret"}, nil)
+	h := cluster.NewHandler(cluster.Auth{Token: "s3cret"})
 	h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 		fmt.Println("listener:", n)
 		return nil

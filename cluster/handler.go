@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 )
 
@@ -28,6 +29,7 @@ import (
 type Handler struct {
 	auth Auth
 	log  *zap.Logger
+	met  *handlerMetrics // nil without a registerer
 
 	mu        sync.Mutex
 	listeners map[string][]Listener // by entity, registration order
@@ -38,12 +40,19 @@ type Handler struct {
 }
 
 // NewHandler returns a Handler that requires auth (the zero Auth accepts
-// everything). A nil logger is silent.
-func NewHandler(auth Auth, log *zap.Logger) *Handler {
-	if log == nil {
-		log = zap.NewNop()
+// everything). Of the options it uses WithLogger (default silent) and
+// WithRegisterer (default no metrics); a Handler has nothing to close, so
+// its counter stays registered for the registry's life.
+func NewHandler(auth Auth, opts ...Option) *Handler {
+	var o options
+	for _, f := range opts {
+		f(&o)
 	}
-	return &Handler{auth: auth, log: log, listeners: map[string][]Listener{}, entityMu: map[string]*sync.Mutex{}}
+	if o.log == nil {
+		o.log = zap.NewNop()
+	}
+	return &Handler{auth: auth, log: o.log, met: newHandlerMetrics(o.reg),
+		listeners: map[string][]Listener{}, entityMu: map[string]*sync.Mutex{}}
 }
 
 // Register adds l for the given entities ("all" events reach it whatever it
@@ -77,25 +86,30 @@ func sameListener(a, b Listener) (same bool) {
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if !h.auth.allows(r) {
+		h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.unauthorized })
 		w.Header().Set("WWW-Authenticate", `Basic realm="kylin"`)
 		http.Error(w, "cluster: authentication required", http.StatusUnauthorized)
 		return
 	}
 	if r.Method != http.MethodPut {
+		h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.badRequest })
 		w.Header().Set("Allow", http.MethodPut)
 		http.Error(w, "cluster: cache events are sent with PUT", http.StatusMethodNotAllowed)
 		return
 	}
 	note, err := readNotification(r)
 	if err != nil {
+		h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.badRequest })
 		http.Error(w, err.Error(), http.StatusBadRequest)
 		return
 	}
 	if err := h.Dispatch(r.Context(), note); err != nil {
+		h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.listenerError })
 		h.log.Warn("cache event listener failed", zap.Stringer("event", note), zap.Error(err))
 		http.Error(w, err.Error(), http.StatusInternalServerError)
 		return
 	}
+	h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.ok })
 	w.WriteHeader(http.StatusOK)
 }
 

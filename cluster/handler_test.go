@@ -27,7 +27,7 @@ func serve(h http.Handler, method, target, body string, hdr map[string]string) *
 }
 
 func TestHandlerStatusCodes(t *testing.T) {
-	h := NewHandler(Auth{}, nil)
+	h := NewHandler(Auth{})
 	rec := newRecorder(nil)
 	h.Register(rec, "cube")
 	cases := []struct {
@@ -60,7 +60,7 @@ func TestHandlerStatusCodes(t *testing.T) {
 
 func TestHandlerAuth(t *testing.T) {
 	for _, auth := range []Auth{{User: "ADMIN", Password: "KYLIN"}, {Token: "tok"}} {
-		h := NewHandler(auth, nil)
+		h := NewHandler(auth)
 		rec := newRecorder(nil)
 		h.Register(rec, "cube")
 		bad := []map[string]string{
@@ -93,7 +93,7 @@ func TestHandlerAuth(t *testing.T) {
 }
 
 func TestHandlerListenerOrderAndAll(t *testing.T) {
-	h := NewHandler(Auth{}, nil)
+	h := NewHandler(Auth{})
 	var mu sync.Mutex
 	var calls []string
 	mk := func(name string) Listener {
@@ -126,7 +126,7 @@ type namedListener struct {
 func (l *namedListener) Notify(_ context.Context, n Notification) error { l.fn(n); return nil }
 
 func TestHandlerFailingListenerAnswers500(t *testing.T) {
-	h := NewHandler(Auth{}, nil)
+	h := NewHandler(Auth{})
 	var after atomic.Int32
 	h.Register(ListenerFunc(func(context.Context, Notification) error { return errors.New("boom") }), "cube")
 	h.Register(ListenerFunc(func(context.Context, Notification) error { after.Add(1); return nil }), "cube")
@@ -143,7 +143,7 @@ func TestHandlerFailingListenerAnswers500(t *testing.T) {
 }
 
 func TestHandlerNeverRunsOneEntityConcurrently(t *testing.T) {
-	h := NewHandler(Auth{}, nil)
+	h := NewHandler(Auth{})
 	var inCube, inAll, maxCube atomic.Int32
 	var violations atomic.Int32
 	h.Register(ListenerFunc(func(_ context.Context, n Notification) error {

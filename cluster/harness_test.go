@@ -105,7 +105,7 @@ type testNode struct {
 
 func startNode(t *testing.T, auth Auth, announced *atomic.Int64) *testNode {
 	t.Helper()
-	n := &testNode{t: t, h: NewHandler(auth, nil), rec: newRecorder(announced)}
+	n := &testNode{t: t, h: NewHandler(auth), rec: newRecorder(announced)}
 	n.h.Register(n.rec, "cube", "table", "project", "marker", "execute")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

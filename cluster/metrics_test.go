@@ -1,6 +1,9 @@
 package cluster
 
 import (
+	"context"
+	"errors"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -41,5 +44,49 @@ func TestMetricsRegisteredAndCounted(t *testing.T) {
 	}
 	if _, err := NewBroadcaster(fastConfig(), Static(), WithRegisterer(reg)); err == nil || !strings.Contains(err.Error(), "already registered") {
 		t.Fatalf("second broadcaster on one registry: %v, want an error saying so", err)
+	}
+}
+
+// TestHandlerMetricsCountResults: each answer class of the Handler is
+// counted, and two Handlers on one registry share the counter.
+func TestHandlerMetricsCountResults(t *testing.T) {
+	reg := prometheus.NewRegistry()
+	h := NewHandler(Auth{Token: "t0k"}, WithRegisterer(reg))
+	h2 := NewHandler(Auth{}, WithRegisterer(reg))
+	h.Register(ListenerFunc(func(ctx context.Context, n Notification) error {
+		if n.Key == "boom" {
+			return errors.New("listener failed")
+		}
+		return nil
+	}), "cube")
+	send := func(h *Handler, method, path, token string) {
+		req := httptest.NewRequest(method, path, nil)
+		if token != "" {
+			req.Header.Set("Authorization", "Bearer "+token)
+		}
+		h.ServeHTTP(httptest.NewRecorder(), req)
+	}
+	send(h, "PUT", "/kylin/api/cache/cube/c1/update", "t0k")
+	send(h, "PUT", "/kylin/api/cache/cube/c1/update", "")
+	send(h, "PUT", "/kylin/api/cache/cube/c1/explode", "t0k")
+	send(h, "GET", "/kylin/api/cache/cube/c1/update", "t0k")
+	send(h, "PUT", "/kylin/api/cache/cube/boom/update", "t0k")
+	send(h2, "PUT", "/kylin/api/cache/cube/c2/drop", "")
+	want := map[string]float64{"ok": 2, "unauthorized": 1, "bad_request": 2, "listener_error": 1}
+	families, err := reg.Gather()
+	must(t, err)
+	got := map[string]float64{}
+	for _, f := range families {
+		if f.GetName() != "kylin_cache_events_received_total" {
+			continue
+		}
+		for _, m := range f.GetMetric() {
+			got[m.GetLabel()[0].GetValue()] = m.GetCounter().GetValue()
+		}
+	}
+	for k, v := range want {
+		if got[k] != v {
+			t.Errorf("kylin_cache_events_received_total{result=%q} = %v, want %v (all: %v)", k, got[k], v, got)
+		}
 	}
 }

@@ -96,7 +96,7 @@ func TestRetryBudgetExhaustedSendsAllOnRecovery(t *testing.T) {
 // Retries never reorder: a node that fails every 7th request still sees
 // every event exactly once, in announce order.
 func TestRetriesKeepPerNodeOrder(t *testing.T) {
-	n := &testNode{t: t, h: NewHandler(Auth{}, nil), rec: newRecorder(nil)}
+	n := &testNode{t: t, h: NewHandler(Auth{}), rec: newRecorder(nil)}
 	var mu sync.Mutex
 	calls := 0
 	n.h.Register(ListenerFunc(func(context.Context, Notification) error { // runs before the recorder

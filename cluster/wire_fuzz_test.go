@@ -18,7 +18,7 @@ func FuzzParseCachePath(f *testing.F) {
 	} {
 		f.Add(s, "body")
 	}
-	h := NewHandler(Auth{}, nil)
+	h := NewHandler(Auth{})
 	h.Register(ListenerFunc(func(_ context.Context, n Notification) error { return nil }), "cube")
 	f.Fuzz(func(t *testing.T, path, body string) {
 		note, needBody, err := ParseCachePath(path)

@@ -64,7 +64,7 @@ func startReceivers(n int, col *collector) ([]*receiver, error) {
 	for range n {
 		r := &receiver{done: make(chan struct{})}
 		r.last.Store(-1)
-		h := cluster.NewHandler(cluster.Auth{}, nil)
+		h := cluster.NewHandler(cluster.Auth{})
 		h.Register(cluster.ListenerFunc(func(_ context.Context, note cluster.Notification) error {
 			if seq, ok := seqOf(note.Key); ok {
 				if prev := r.last.Load(); seq < prev {

@@ -231,7 +231,7 @@ func (r *receiver) keys() []string {
 func startReceiver(t *testing.T) *receiver {
 	t.Helper()
 	r := &receiver{}
-	h := cluster.NewHandler(cluster.Auth{}, nil)
+	h := cluster.NewHandler(cluster.Auth{})
 	h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 		r.mu.Lock()
 		r.got = append(r.got, n.Key)

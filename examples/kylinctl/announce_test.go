@@ -21,7 +21,7 @@ type node struct {
 func newNode(t *testing.T) *node {
 	t.Helper()
 	n := &node{notes: make(chan cluster.Notification, 16)}
-	h := cluster.NewHandler(cluster.Auth{}, nil)
+	h := cluster.NewHandler(cluster.Auth{})
 	h.Register(cluster.ListenerFunc(func(_ context.Context, note cluster.Notification) error {
 		n.notes <- note
 		return nil

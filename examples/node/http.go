@@ -40,7 +40,7 @@ func (n *node) serve(ln net.Listener) {
 // from the metadata cache, and "execute" events wake the job engine so a
 // job submitted on another node starts now, not at the next poll.
 func (n *node) cacheHandler() *cluster.Handler {
-	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, n.log)
+	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
 	h.Register(n.meta.Listener(), cache.Entities()...)
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.engine.Wake()

@@ -91,7 +91,7 @@ func newEngine(n *node, store metastore.Store, w *demoWork) (*scheduler.Engine, 
 // serve mounts the cache-sync Handler (its listeners drop stale cache
 // entries and wake the job engine) and the query endpoint.
 func (n *node) serve(ln net.Listener) {
-	h := cluster.NewHandler(cluster.Auth{}, nil)
+	h := cluster.NewHandler(cluster.Auth{})
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.events.Add(1)
 		return nil

@@ -36,7 +36,7 @@ func startCluster(t *testing.T, n int, announce bool) []node {
 	var addrs []cluster.Node
 	handlers := make([]*cluster.Handler, n)
 	for i := range n {
-		handlers[i] = cluster.NewHandler(cluster.Auth{}, nil)
+		handlers[i] = cluster.NewHandler(cluster.Auth{})
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		must(t, err)
 		srv := &http.Server{Handler: handlers[i], ReadHeaderTimeout: 10 * time.Second}
