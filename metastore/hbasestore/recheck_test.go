@@ -39,14 +39,16 @@ type dropConn struct {
 	drop bool
 }
 
+// Write arms the drop before the request leaves: set after it, the
+// reader goroutine could take the answer first and the fault would hit a
+// later call instead.
 func (c *dropConn) Write(b []byte) (int, error) {
-	n, err := c.Conn.Write(b)
-	if err == nil && bytes.Contains(b, []byte("Mutate")) && c.d.armed.CompareAndSwap(true, false) {
+	if bytes.Contains(b, []byte("Mutate")) && c.d.armed.CompareAndSwap(true, false) {
 		c.mu.Lock()
 		c.drop = true
 		c.mu.Unlock()
 	}
-	return n, err
+	return c.Conn.Write(b)
 }
 
 func (c *dropConn) Read(b []byte) (int, error) {
