@@ -41,8 +41,11 @@
 //     pass (on every wake and every poll) finds such jobs too, should a
 //     watch event be missed. kylin.cube.schedule.assigned-servers limits
 //     which nodes run jobs, as in Kylin.
-//   - 100: the engine that holds /job_engine/leader runs every job; the
-//     others wait. A deposed leader cancels its steps and waits for them.
+//   - 100: the engine elected on /job_engine/leader runs every job; the
+//     others wait. On zklock the election is Kylin's own (Curator's
+//     LeaderSelector queue, participant id kylin.server.host-address), so
+//     Kylin and Go nodes share one leader. A deposed leader cancels its
+//     steps and waits for them.
 //   - 77, or a node whose kylin.server.mode cannot build (query): no engine.
 //
 // Start signal: a job starts when Wake is called (the host's broadcast

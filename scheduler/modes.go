@@ -25,7 +25,7 @@ const relockDelay = time.Second
 // them, and queue for the lock again.
 func (e *Engine) lead(key string) {
 	for e.ctx.Err() == nil {
-		lease, err := e.locks.Lock(e.ctx, key)
+		lease, err := e.takeLead(key)
 		if err != nil {
 			if e.ctx.Err() == nil {
 				e.log.Warn("scheduler: cannot take the engine lock; retrying", zap.String("key", key), zap.Error(err))
@@ -43,6 +43,19 @@ func (e *Engine) lead(key string) {
 		}
 		e.deactivate(act)
 	}
+}
+
+// takeLead blocks until this node may run the engine. Mode 100 is an
+// election through lock.Elect with this node's host address as the
+// participant id: on zklock that joins the queue of Kylin's
+// CuratorScheduler (Curator's LeaderSelector on "/job_engine/leader"), so
+// Kylin's nodes and ours exclude each other; on a Locker that cannot
+// elect it falls back to Lock. Mode 0 takes Kylin's global engine lock.
+func (e *Engine) takeLead(key string) (lock.Lease, error) {
+	if e.mode == SchedulerLeader {
+		return lock.Elect(e.ctx, e.locks, key, e.cfg.HostAddress)
+	}
+	return e.locks.Lock(e.ctx, key)
 }
 
 func (e *Engine) setActive(act *activation) {
