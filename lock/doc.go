@@ -15,9 +15,10 @@
 //	lock/zklock     ZooKeeper, with Kylin 3.x compatible znodes
 //	lock/locktest   the conformance suite both run
 //
-// Optional abilities (Lister, Purger) are detected with a type assertion,
-// as database/sql does with its optional driver interfaces; a Locker that
-// lacks them simply cannot list or purge.
+// Optional abilities (Lister, Purger, Elector, ParticipantLister) are
+// detected with a type assertion, as database/sql does with its optional
+// driver interfaces; a Locker that lacks them cannot list or purge, and
+// lock.Elect falls back to Lock.
 //
 // Keys are absolute slash-separated paths such as
 // "/job_engine/lock/<jobId>"; ValidateKey states the rules.

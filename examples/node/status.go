@@ -68,25 +68,28 @@ func (n *node) handleStatus(w http.ResponseWriter, r *http.Request) {
 // list them).
 func (n *node) lockHolders(ctx context.Context) ([]lockRow, error) {
 	var rows []lockRow
-	for _, key := range []string{scheduler.GlobalLockKey, scheduler.LeaderKey} {
-		owner, held, err := n.locks.Owner(ctx, key)
-		if err != nil {
-			return rows, err
-		}
-		if held {
-			rows = append(rows, lockRow{Key: key, Owner: owner})
-		}
+	owner, held, err := n.locks.Owner(ctx, scheduler.GlobalLockKey)
+	if err != nil {
+		return rows, err
+	}
+	if held {
+		rows = append(rows, lockRow{Key: scheduler.GlobalLockKey, Owner: owner})
+	}
+	if leader, err := n.leader(ctx); err != nil {
+		return rows, err
+	} else if leader != "" {
+		rows = append(rows, lockRow{Key: scheduler.LeaderKey, Owner: leader})
 	}
 	lister, ok := n.locks.(lock.Lister)
 	if !ok {
 		return rows, nil
 	}
-	held, err := lister.List(ctx, scheduler.JobLockPrefix)
+	jobLocks, err := lister.List(ctx, scheduler.JobLockPrefix)
 	if err != nil {
 		return rows, err
 	}
-	keys := make([]string, 0, len(held))
-	for k := range held {
+	keys := make([]string, 0, len(jobLocks))
+	for k := range jobLocks {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
@@ -95,7 +98,30 @@ func (n *node) lockHolders(ctx context.Context) ([]lockRow, error) {
 		if !strings.HasPrefix(k, scheduler.JobLockPrefix+"/") {
 			key = scheduler.JobLockPrefix + "/" + k
 		}
-		rows = append(rows, lockRow{Key: key, Owner: held[k]})
+		rows = append(rows, lockRow{Key: key, Owner: jobLocks[k]})
 	}
 	return rows, nil
+}
+
+// leader is the mode-100 leader's participant id, or "" when there is none.
+// On a Locker that runs Curator's election (zklock) the leader key is a
+// queue of candidates, not a lock, so it is read through ParticipantLister.
+func (n *node) leader(ctx context.Context) (string, error) {
+	if pl, ok := n.locks.(lock.ParticipantLister); ok {
+		ps, err := pl.Participants(ctx, scheduler.LeaderKey)
+		if err != nil {
+			return "", err
+		}
+		for _, p := range ps {
+			if p.Leader {
+				return p.ID, nil
+			}
+		}
+		return "", nil
+	}
+	owner, held, err := n.locks.Owner(ctx, scheduler.LeaderKey)
+	if err != nil || !held {
+		return "", err
+	}
+	return owner, nil
 }
