@@ -43,8 +43,9 @@ type Lease interface {
 	Unlock(ctx context.Context) error
 }
 
-// Lister is an optional Locker ability: the held keys under a prefix, with
-// their owners.
+// Lister is an optional Locker ability: the locks held on the direct
+// children of a prefix, as whole keys mapped to their owners. Folders of
+// locks (zklock's persistent parents) are not locks and are not listed.
 type Lister interface {
 	List(ctx context.Context, prefix string) (map[string]string, error)
 }

@@ -64,12 +64,15 @@ func (l *Locker) list(s *session, prefix string) (map[string]string, error) {
 	}
 	out := make(map[string]string, len(names))
 	for _, name := range names {
-		data, _, err := s.conn.Get(dir + "/" + name)
+		data, stat, err := s.conn.Get(dir + "/" + name)
 		if errors.Is(err, zk.ErrNoNode) {
 			continue
 		}
 		if err != nil {
 			return nil, err
+		}
+		if stat.EphemeralOwner == 0 {
+			continue // a persistent parent (a folder of locks), not a held lock
 		}
 		out[path.Join(prefix, name)] = string(data)
 	}

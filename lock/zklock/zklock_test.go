@@ -222,3 +222,28 @@ func TestTokenIsCreationZxid(t *testing.T) {
 		}
 	}
 }
+
+// TestListSkipsFolders: List names the held locks among the direct children
+// of a prefix, never the persistent parents that hold deeper locks.
+func TestListSkipsFolders(t *testing.T) {
+	zk := testenv.ZooKeeper(t)
+	ls := newLockers(testConfig(zk, 6*time.Second))
+	l := ls.New(t)
+	defer l.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	for _, key := range []string{"/list/held", "/list/folder/deeper"} {
+		lease, err := l.Lock(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer lease.Unlock(ctx)
+	}
+	got, err := l.List(ctx, "/list")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 1 || got["/list/held"] == "" {
+		t.Fatalf("List(/list) = %v; want only /list/held with its owner", got)
+	}
+}
