@@ -18,6 +18,10 @@ type backend struct {
 	ejectedUntil atomic.Int64
 	down         atomic.Bool // failed its last active health check
 	draining     atomic.Bool
+	// marked is set while fails, ejections or ejectedUntil is not zero, so
+	// that a success on a node with a clean record, the common case, skips
+	// the lock (set under mu).
+	marked atomic.Bool
 
 	mu        sync.Mutex
 	fails     int           // consecutive failures
@@ -88,6 +92,7 @@ func (b *backend) stopDrain() {
 func (b *backend) succeeded(now int64) (recovered bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	defer func() { b.marked.Store(b.ejections != 0 || b.ejectedUntil.Load() != 0) }()
 	b.fails = 0
 	if until := b.ejectedUntil.Load(); until != 0 && until <= now {
 		b.ejectedUntil.Store(0)
@@ -106,6 +111,7 @@ func (b *backend) succeeded(now int64) (recovered bool) {
 func (b *backend) failed(ejectAfter int, base, max time.Duration) time.Duration {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.marked.Store(true)
 	b.fails++
 	if b.fails < ejectAfter {
 		return 0
@@ -120,6 +126,7 @@ func (b *backend) failed(ejectAfter int, base, max time.Duration) time.Duration 
 func (b *backend) eject(now time.Time, d time.Duration) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
+	b.marked.Store(true)
 	b.fails = 0
 	b.ejections++
 	b.ejectedUntil.Store(now.Add(d).UnixNano())

@@ -77,11 +77,11 @@ func (x *Exchange) Pick() (cluster.Node, error) {
 		return cluster.Node{}, ErrNoNode
 	}
 	s := r.snap.Load()
-	f := filter{now: r.opts.now().UnixNano(), tried: x.tried[:x.n]}
-	b := r.policy.pick(s, x.key, &f)
+	f := filter{clock: r.opts.now, tried: x.tried[:x.n]}
+	b := pick(r.policy, s, x.key, &f)
 	if b == nil {
 		f.anyHealth = true
-		b = r.policy.pick(s, x.key, &f)
+		b = pick(r.policy, s, x.key, &f)
 	}
 	if b == nil {
 		return cluster.Node{}, ErrNoNode
@@ -146,7 +146,7 @@ func (x *Exchange) mayRetry(res Result, replayable bool) bool {
 // End records the request's outcome: the status sent to the client, or 0
 // when the exchange ended without a response.
 func (x *Exchange) End(status int) {
-	x.r.metrics.request(status, time.Since(x.start))
+	x.r.metrics.request(status, x.start)
 }
 
 func resultName(res Result) string {
@@ -163,11 +163,12 @@ func resultName(res Result) string {
 
 // record feeds an attempt's result to passive health.
 func (r *Router) record(b *backend, res Result) {
-	now := r.opts.now()
 	switch res {
 	case ResultOK:
 		inc(b.metrics.ok)
-		if b.succeeded(now.UnixNano()) {
+		// A success on a node without failures on record changes nothing:
+		// skip its lock and the clock.
+		if b.marked.Load() && b.succeeded(r.opts.now().UnixNano()) {
 			r.opts.logger.Info("query: node back after ejection", zap.String("node", b.node.Addr))
 		}
 		return
@@ -181,7 +182,7 @@ func (r *Router) record(b *backend, res Result) {
 		inc(b.metrics.unavailable)
 	}
 	if d := b.failed(r.cfg.EjectAfter, r.cfg.EjectBase, r.cfg.EjectMax); d > 0 {
-		r.maybeEject(b, now, d)
+		r.maybeEject(b, r.opts.now(), d)
 	}
 }
 

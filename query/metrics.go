@@ -80,10 +80,11 @@ func (m *metrics) forget(addr string) {
 	m.ejections.DeleteLabelValues(addr)
 }
 
-func (m *metrics) request(status int, d time.Duration) {
+func (m *metrics) request(status int, start time.Time) {
 	if m == nil {
 		return
 	}
+	d := time.Since(start)
 	class := status / 100
 	if class < 1 || class > 5 {
 		class = 0

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"sync/atomic"
+	"time"
 )
 
 // Policy names, as written in kylin.go.router.policy.
@@ -22,7 +23,8 @@ type policy interface {
 // filter says which nodes a pick may return: not tried yet by this request,
 // and healthy unless every node is unhealthy (then any node not draining).
 type filter struct {
-	now       int64
+	clock     func() time.Time
+	now       int64 // Unix ns from clock, read on first need (0: not yet)
 	tried     []*backend
 	anyHealth bool
 }
@@ -36,7 +38,19 @@ func (f *filter) accept(b *backend) bool {
 	if f.anyHealth {
 		return b.usable()
 	}
-	return b.eligible(f.now)
+	if b.draining.Load() || b.down.Load() {
+		return false
+	}
+	// As b.eligible, but the clock is read only for a node with an
+	// ejection on record: most picks never need it.
+	until := b.ejectedUntil.Load()
+	if until == 0 {
+		return true
+	}
+	if f.now == 0 {
+		f.now = f.clock().UnixNano()
+	}
+	return until <= f.now
 }
 
 func newPolicy(name string, loadBound float64) (policy, error) {
@@ -58,6 +72,23 @@ func newPolicy(name string, loadBound float64) (policy, error) {
 	}
 	return nil, fmt.Errorf("query: unknown Policy %q; use %s, %s, %s or %s",
 		name, PolicyRoundRobin, PolicyLeastInFlight, PolicyP2C, PolicyConsistentHash)
+}
+
+// pick calls p's pick through its concrete type. A call through the
+// interface would make f, and with it the Exchange whose tried list f
+// holds, escape to the heap: one allocation per request on the hot path.
+func pick(p policy, s *snapshot, key string, f *filter) *backend {
+	switch p := p.(type) {
+	case *roundRobin:
+		return p.pick(s, key, f)
+	case *leastInFlight:
+		return p.pick(s, key, f)
+	case *p2c:
+		return p.pick(s, key, f)
+	case *boundedHash:
+		return p.pick(s, key, f)
+	}
+	return nil // newPolicy builds only the types above
 }
 
 type roundRobin struct{ next atomic.Uint64 }

@@ -10,11 +10,19 @@
 #   bench/router/run.sh                     # print the table
 #   bench/router/run.sh -readme bench/README.md   # also write the "router" section
 #
-# Environment: ROUNDS (5), DURATION seconds per wrk run (5), BASE_PORT (18100).
+# Besides wrk's req/s and latency, each run records the CPU time the
+# contender's processes spent (utime+stime from /proc, all nginx workers
+# summed), so the table also shows CPU per request: on a loaded shared
+# machine that is the steadier figure.
+#
+# Environment: ROUNDS (5), DURATION seconds per wrk run (5), BASE_PORT (18100),
+# ONLY (space-separated contender names, default all), KILL (1: run the
+# kill-a-backend pass, the default; 0: skip it).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-5}
+KILL=${KILL:-1}
 DURATION=${DURATION:-5}
 BASE=${BASE_PORT:-18100}
 README=""
@@ -102,6 +110,7 @@ http {
 CONF
 "$NGINX" -p "$work/nginx" -c "$work/nginx/nginx.conf" 2>"$work/nginx/stderr.log" &
 pids+=($!)
+cpid=($!)
 wait_port $P_NGINX
 
 log "starting Caddy on $P_CADDY"
@@ -120,16 +129,19 @@ CONF
 HOME="$work/caddy" XDG_DATA_HOME="$work/caddy" XDG_CONFIG_HOME="$work/caddy" \
 	caddy run --config "$work/caddy/Caddyfile" --adapter caddyfile >/dev/null 2>"$work/caddy/caddy.log" &
 pids+=($!)
+cpid+=($!)
 wait_port $P_CADDY
 
 log "starting httputil.ReverseProxy on $P_PLAIN"
 "$work/bin/plainproxy" -addr "127.0.0.1:$P_PLAIN" -backends "$BACKENDS" 2>"$work/plain.log" &
 pids+=($!)
+cpid+=($!)
 wait_port $P_PLAIN
 
 log "starting the bare fasthttp proxy (reference) on $P_PLAINFAST"
 "$work/bin/plainfast" -addr "127.0.0.1:$P_PLAINFAST" -backends "$BACKENDS" 2>"$work/plainfast.log" &
 pids+=($!)
+plainfast_pid=$!
 wait_port $P_PLAINFAST
 
 start_router() { # name port data-plane
@@ -143,17 +155,41 @@ kylin.go.router.data-plane=$3
 CONF
 	"$work/bin/router" -conf "$work/$1" >/dev/null 2>"$work/$1/router.log" &
 	pids+=($!)
+	cpid+=($!)
 	wait_port "$2"
 }
 log "starting our routers on $P_HANDLER (net/http) and $P_FAST (fasthttp)"
 start_router handler $P_HANDLER net/http
 start_router fast $P_FAST fasthttp
+cpid+=("$plainfast_pid")
 
-names=(nginx caddy httputil handler fasthttp plainfast)
-ports=($P_NGINX $P_CADDY $P_PLAIN $P_HANDLER $P_FAST $P_PLAINFAST)
+all_names=(nginx caddy httputil handler fasthttp plainfast)
+all_ports=($P_NGINX $P_CADDY $P_PLAIN $P_HANDLER $P_FAST $P_PLAINFAST)
+all_pids=("${cpid[@]}")
+names=() ports=() procs=()
+for i in "${!all_names[@]}"; do
+	if [ -z "${ONLY:-}" ] || [[ " $ONLY " == *" ${all_names[$i]} "* ]]; then
+		names+=("${all_names[$i]}") ports+=("${all_ports[$i]}") procs+=("${all_pids[$i]}")
+	fi
+done
 
-run_wrk() { # out url seconds
+# cpu_ticks PID: utime+stime of PID and its child processes (nginx workers),
+# in clock ticks.
+cpu_ticks() {
+	local total=0 p t
+	for p in "$1" $(pgrep -P "$1" || true); do
+		t=$(sed 's/^.*) //' "/proc/$p/stat" 2>/dev/null | awk '{print $12 + $13}') || t=0
+		total=$((total + ${t:-0}))
+	done
+	echo "$total"
+}
+
+run_wrk() { # out url seconds [pid whose CPU to record in out.cpu]
+	local before=0
+	[ -n "${4:-}" ] && before=$(cpu_ticks "$4")
 	wrk -t2 -c64 -d"$3"s --latency "$2" >"$1" 2>&1 || true
+	[ -n "${4:-}" ] && echo $(($(cpu_ticks "$4") - before)) >"$1.cpu"
+	return 0
 }
 
 log "warm-up"
@@ -165,12 +201,13 @@ for round in $(seq 1 "$ROUNDS"); do
 		for k in "${!names[@]}"; do
 			i=$(((k + round) % ${#names[@]}))
 			log "round $round/$ROUNDS $size ${names[$i]}"
-			run_wrk "$work/results/r$round-$size-${names[$i]}.txt" "http://127.0.0.1:${ports[$i]}/$size" "$DURATION"
+			run_wrk "$work/results/r$round-$size-${names[$i]}.txt" "http://127.0.0.1:${ports[$i]}/$size" "$DURATION" "${procs[$i]}"
 		done
 	done
 done
 
 log "kill run: one backend killed midway through each contender's run"
+[ "$KILL" = 1 ] || names=()
 for i in "${!names[@]}"; do
 	run_wrk "$work/results/kill-${names[$i]}.txt" "http://127.0.0.1:${ports[$i]}/small" 6 &
 	wrk_pid=$!
@@ -182,6 +219,6 @@ for i in "${!names[@]}"; do
 	sleep 2 # let passive and active health bring it back before the next contender
 done
 
-args=(-dir "$work/results" -rounds "$ROUNDS" -duration "$DURATION")
+args=(-dir "$work/results" -rounds "$ROUNDS" -duration "$DURATION" -hz "$(getconf CLK_TCK)")
 [ -n "$README" ] && args+=(-readme "$README")
 "$work/bin/summarize" "${args[@]}"

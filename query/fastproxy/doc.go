@@ -10,7 +10,9 @@
 // large or chunked response is not held whole in memory and chunks are
 // flushed as they arrive. Only a body of known length up to 256 KiB is read
 // whole before it is sent on (one write per response; memory bounded by
-// 256 KiB per request in flight), as nginx's proxy buffering does.
+// 256 KiB per request in flight), as nginx's proxy buffering does; it is
+// read into a pooled buffer that the response then sends as is, so each
+// body is copied once, not twice.
 //
 // Differences from query.Router.ServeHTTP, all from fasthttp's model:
 //   - request bodies are read whole by the server, up to MaxBodyBytes

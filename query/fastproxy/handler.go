@@ -2,15 +2,19 @@ package fastproxy
 
 import (
 	"io"
+	"slices"
+	"sync"
 
-	"github.com/valyala/bytebufferpool"
 	"github.com/valyala/fasthttp"
 
 	"github.com/kylin-go/kylin/query"
 )
 
 // Handler proxies one request; it is the fasthttp.RequestHandler Serve uses,
-// exported for hosts that run their own fasthttp.Server.
+// exported for hosts that run their own fasthttp.Server. A response body it
+// buffered lives in a pooled buffer kept in ctx's user values until fasthttp
+// writes the response and resets the request; a wrapping handler must not
+// call ctx.ResetUserValues in between.
 func (p *Proxy) Handler(ctx *fasthttp.RequestCtx) {
 	req := &ctx.Request
 	safe := query.Safe(string(req.Header.Method()), string(req.URI().Path()),
@@ -40,7 +44,7 @@ func (p *Proxy) serve(ctx *fasthttp.RequestCtx, x *query.Exchange, replayable bo
 			}
 			return fail(ctx, err, x)
 		}
-		if err := bufferSmall(resp); err != nil {
+		if err := bufferSmall(ctx); err != nil {
 			if x.Finish(classify(err, x.Deadline()), replayable) {
 				resp.Reset()
 				continue
@@ -68,21 +72,41 @@ func (p *Proxy) serve(ctx *fasthttp.RequestCtx, x *query.Exchange, replayable bo
 // reached the client.
 const bufferLimit = 256 << 10
 
-func bufferSmall(resp *fasthttp.Response) error {
+// bodyBuffer holds a node's response body, read whole, until the server has
+// written the response: it is stored in the request's user values, which
+// fasthttp closes when it resets the request after writing the response.
+// Handing the buffer to the response as is (SetBodyRaw) saves copying each
+// body a second time.
+type bodyBuffer struct{ b []byte }
+
+// Close returns the buffer to the pool.
+func (bb *bodyBuffer) Close() error {
+	bodyBuffers.Put(bb)
+	return nil
+}
+
+var bodyBuffers = sync.Pool{New: func() any { return new(bodyBuffer) }}
+
+// bodyKey is the user-value key of a request's bodyBuffer.
+type bodyKey struct{}
+
+func bufferSmall(ctx *fasthttp.RequestCtx) error {
+	resp := &ctx.Response
 	stream := resp.BodyStream()
 	n := resp.Header.ContentLength()
 	if stream == nil || n < 0 || n > bufferLimit {
 		return nil
 	}
-	bb := bytebufferpool.Get()
-	defer bytebufferpool.Put(bb)
-	if _, err := bb.ReadFrom(io.LimitReader(stream, int64(n))); err != nil {
-		return err
+	bb, _ := ctx.UserValue(bodyKey{}).(*bodyBuffer) // set by an earlier attempt
+	if bb == nil {
+		bb = bodyBuffers.Get().(*bodyBuffer)
+		ctx.SetUserValue(bodyKey{}, bb)
 	}
-	if bb.Len() != n {
-		return io.ErrUnexpectedEOF
+	bb.b = slices.Grow(bb.b[:0], n)[:n]
+	if _, err := io.ReadFull(stream, bb.b); err != nil {
+		return err // a body shorter than its Content-Length: io.ErrUnexpectedEOF
 	}
-	resp.SetBody(bb.B) // closes the fully read stream: the connection is reused
+	resp.SetBodyRaw(bb.b) // closes the fully read stream: the connection is reused
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"net"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/valyala/fasthttp"
@@ -19,8 +20,8 @@ type Proxy struct {
 	r       *query.Router
 	replay  int64
 	server  *fasthttp.Server
-	mu      sync.RWMutex
-	clients map[string]*fasthttp.HostClient
+	mu      sync.Mutex                                      // serializes changes to clients
+	clients atomic.Pointer[map[string]*fasthttp.HostClient] // copied on change: reads take no lock
 	log     *zap.Logger
 }
 
@@ -54,7 +55,8 @@ func WithLogger(l *zap.Logger) Option {
 // (after the Proxy is shut down).
 func New(r *query.Router, opts ...Option) *Proxy {
 	cfg := r.Config()
-	p := &Proxy{r: r, replay: cfg.ReplayBodyBytes, clients: map[string]*fasthttp.HostClient{}, log: zap.NewNop()}
+	p := &Proxy{r: r, replay: cfg.ReplayBodyBytes, log: zap.NewNop()}
+	p.clients.Store(&map[string]*fasthttp.HostClient{})
 	for _, o := range opts {
 		o(p)
 	}
@@ -87,26 +89,29 @@ func (p *Proxy) Shutdown(ctx context.Context) error {
 func (p *Proxy) closeIdle() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	for addr, c := range p.clients {
+	for _, c := range *p.clients.Swap(&map[string]*fasthttp.HostClient{}) {
 		c.CloseIdleConnections()
-		delete(p.clients, addr)
 	}
 }
 
 // client returns the connection pool for a node, creating it on first use.
 func (p *Proxy) client(addr string) *fasthttp.HostClient {
-	p.mu.RLock()
-	c := p.clients[addr]
-	p.mu.RUnlock()
-	if c != nil {
+	if c := (*p.clients.Load())[addr]; c != nil {
 		return c
 	}
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if c = p.clients[addr]; c == nil {
-		c = newHostClient(addr)
-		p.clients[addr] = c
+	old := *p.clients.Load()
+	if c := old[addr]; c != nil {
+		return c
 	}
+	c := newHostClient(addr)
+	next := make(map[string]*fasthttp.HostClient, len(old)+1)
+	for a, o := range old {
+		next[a] = o
+	}
+	next[addr] = c
+	p.clients.Store(&next)
 	return c
 }
 

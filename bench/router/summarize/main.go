@@ -26,6 +26,7 @@ var contenders = []struct{ key, label string }{
 // run is one wrk result.
 type run struct {
 	rps, p50, p99 float64 // req/s, ms, ms
+	cpu           float64 // the contender's CPU microseconds per request, 0 when not recorded
 	requests      int
 	non2xx        int
 	socketErrors  int
@@ -36,17 +37,24 @@ func main() {
 	rounds := flag.Int("rounds", 5, "rounds run")
 	duration := flag.Int("duration", 5, "seconds per wrk run")
 	readme := flag.String("readme", "", "README to write the router section into")
+	flag.IntVar(&hz, "hz", 100, "clock ticks per second of the .cpu files (getconf CLK_TCK)")
 	flag.Parse()
 	var b strings.Builder
 	fmt.Fprintf(&b, "## router\n\n")
 	fmt.Fprintf(&b, "wrk -t2 -c64 -d%ds --latency, keep-alive, three loopback Go backends, %d interleaved rounds (order rotated\n", *duration, *rounds)
 	fmt.Fprintf(&b, "each round), all processes on the same shared 2-core machine. Median [min-max] over the rounds; ratios are of\n")
 	fmt.Fprintf(&b, "medians. Our routers use round-robin (as nginx and Caddy here), active health checks on, metrics on.\n")
+	fmt.Fprintf(&b, "CPU/req is the contender's own CPU time (user+system, all nginx workers summed, from /proc) divided by the\n")
+	fmt.Fprintf(&b, "requests wrk counted: it depends far less on what else the machine runs than req/s does.\n")
 	fmt.Fprintf(&b, "Reproduce: `bench/router/run.sh -readme bench/README.md` (installs wrk, nginx, caddy when missing).\n\n")
 	for _, size := range []struct{ key, label string }{{"small", "128-byte responses"}, {"big", "64 KiB responses"}} {
 		table(&b, *dir, *rounds, size.key, size.label)
 	}
 	killTable(&b, *dir)
+	fmt.Fprintf(&b, "Reading the table: req/s and latency swing with whatever else the shared machine runs (its load average\n")
+	fmt.Fprintf(&b, "was often above 20 during these runs), so single ratios of req/s or p99 can move by tens of percent between\n")
+	fmt.Fprintf(&b, "runs. CPU per request is the steadier figure for what a proxy costs; it also grows somewhat when a\n")
+	fmt.Fprintf(&b, "contender runs at a lower rate (less batching in the kernel), so compare it across contenders of one run.\n\n")
 	out := b.String()
 	fmt.Print(out)
 	if *readme != "" {
@@ -59,28 +67,36 @@ func main() {
 
 func table(b *strings.Builder, dir string, rounds int, size, label string) {
 	med := map[string]run{}
-	fmt.Fprintf(b, "### %s\n\n| contender | req/s | vs nginx | p50 ms | p99 ms | p99 vs nginx |\n|---|---|---|---|---|---|\n", label)
+	fmt.Fprintf(b, "### %s\n\n| contender | req/s | vs nginx | p50 ms | p99 ms | p99 vs nginx | CPU µs/req | CPU vs nginx | CPU vs bare fasthttp |\n|---|---|---|---|---|---|---|---|---|\n", label)
+	all := map[string][]run{}
 	for _, c := range contenders {
-		var rs []run
 		for r := 1; r <= rounds; r++ {
 			if x, ok := parse(filepath.Join(dir, fmt.Sprintf("r%d-%s-%s.txt", r, size, c.key))); ok {
-				rs = append(rs, x)
+				all[c.key] = append(all[c.key], x)
 			}
 		}
+		if rs := all[c.key]; len(rs) > 0 {
+			med[c.key] = run{rps: stats(rs, byRPS)[0], p50: stats(rs, byP50)[0], p99: stats(rs, byP99)[0], cpu: stats(rs, byCPU)[0]}
+		}
+	}
+	n, bare := med["nginx"], med["plainfast"]
+	for _, c := range contenders {
+		rs := all[c.key]
 		if len(rs) == 0 {
-			fmt.Fprintf(b, "| %s | no result | | | | |\n", c.label)
+			fmt.Fprintf(b, "| %s | no result | | | | | | | |\n", c.label)
 			continue
 		}
-		rps, p50, p99 := stats(rs, func(x run) float64 { return x.rps }), stats(rs, func(x run) float64 { return x.p50 }), stats(rs, func(x run) float64 { return x.p99 })
-		med[c.key] = run{rps: rps[0], p50: p50[0], p99: p99[0]}
-		n := med["nginx"]
-		fmt.Fprintf(b, "| %s | %.0f [%.0f-%.0f] | %s | %.2f [%.2f-%.2f] | %.2f [%.2f-%.2f] | %s |\n", c.label,
-			rps[0], rps[1], rps[2], ratio(rps[0], n.rps), p50[0], p50[1], p50[2], p99[0], p99[1], p99[2], ratio(p99[0], n.p99))
+		rps, p50, p99, cpu := stats(rs, byRPS), stats(rs, byP50), stats(rs, byP99), stats(rs, byCPU)
+		fmt.Fprintf(b, "| %s | %.0f [%.0f-%.0f] | %s | %.2f [%.2f-%.2f] | %.2f [%.2f-%.2f] | %s | %.1f [%.1f-%.1f] | %s | %s |\n", c.label,
+			rps[0], rps[1], rps[2], ratio(rps[0], n.rps), p50[0], p50[1], p50[2], p99[0], p99[1], p99[2], ratio(p99[0], n.p99),
+			cpu[0], cpu[1], cpu[2], ratio(cpu[0], n.cpu), ratio(cpu[0], bare.cpu))
 	}
-	f, n, c, h, p := med["fasthttp"], med["nginx"], med["caddy"], med["handler"], med["httputil"]
+	f, c, h, p := med["fasthttp"], med["caddy"], med["handler"], med["httputil"]
 	fmt.Fprintf(b, "\nTargets: standalone router throughput >= 1.0x nginx: %s; >= 2.5x Caddy: %s; p99 <= 1.0x nginx: %s;\n",
 		verdict(f.rps, n.rps, 1.0, true), verdict(f.rps, c.rps, 2.5, true), verdict(f.p99, n.p99, 1.0, false))
-	fmt.Fprintf(b, "embeddable Handler >= 1.2x httputil.ReverseProxy: %s.\n\n", verdict(h.rps, p.rps, 1.2, true))
+	fmt.Fprintf(b, "embeddable Handler >= 1.2x httputil.ReverseProxy: %s.\n", verdict(h.rps, p.rps, 1.2, true))
+	fmt.Fprintf(b, "CPU per request (lower is better): standalone router %s nginx's, %s the bare fasthttp proxy's; Handler %s httputil's.\n\n",
+		ratio(f.cpu, n.cpu), ratio(f.cpu, bare.cpu), ratio(h.cpu, p.cpu))
 }
 
 func killTable(b *strings.Builder, dir string) {
@@ -96,6 +112,13 @@ func killTable(b *strings.Builder, dir string) {
 	}
 	b.WriteString("\n")
 }
+
+var hz = 100
+
+func byRPS(x run) float64 { return x.rps }
+func byP50(x run) float64 { return x.p50 }
+func byP99(x run) float64 { return x.p99 }
+func byCPU(x run) float64 { return x.cpu }
 
 func verdict(ours, base, want float64, higher bool) string {
 	if base == 0 || ours == 0 {
@@ -114,7 +137,7 @@ func verdict(ours, base, want float64, higher bool) string {
 }
 
 func ratio(a, base float64) string {
-	if base == 0 {
+	if base == 0 || a == 0 {
 		return "n/a"
 	}
 	return fmt.Sprintf("%.2fx", a/base)
@@ -161,6 +184,13 @@ func parse(path string) (run, bool) {
 			for i := 2; i+1 < len(fields); i += 2 {
 				n, _ := strconv.Atoi(strings.TrimSuffix(fields[i+1], ","))
 				r.socketErrors += n
+			}
+		}
+	}
+	if found && r.requests > 0 {
+		if b, err := os.ReadFile(path + ".cpu"); err == nil {
+			if ticks, err := strconv.Atoi(strings.TrimSpace(string(b))); err == nil {
+				r.cpu = float64(ticks) / float64(hz) * 1e6 / float64(r.requests)
 			}
 		}
 	}
