@@ -56,6 +56,10 @@ fi
 log "go test -race ./..."
 go test -race -count=1 -timeout 18m "$@" ./...
 
+log "benchmarks build and run once (-short; timings are not checked here)"
+go test -short -count=1 -run '^$' -bench . -benchtime 1x ./bench/... >"$state/bench-smoke.out" 2>&1 ||
+	{ tail -n 40 "$state/bench-smoke.out" >&2; exit 1; }
+
 log "quickstart"
 go run ./examples/quickstart >"$state/quickstart.out" || { cat "$state/quickstart.out" >&2; exit 1; }
 

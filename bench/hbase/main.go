@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/kylin-go/kylin/metastore"
+	_ "github.com/kylin-go/kylin/metastore/hbasestore" // registers the hbase scheme
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdin, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/hbase:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdin io.Reader, stdout io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("want a subcommand: compare or report (see go doc ./bench/hbase)")
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	switch args[0] {
+	case "compare":
+		return compareCommand(ctx, args[1:], stdout)
+	case "report":
+		fs := flag.NewFlagSet("report", flag.ContinueOnError)
+		readme := fs.String("readme", "", "bench/README.md to update (empty: print only)")
+		warmup := fs.Duration("warmup", 2*time.Second, "the warm-up the runs used, for the README text")
+		if err := fs.Parse(args[1:]); err != nil {
+			return err
+		}
+		return report(stdin, stdout, *readme, *warmup)
+	default:
+		return fmt.Errorf("unknown subcommand %q: want compare or report", args[0])
+	}
+}
+
+func compareCommand(ctx context.Context, args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("compare", flag.ContinueOnError)
+	quorum := fs.String("quorum", "", "HBase's ZooKeeper, HOST:PORT (required)")
+	table := fs.String("table", "kylin_bench", "metadata table")
+	workloads := fs.String("workloads", "read,write,cas", "comma-separated workloads")
+	clients := fs.Int("clients", 16, "concurrent clients on each side")
+	rounds := fs.Int("rounds", 5, "measured rounds")
+	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each measured run")
+	measure := fs.Duration("measure", 4*time.Second, "measured time of each run")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if *quorum == "" {
+		return errors.New("-quorum HOST:PORT is required (the address scripts/hbase.sh start prints)")
+	}
+	if *clients < 1 || *rounds < 1 || *measure <= 0 || *warmup < 0 {
+		return fmt.Errorf("-clients %d -rounds %d -measure %v -warmup %v: want clients, rounds >= 1, measure > 0, warmup >= 0",
+			*clients, *rounds, *measure, *warmup)
+	}
+	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	s, err := metastore.Open(openCtx, *table+"@hbase,hbase.zookeeper.quorum="+*quorum)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := setup(openCtx, s); err != nil {
+		return err
+	}
+	return compare(ctx, s, compareConfig{
+		workloads: strings.Split(*workloads, ","), clients: *clients, rounds: *rounds,
+		warmup: *warmup, measure: *measure, quorum: *quorum, table: *table,
+		java: fs.Args(), out: stdout, progress: os.Stderr,
+	})
+}

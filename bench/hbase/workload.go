@@ -1,0 +1,205 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"errors"
+	"fmt"
+	mrand "math/rand/v2"
+	"sync"
+	"time"
+
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// Row counts and value size; the Java side (Bench.java) uses the same.
+const (
+	readRows           = 1000
+	writeRowsPerClient = 64
+	casRows            = 16
+	valueSize          = 1024
+)
+
+func readPath(i int) string { return fmt.Sprintf("/bench/read/%04d.json", i) }
+func writePath(side string, client, i int) string {
+	return fmt.Sprintf("/bench/write/%s/%02d/%02d.json", side, client, i)
+}
+func casPath(i int) string { return fmt.Sprintf("/bench/cas/%02d.json", i) }
+
+// client is one concurrent worker: op is timed, setup is not.
+type client interface {
+	setup(ctx context.Context) error
+	op(ctx context.Context) (conflict bool, err error)
+}
+
+// setup creates what the workloads read: the preloaded read rows and the
+// hot CAS rows. Rows already there are left as they are.
+func setup(ctx context.Context, s metastore.Store) error {
+	value := randomValue()
+	paths := make([]string, 0, readRows+casRows)
+	for i := range readRows {
+		paths = append(paths, readPath(i))
+	}
+	for i := range casRows {
+		paths = append(paths, casPath(i))
+	}
+	for _, p := range paths {
+		_, err := s.Put(ctx, p, value, 0)
+		if err != nil && !errors.Is(err, metastore.ErrConflict) {
+			return fmt.Errorf("setup %s: %w", p, err)
+		}
+	}
+	return nil
+}
+
+func newClient(workload string, s metastore.Store, id int) (client, error) {
+	rng := mrand.New(mrand.NewPCG(uint64(id), 42))
+	switch workload {
+	case "read":
+		return &readClient{s: s, rng: rng}, nil
+	case "write":
+		return &writeClient{s: s, id: id, value: randomValue(), ts: make([]int64, writeRowsPerClient)}, nil
+	case "cas":
+		return &casClient{s: s, rng: rng, value: randomValue()}, nil
+	}
+	return nil, fmt.Errorf("unknown workload %q: want read, write or cas", workload)
+}
+
+// readClient gets a random preloaded row.
+type readClient struct {
+	s   metastore.Store
+	rng *mrand.Rand
+}
+
+func (c *readClient) setup(context.Context) error { return nil }
+
+func (c *readClient) op(ctx context.Context) (bool, error) {
+	_, err := c.s.Get(ctx, readPath(c.rng.IntN(readRows)))
+	return false, err
+}
+
+// writeClient compare-and-sets its own rows, so every CAS succeeds.
+type writeClient struct {
+	s     metastore.Store
+	id    int
+	value []byte
+	ts    []int64
+	next  int
+}
+
+func (c *writeClient) setup(ctx context.Context) error {
+	for i := range c.ts {
+		r, err := c.s.Get(ctx, writePath("go", c.id, i))
+		if err != nil && !errors.Is(err, metastore.ErrNotFound) {
+			return err
+		}
+		c.ts[i] = r.Timestamp
+	}
+	return nil
+}
+
+func (c *writeClient) op(ctx context.Context) (bool, error) {
+	i := c.next % len(c.ts)
+	c.next++
+	ts, err := c.s.Put(ctx, writePath("go", c.id, i), c.value, c.ts[i])
+	if err != nil {
+		return false, err
+	}
+	c.ts[i] = ts
+	return false, nil
+}
+
+// casClient reads a hot row's timestamp, then compare-and-sets it.
+type casClient struct {
+	s     metastore.Store
+	rng   *mrand.Rand
+	value []byte
+}
+
+func (c *casClient) setup(context.Context) error { return nil }
+
+func (c *casClient) op(ctx context.Context) (bool, error) {
+	p := casPath(c.rng.IntN(casRows))
+	r, err := c.s.Get(ctx, p)
+	if err != nil && !errors.Is(err, metastore.ErrNotFound) {
+		return false, err
+	}
+	_, err = c.s.Put(ctx, p, c.value, r.Timestamp)
+	if errors.Is(err, metastore.ErrConflict) {
+		return true, nil
+	}
+	return false, err
+}
+
+func randomValue() []byte {
+	b := make([]byte, valueSize)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// runWorkload runs clients concurrently for warmup+measure and returns the
+// measured part's statistics.
+func runWorkload(ctx context.Context, s metastore.Store, workload string, clients int, warmup, measure time.Duration) (*stats, error) {
+	cs := make([]client, clients)
+	for i := range cs {
+		c, err := newClient(workload, s, i)
+		if err != nil {
+			return nil, err
+		}
+		if err := c.setup(ctx); err != nil {
+			return nil, fmt.Errorf("%s setup: %w", workload, err)
+		}
+		cs[i] = c
+	}
+	start := time.Now()
+	from, end := start.Add(warmup), start.Add(warmup+measure)
+	results := make([]clientResult, clients)
+	var wg sync.WaitGroup
+	for i, c := range cs {
+		wg.Go(func() { results[i] = loop(ctx, c, from, end) })
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	st := &stats{seconds: measure.Seconds()}
+	for _, r := range results {
+		st.add(r)
+	}
+	return st, nil
+}
+
+type clientResult struct {
+	lat       []time.Duration
+	conflicts int64
+	errors    int64
+	firstErr  error
+}
+
+// loop runs ops until end, timing those started at or after from.
+func loop(ctx context.Context, c client, from, end time.Time) clientResult {
+	var r clientResult
+	r.lat = make([]time.Duration, 0, 1<<14)
+	for ctx.Err() == nil {
+		t0 := time.Now()
+		if !t0.Before(end) {
+			break
+		}
+		conflict, err := c.op(ctx)
+		if t0.Before(from) {
+			continue
+		}
+		if err != nil {
+			r.errors++
+			if r.firstErr == nil {
+				r.firstErr = err
+			}
+			continue
+		}
+		if conflict {
+			r.conflicts++
+		}
+		r.lat = append(r.lat, time.Since(t0))
+	}
+	return r
+}
