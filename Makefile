@@ -1,10 +1,12 @@
-# make test: start ZooKeeper and HBase, run every test with -race, stop them.
-.PHONY: test unit vet fmt bench-smoke quickstart
+# make test: start ZooKeeper and HBase, run every test with -race, the
+# benchmark smoke, the quickstart and the demo cluster, then stop them.
+.PHONY: test unit vet fmt quickstart demo
 
 test:
 	bash scripts/test.sh
 
-# unit runs the tests without starting servers (integration tests skip).
+# unit runs the tests without starting servers: integration tests skip
+# locally (and fail under CI=true, where make test must be used).
 unit:
 	go test -race ./...
 
@@ -17,3 +19,6 @@ fmt:
 
 quickstart:
 	go run ./examples/quickstart
+
+demo:
+	bash scripts/demo-cluster.sh
