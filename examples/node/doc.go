@@ -31,7 +31,7 @@
 //	GET  /kylin/api/health, /healthz   liveness; /readyz readiness
 //	GET  /metrics                      Prometheus, every package's metrics
 //	GET  /status                       an HTML page: nodes, lock holders, jobs
-//	                                   (status.png beside this file shows one)
+//	                                   (docs/status.png in the repository shows one)
 //
 // The last line printed on stdout is the address the node listens on.
 // SIGTERM or SIGINT shuts it down gracefully: readiness turns false, the HTTP
