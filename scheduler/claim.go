@@ -43,7 +43,12 @@ func (m *Manager) finishStep(ctx context.Context, jobID, id string, f Fence, res
 		content += runErr.Error()
 	}
 	return m.updateStep(ctx, jobID, id, &f, to, func(po *outputPO) {
+		// The fence was stamped before mutate runs; an Executor's Info
+		// (often the StepRun.Info it was given, with the previous
+		// owner's token) must not rewrite it.
+		fk, ft := po.Info[InfoFenceKey], po.Info[InfoFenceToken]
 		maps.Copy(po.Info, res.Info)
+		po.Info[InfoFenceKey], po.Info[InfoFenceToken] = fk, ft
 		po.Info[InfoEndTime] = m.nowMillis()
 		setContent(po, content)
 	})

@@ -103,12 +103,21 @@ func (e *Engine) tryLockAndLaunch(ctx context.Context, j Job, ex Executor, st St
 	}
 	po, _, err := e.mgr.readOutput(ctx, j.ID)
 	if err != nil || (po.state() != StateReady && po.state() != StateRunning) {
-		_ = lease.Unlock(ctx)
+		unlock(ctx, lease)
 		return
 	}
 	if !e.launch(j, ex, Fence{Key: key, Token: lease.Token()}, lease, nil) {
-		_ = lease.Unlock(ctx)
+		unlock(ctx, lease)
 	}
+}
+
+// unlock releases a lease taken during a pass even when the pass's ctx
+// has ended (the engine shutting down): a lock left held would keep every
+// node off the job for as long as the Locker lives.
+func unlock(ctx context.Context, lease lock.Lease) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), writeTimeout)
+	defer cancel()
+	_ = lease.Unlock(ctx)
 }
 
 // checkRunning cancels local runs whose job was discarded, paused or

@@ -59,30 +59,39 @@ func (l *Locker) acquireSlotted(ctx context.Context, key string, wait bool, rele
 	// wake-ups look first: a look costs no write, where a failed create
 	// costs the ensemble a logged transaction.
 	look := false
+	// maybe is the session on which a create was sent whose znode may
+	// exist: it stays ours until an attempt on that session sees the
+	// znode, across any number of failed checks.
+	var maybe *session
 	for {
 		s, err := l.session(ctx)
 		if err != nil {
+			giveUp(maybe)
 			return nil, err
+		}
+		if s != maybe {
+			maybe = nil // a lost session's znodes go with it
 		}
 		gap := s.gapChan()
 		ls, held, err := l.attempt(ctx, s, key, path, wait, look, release)
 		look = true
 		switch {
 		case err != nil && sessionGone(s, err):
+			if errors.Is(err, errMaybeCreated) {
+				maybe = s
+			}
 			// The connection dropped or the session ended under the
 			// attempt: wait for a reconnect or a new session, then retry.
 			if werr := l.awaitReconnect(ctx, s, gap); werr != nil && !errors.Is(werr, errSessionLost) {
-				if errors.Is(err, errMaybeCreated) {
-					// Our create may have been applied and cannot be
-					// checked now: give the session up so that the
-					// server deletes the znode.
-					s.lose("cleanup failed")
-				}
+				giveUp(maybe)
 				return nil, werr
 			}
 			continue
 		case err != nil:
 			return nil, err
+		}
+		maybe = nil // the attempt saw the znode: it ended as a lease, or is someone else's
+		switch {
 		case ls != nil:
 			return ls, nil
 		case !wait:
@@ -97,6 +106,15 @@ func (l *Locker) acquireSlotted(ctx context.Context, key string, wait bool, rele
 		case <-l.stop:
 			return nil, lock.ErrClosed
 		}
+	}
+}
+
+// giveUp ends s, if set, when an acquire returns while a create it sent on
+// s may have been applied and cannot be checked: the server then deletes
+// the znode with the session.
+func giveUp(s *session) {
+	if s != nil {
+		s.lose("cleanup failed")
 	}
 }
 

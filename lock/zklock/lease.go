@@ -112,7 +112,7 @@ func (ls *lease) Unlock(ctx context.Context) error {
 			return err
 		}
 		gap := ls.sess.gapChan()
-		sent, err := ls.deleteZnode()
+		sent, err := ls.deleteZnode(deleteSent)
 		deleteSent = deleteSent || sent
 		switch {
 		case err == nil:
@@ -151,7 +151,22 @@ var errGone = errors.New("znode gone")
 // Purge and a new holder's create landing while this delete is in flight;
 // Purge breaks exclusion by design, so it is an operator's tool.
 // sent reports a Delete whose outcome is unknown (the connection dropped).
-func (ls *lease) deleteZnode() (sent bool, err error) {
+//
+// A retry after such a Delete first checks that the znode is still the
+// lease's: the first Delete may have been applied and a successor, on
+// another node or on this Locker, may have created a fresh znode with the
+// same version since. While the znode is the lease's nobody else can
+// create one, so the check and the Delete need no atomicity.
+func (ls *lease) deleteZnode(retry bool) (sent bool, err error) {
+	if retry {
+		exists, stat, err := ls.sess.conn.Exists(ls.path)
+		switch {
+		case err != nil:
+			return false, err
+		case !exists || uint64(stat.Czxid) != ls.token || stat.EphemeralOwner != ls.sess.sessionID():
+			return false, fmt.Errorf("%w: %s: %w", lock.ErrNotHeld, ls.key, errGone)
+		}
+	}
 	err = ls.sess.conn.Delete(ls.path, ls.version)
 	switch {
 	case errors.Is(err, zk.ErrNoNode):

@@ -74,6 +74,9 @@ func (w *watcher) scan(s *session) (map[string]child, <-chan zk.Event, error) {
 		if err != nil {
 			return nil, nil, err
 		}
+		if stat.EphemeralOwner == 0 {
+			continue // a persistent parent (a folder of locks), not a lock: as List
+		}
 		cur[name] = child{czxid: stat.Czxid, owner: string(data)}
 	}
 	return cur, ch, nil
@@ -96,6 +99,15 @@ func (w *watcher) run(ctx context.Context, s *session, gap <-chan struct{}, know
 			return
 		case <-w.l.stop:
 			return
+		}
+		if !resync { // a change and a gap may both be pending: report the gap too
+			select {
+			case <-gap:
+				resync = true
+			case <-s.lost:
+				resync = true
+			default:
+			}
 		}
 		if resync && !w.send(ctx, lock.Event{Type: lock.EventResync}) {
 			return
