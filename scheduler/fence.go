@@ -22,7 +22,13 @@ func (f *Fence) admit(path string, info map[string]string, check bool) error {
 	}
 	if check && info[InfoFenceKey] == f.Key {
 		stored, err := strconv.ParseUint(info[InfoFenceToken], 10, 64)
-		if err == nil && stored > f.Token {
+		if err != nil {
+			// A token we cannot read may be newer than ours: refuse rather
+			// than let a possibly deposed owner write.
+			return fmt.Errorf("%w: %s: stored token %q for %s is not a number; repair or remove info.%s in the record",
+				ErrFenced, path, info[InfoFenceToken], f.Key, InfoFenceToken)
+		}
+		if stored > f.Token {
 			return fmt.Errorf("%w: %s: stored token %d for %s is newer than ours (%d)",
 				ErrFenced, path, stored, f.Key, f.Token)
 		}
