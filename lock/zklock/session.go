@@ -24,6 +24,7 @@ type session struct {
 
 	mu        sync.Mutex
 	id        int64
+	seen      bool // a StateHasSession arrived (s.id may still be 0 if framing was lost)
 	connected bool
 	gap       chan struct{} // closed and replaced at each reconnect
 	leases    map[*lease]struct{}
@@ -82,9 +83,12 @@ func (s *session) onEvent(ev zk.Event) {
 func (s *session) hasSession() {
 	id, timeout := s.lv.session()
 	s.mu.Lock()
-	first := s.id == 0
+	// "First" is the first StateHasSession, not "no id yet": when the
+	// liveness tracker lost the framing it never learns the id, and a
+	// second close of established would panic on go-zookeeper's goroutine.
+	first := !s.seen
 	if first {
-		s.id = id
+		s.seen, s.id = true, id
 	}
 	same := s.id == id
 	s.connected = true
