@@ -79,7 +79,10 @@ func (l *Locker) acquire(ctx context.Context, key string, wait bool) (lock.Lease
 		}
 		l.space.mu.Unlock()
 		if ls != nil {
-			return ls, l.remember(ls)
+			if err := l.remember(ls); err != nil {
+				return nil, err // closed meanwhile: the lease was released again
+			}
+			return ls, nil
 		}
 		if !wait {
 			return nil, fmt.Errorf("%w: %s held by %s", lock.ErrLocked, key, holder)
