@@ -18,6 +18,7 @@ type peer struct {
 	inflight *item
 	stale    bool
 	failing  bool          // the last attempt failed and no new one has started
+	removed  bool          // left the membership; its worker is stopping
 	wake     chan struct{} // capacity 1
 	ctx      context.Context
 	cancel   context.CancelFunc
@@ -71,7 +72,9 @@ func (b *Broadcaster) removePeerLocked(addr string) {
 		clear(b.left)
 	}
 	b.left[addr] = b.seq
-	if p.stale {
+	p.removed = true
+	if p.stale { // counted out once: a late answer must not count it again
+		p.stale = false
 		b.m.stale.Add(-1)
 	}
 	p.cancel()
@@ -192,7 +195,7 @@ func (b *Broadcaster) failed(p *peer, it item, attempt int, err error) item {
 }
 
 func (b *Broadcaster) markStaleLocked(p *peer, why string) {
-	if p.stale {
+	if p.stale || p.removed {
 		return
 	}
 	p.stale = true

@@ -8,6 +8,7 @@ import (
 	"net"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-zookeeper/zk"
@@ -24,10 +25,13 @@ type Membership struct {
 	log     *zap.Logger
 	conn    *zk.Conn
 	members *cluster.Members
-	self    *Instance // nil: watch only
+	self    *Instance // nil: watch only; Registered guarded by selfMu
+	selfMu  sync.Mutex
 	gauge   func(int)
+	unreg   func() // unregisters the gauge
 
-	wake      chan struct{} // session events, capacity 1
+	readFault atomic.Pointer[func(id string) error] // tests only: fails reads of registrations
+	wake      chan struct{}                         // session events, capacity 1
 	ctx       context.Context
 	cancel    context.CancelFunc
 	done      chan struct{}
@@ -56,16 +60,17 @@ func New(ctx context.Context, cfg config.ZooKeeper, self *cluster.Node, opts ...
 		o.log = zap.NewNop()
 	}
 	m := &Membership{cfg: s, log: o.log, members: cluster.NewMembers(), wake: make(chan struct{}, 1), done: make(chan struct{})}
-	if m.gauge, err = newGauge(o.reg); err != nil {
-		return nil, err
-	}
 	if self != nil {
 		if m.self, err = selfInstance(*self); err != nil {
 			return nil, err
 		}
 	}
+	if m.gauge, m.unreg, err = newGauge(o.reg); err != nil {
+		return nil, err
+	}
 	if err := m.start(ctx); err != nil {
 		m.members.Close()
+		m.unreg()
 		return nil, err
 	}
 	return m, nil
@@ -148,6 +153,8 @@ func (m *Membership) Self() Instance {
 	if m.self == nil {
 		return Instance{}
 	}
+	m.selfMu.Lock()
+	defer m.selfMu.Unlock()
 	return *m.self
 }
 
@@ -165,6 +172,7 @@ func (m *Membership) Close() error {
 		}
 		m.conn.Close()
 		m.members.Close()
+		m.unreg()
 	})
 	return err
 }

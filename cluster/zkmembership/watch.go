@@ -59,7 +59,10 @@ func (m *Membership) watchOnce() (<-chan zk.Event, error) {
 	}
 	var nodes []cluster.Node
 	for _, id := range ids {
-		in, ok := m.read(id)
+		in, ok, err := m.readMember(id)
+		if err != nil {
+			return nil, err // keep the last view rather than publish a partial one
+		}
 		if ok {
 			nodes = append(nodes, in.Node())
 		}
@@ -69,20 +72,39 @@ func (m *Membership) watchOnce() (<-chan zk.Event, error) {
 	return watch, nil
 }
 
-func (m *Membership) read(id string) (Instance, bool) {
+// readMember is read for a pass over the directory: a registration that is
+// gone (ErrNoNode), unreadable to us (ErrNoAuth) or not an instance is no
+// member; any other failure (a lost connection, an expired session) fails
+// the pass, since the registration may well be there.
+func (m *Membership) readMember(id string) (Instance, bool, error) {
 	data, _, err := m.conn.Get(m.cfg.dir + "/" + id)
-	if err != nil {
-		if !errors.Is(err, zk.ErrNoNode) {
-			m.log.Warn("reading a registration failed", zap.String("id", id), zap.Error(err))
-		}
-		return Instance{}, false
+	if f := m.readFault.Load(); f != nil && err == nil {
+		err = (*f)(id)
+	}
+	switch {
+	case errors.Is(err, zk.ErrNoNode):
+		return Instance{}, false, nil
+	case errors.Is(err, zk.ErrNoAuth):
+		m.log.Warn("cannot read a registration", zap.String("id", id), zap.Error(err))
+		return Instance{}, false, nil
+	case err != nil:
+		return Instance{}, false, fmt.Errorf("read %s/%s: %w", m.cfg.dir, id, err)
 	}
 	in, err := DecodeInstance(data)
 	if err != nil {
 		m.log.Warn("ignoring a registration that is not a Kylin service instance", zap.String("id", id), zap.Error(err))
-		return Instance{}, false
+		return Instance{}, false, nil
 	}
-	return in, true
+	return in, true, nil
+}
+
+// read is readMember for a best-effort look (removeDuplicates).
+func (m *Membership) read(id string) (Instance, bool) {
+	in, ok, err := m.readMember(id)
+	if err != nil {
+		m.log.Warn("reading a registration failed", zap.String("id", id), zap.Error(err))
+	}
+	return in, ok
 }
 
 // ensureDir creates the service directory and its parents (persistent).
@@ -131,14 +153,18 @@ func (m *Membership) register() error {
 		return fmt.Errorf("read %s: %w", path, err)
 	}
 	m.removeDuplicates()
-	m.self.Registered = time.Now()
-	data, err := EncodeInstance(*m.self)
+	in := m.Self()
+	in.Registered = time.Now()
+	data, err := EncodeInstance(in)
 	if err != nil {
 		return err
 	}
 	if _, err := m.conn.Create(path, data, zk.FlagEphemeral, zk.WorldACL(zk.PermAll)); err != nil {
 		return fmt.Errorf("register %s: %w", path, err)
 	}
+	m.selfMu.Lock() // Self may be read by the host meanwhile
+	m.self.Registered = in.Registered
+	m.selfMu.Unlock()
 	m.log.Info("registered in zookeeper", zap.String("path", path), zap.String("addr", m.self.Node().Addr))
 	return nil
 }

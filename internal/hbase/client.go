@@ -248,12 +248,14 @@ func (s *connSlot) finishedBad() bool {
 }
 
 // dropServer forgets the connections to addr and the regions cached on it.
-func (c *Client) dropServer(addr string) {
+// When only is not nil, only that connection is dropped: a failure seen on
+// it says nothing about a connection dialled after it.
+func (c *Client) dropServer(addr string, only *conn) {
 	c.mu.Lock()
 	var stale []*conn
 	for _, svc := range []string{clientService, masterService} {
 		s, ok := c.conns[svc+"@"+addr]
-		if ok && s.isReady() { // a dial in progress is fresh: keep it
+		if ok && s.isReady() && (only == nil || s.c == only) { // a dial in progress is fresh: keep it
 			delete(c.conns, svc+"@"+addr)
 			if s.c != nil {
 				stale = append(stale, s.c)

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"sync"
+	"sync/atomic"
 
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/proto"
@@ -34,6 +35,7 @@ type conn struct {
 	nextID  uint32
 	err     error // non-nil once broken; no new calls
 	done    chan struct{}
+	answers atomic.Uint64 // responses read, to tell a slow call from a dead connection
 }
 
 // dial connects and sends the preamble. ctx bounds the dial and the
@@ -77,12 +79,14 @@ func (c *conn) call(ctx context.Context, method string, req, resp proto.Message)
 		c.forget(id)
 		return err
 	}
+	seen := c.answers.Load()
 	select {
 	case r := <-ch:
 		return c.decodeBody(method, r, resp)
 	case <-ctx.Done():
 		c.forget(id)
-		return connError(c.addr, true, fmt.Errorf("%s: no response: %w", method, ctx.Err()))
+		alive := c.answers.Load() != seen && !c.broken()
+		return c.failure(true, alive, fmt.Errorf("%s: no response: %w", method, ctx.Err()))
 	}
 }
 
@@ -91,7 +95,7 @@ func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
 		return r.Err
 	}
 	if r.Body == nil { // set by fail: the connection broke after the send
-		return connError(c.addr, true, fmt.Errorf("%s: connection lost", method))
+		return c.failure(true, false, fmt.Errorf("%s: connection lost", method))
 	}
 	if err := proto.Unmarshal(r.Body, resp); err != nil {
 		return fmt.Errorf("%w: %s response: %v", ErrMalformed, method, err)
@@ -103,7 +107,7 @@ func (c *conn) register() (uint32, chan response, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err != nil {
-		return 0, nil, connError(c.addr, false, c.err)
+		return 0, nil, c.failure(false, false, c.err)
 	}
 	c.nextID++
 	if c.nextID == 0 || c.nextID == fatalCallID {
@@ -130,7 +134,7 @@ func (c *conn) write(ctx context.Context, frame []byte) error {
 	n, err := c.nc.Write(frame)
 	if err != nil {
 		c.fail(err)
-		return connError(c.addr, n > 0, err)
+		return c.failure(n > 0, false, err)
 	}
 	return nil
 }
@@ -148,6 +152,7 @@ func (c *conn) readLoop() {
 			c.fail(fmt.Errorf("server refused the connection: %w", r.Err))
 			return
 		}
+		c.answers.Add(1)
 		c.mu.Lock()
 		ch, ok := c.pending[r.CallID]
 		delete(c.pending, r.CallID)

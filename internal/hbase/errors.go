@@ -116,6 +116,10 @@ func classify(err error) action {
 		}
 		return actRelocate
 	}
+	var cf *connFailure
+	if errors.As(err, &cf) && cf.slow {
+		return actRelocate // the connection answers others: keep it
+	}
 	switch {
 	case errors.Is(err, errNotSent), errors.Is(err, ErrUnknownOutcome):
 		return actReconnect
@@ -133,4 +137,22 @@ func connError(addr string, sent bool, err error) error {
 		return fmt.Errorf("%w: %s: %v", ErrUnknownOutcome, addr, err)
 	}
 	return fmt.Errorf("%w: %s: %v", errNotSent, addr, err)
+}
+
+// connFailure is a transport failure of one call on one connection. It
+// names the connection so that forget drops that one and not a newer one
+// dialled meanwhile. slow marks a call that timed out while the connection
+// kept answering other calls: the connection is kept.
+type connFailure struct {
+	cn   *conn
+	slow bool
+	err  error
+}
+
+func (e *connFailure) Error() string { return e.err.Error() }
+func (e *connFailure) Unwrap() error { return e.err }
+
+// failure is connError for a call on c.
+func (c *conn) failure(sent, slow bool, err error) error {
+	return &connFailure{cn: c, slow: slow, err: connError(c.addr, sent, err)}
 }

@@ -94,7 +94,12 @@ func (c *Client) forget(r *region, err error, act action) {
 		}
 		c.regions.remove(r)
 	case actReconnect:
-		c.dropServer(r.Addr)
+		var cf *connFailure
+		if errors.As(err, &cf) {
+			c.dropServer(r.Addr, cf.cn) // that connection, not one dialled since
+		} else {
+			c.dropServer(r.Addr, nil)
+		}
 	}
 }
 

@@ -1,6 +1,7 @@
 package cache
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -19,7 +20,17 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		Name: "kylin_metastore_cache_total", Help: "Metadata cache lookups and invalidations by result.",
 	}, []string{"result"})
 	if err := reg.Register(ops); err != nil {
-		return nil, fmt.Errorf("cache: register metrics: %w", err)
+		// Adopt the counter of an earlier cache (closed, or a sibling on
+		// the same registry), as the hbase client does.
+		var are prometheus.AlreadyRegisteredError
+		if !errors.As(err, &are) {
+			return nil, fmt.Errorf("cache: register metrics: %w", err)
+		}
+		existing, ok := are.ExistingCollector.(*prometheus.CounterVec)
+		if !ok {
+			return nil, fmt.Errorf("cache: register metrics: %w", err)
+		}
+		ops = existing
 	}
 	return &metrics{ops: ops}, nil
 }

@@ -2,7 +2,6 @@ package cache
 
 import (
 	"context"
-	"errors"
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/metastore"
@@ -10,7 +9,8 @@ import (
 
 // Put is compare-and-set on the wrapped store, then an announcement (create
 // when oldTS is 0, else update), then a refresh of the local entry. A
-// conflict drops the local entry, which was stale. When the announcement
+// failed write (a conflict: the entry was stale; any other error: the
+// outcome may be unknown) drops the local entry. When the announcement
 // fails, the new timestamp is returned with an error wrapping
 // ErrNotAnnounced.
 func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int64) (int64, error) {
@@ -23,9 +23,10 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 	s.mu.Unlock()
 	ts, err := s.inner.Put(ctx, p, content, oldTS)
 	if err != nil {
-		if errors.Is(err, metastore.ErrConflict) {
-			s.Invalidate(p)
-		}
+		// A conflict means the entry was stale; any other failure may be
+		// a write whose answer was lost. Either way the next read goes
+		// to the store.
+		s.Invalidate(p)
 		return ts, err
 	}
 	ev := cluster.EventUpdate
@@ -58,6 +59,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 		return s.inner.Delete(ctx, path)
 	}
 	if err := s.inner.Delete(ctx, p); err != nil {
+		s.Invalidate(p) // the delete may have happened and its answer been lost
 		return err
 	}
 	s.Invalidate(p)
@@ -71,9 +73,7 @@ func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) error {
 		return s.inner.DeleteIf(ctx, path, ts)
 	}
 	if err := s.inner.DeleteIf(ctx, p, ts); err != nil {
-		if errors.Is(err, metastore.ErrConflict) || errors.Is(err, metastore.ErrNotFound) {
-			s.Invalidate(p)
-		}
+		s.Invalidate(p) // stale entry (conflict, not found) or unknown outcome
 		return err
 	}
 	s.Invalidate(p)
