@@ -1,86 +1,41 @@
 package query
 
 import (
-	"context"
-	"sort"
 	"sync"
 
 	"github.com/kylin-go/kylin/cluster"
 )
 
-// members is a small in-memory cluster.Membership for tests.
+// members is cluster.Members with join and leave for tests. (querytest has
+// the exported twin; this package's internal tests cannot import it, since
+// querytest imports query.)
 type members struct {
-	mu    sync.Mutex
-	nodes map[string]cluster.Node
-	subs  []chan cluster.MembershipEvent
+	*cluster.Members
+	mu sync.Mutex
 }
 
 func newMembers(nodes ...cluster.Node) *members {
-	m := &members{nodes: map[string]cluster.Node{}}
-	for _, n := range nodes {
-		m.nodes[n.Addr] = n
-	}
-	return m
-}
-
-func (m *members) Nodes() []cluster.Node {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := make([]cluster.Node, 0, len(m.nodes))
-	for _, n := range m.nodes {
-		out = append(out, n)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Addr < out[j].Addr })
-	return out
-}
-
-func (m *members) Subscribe(ctx context.Context) <-chan cluster.MembershipEvent {
-	ch := make(chan cluster.MembershipEvent, 64)
-	m.mu.Lock()
-	for _, n := range m.nodes {
-		ch <- cluster.MembershipEvent{Type: cluster.Joined, Node: n}
-	}
-	m.subs = append(m.subs, ch)
-	m.mu.Unlock()
-	go func() {
-		<-ctx.Done()
-		m.mu.Lock()
-		defer m.mu.Unlock()
-		for i, c := range m.subs {
-			if c == ch {
-				m.subs = append(m.subs[:i], m.subs[i+1:]...)
-				close(ch)
-				return
-			}
-		}
-	}()
-	return ch
-}
-
-func (m *members) send(ev cluster.MembershipEvent) {
-	for _, c := range m.subs {
-		select {
-		case c <- ev:
-		default:
-			select {
-			case c <- cluster.MembershipEvent{Type: cluster.Resync}:
-			default:
-			}
-		}
-	}
+	return &members{Members: cluster.NewMembers(nodes...)}
 }
 
 func (m *members) join(n cluster.Node) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.nodes[n.Addr] = n
-	m.send(cluster.MembershipEvent{Type: cluster.Joined, Node: n})
+	m.Set(append(without(m.Nodes(), n.Addr), n))
 }
 
 func (m *members) leave(addr string) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	n := m.nodes[addr]
-	delete(m.nodes, addr)
-	m.send(cluster.MembershipEvent{Type: cluster.Left, Node: n})
+	m.Set(without(m.Nodes(), addr))
+}
+
+func without(nodes []cluster.Node, addr string) []cluster.Node {
+	out := nodes[:0]
+	for _, n := range nodes {
+		if n.Addr != addr {
+			out = append(out, n)
+		}
+	}
+	return out
 }
