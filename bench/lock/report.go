@@ -98,7 +98,8 @@ shared and noisy (2-5x spreads within a run): read the ratios of medians with th
 `
 
 // writeSection replaces the body of "## name" in the README (up to the
-// next "## " heading), or appends the section.
+// next "## " heading or "<!-- " marker, so a neighbour's begin marker
+// survives), or appends the section.
 func writeSection(path, name, body string) error {
 	old, err := os.ReadFile(path)
 	if err != nil && !os.IsNotExist(err) {
@@ -115,9 +116,21 @@ func writeSection(path, name, body string) error {
 		return os.WriteFile(path, []byte(text+section), 0o644)
 	}
 	end := len(text)
-	if i := strings.Index(text[start+len(heading):], "\n## "); i >= 0 {
+	if i := nextSection(text[start+len(heading):]); i >= 0 {
 		end = start + len(heading) + i + 1
 		section += "\n"
 	}
 	return os.WriteFile(path, []byte(text[:start]+section+text[end:]), 0o644)
+}
+
+// nextSection is the index of the newline that starts the next section in
+// rest: a "## " heading or an HTML comment marking another runner's section.
+func nextSection(rest string) int {
+	end := -1
+	for _, mark := range []string{"\n## ", "\n<!-- "} {
+		if i := strings.Index(rest, mark); i >= 0 && (end < 0 || i < end) {
+			end = i
+		}
+	}
+	return end
 }

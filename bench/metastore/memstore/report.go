@@ -61,7 +61,8 @@ func render(rows []row, rounds int, benchtime time.Duration) string {
 	return b.String()
 }
 
-// updateReadme replaces this benchmark's section (up to the next "## ")
+// updateReadme replaces this benchmark's section (up to the next "## "
+// heading or "<!-- " marker, so a neighbour's begin marker survives)
 // or appends it; other sections are left as they are.
 func updateReadme(path, table string) error {
 	raw, err := os.ReadFile(path)
@@ -74,7 +75,7 @@ func updateReadme(path, table string) error {
 		text = strings.TrimRight(text, "\n") + "\n\n" + table
 	} else {
 		end := len(text)
-		if i := strings.Index(text[start+len(section):], "\n## "); i >= 0 {
+		if i := nextSection(text[start+len(section):]); i >= 0 {
 			end = start + len(section) + i + 1
 		}
 		text = text[:start] + table + sep(text[end:]) + text[end:]
@@ -87,4 +88,16 @@ func sep(rest string) string {
 		return ""
 	}
 	return "\n"
+}
+
+// nextSection is the index of the newline that starts the next section in
+// rest: a "## " heading or an HTML comment marking another runner's section.
+func nextSection(rest string) int {
+	end := -1
+	for _, mark := range []string{"\n## ", "\n<!-- "} {
+		if i := strings.Index(rest, mark); i >= 0 && (end < 0 || i < end) {
+			end = i
+		}
+	}
+	return end
 }
