@@ -1,6 +1,7 @@
 package zklock
 
 import (
+	"encoding/binary"
 	"net"
 	"sync"
 	"time"
@@ -123,7 +124,25 @@ type trackedConn struct {
 	pending   []request // requests awaiting a reply, in order
 	inFrames  int
 	outFrames int
+
+	// gate holds replies back from go-zookeeper after the handshake until
+	// it has written SetWatches (or gateWait passed). go-zookeeper v1.0.4
+	// reads its lastZxid while building SetWatches on the reconnect
+	// goroutine as its reader writes it for each reply, unsynchronised
+	// (upstream go-zookeeper/zk PR 35). Waiting here for the SetWatches
+	// write orders the two: the builder's read, the request on the send
+	// channel, our Write closing gate, our Read, the reader's write. With
+	// no watches to restore no SetWatches is sent and nothing is read, so
+	// the bound only delays the first replies of such a connection.
+	gate     chan struct{}
+	gateOnce sync.Once
 }
+
+// gateWait bounds how long replies are held back on a new connection.
+const gateWait = 200 * time.Millisecond
+
+// opSetWatches is ZooKeeper's SetWatches opcode.
+const opSetWatches = 101
 
 // request is what a reply is matched with: when it was sent and, for a
 // create, the path.
@@ -133,8 +152,33 @@ type request struct {
 }
 
 func newTrackedConn(conn net.Conn, lv *liveness, clock Clock) *trackedConn {
-	return &trackedConn{Conn: conn, lv: lv, clock: clock,
+	return &trackedConn{Conn: conn, lv: lv, clock: clock, gate: make(chan struct{}),
 		out: newFrameSplitter(requestHeadLen), in: newFrameSplitter(headLen)}
+}
+
+func (c *trackedConn) openGate() { c.gateOnce.Do(func() { close(c.gate) }) }
+
+// waitGate blocks a Read that comes after the connect reply was consumed
+// until the gate opens (see gate).
+func (c *trackedConn) waitGate() {
+	select {
+	case <-c.gate:
+		return
+	default:
+	}
+	c.mu.Lock()
+	handshaken := c.inFrames > 0 && c.in.remain == 0 && c.in.headCap == 0 && c.in.lenN == 0
+	c.mu.Unlock()
+	if !handshaken {
+		return
+	}
+	t := time.NewTimer(gateWait)
+	defer t.Stop()
+	select {
+	case <-c.gate:
+	case <-t.C:
+		c.openGate()
+	}
 }
 
 func (c *trackedConn) Write(b []byte) (int, error) {
@@ -152,6 +196,7 @@ func (c *trackedConn) Write(b []byte) (int, error) {
 }
 
 func (c *trackedConn) Read(b []byte) (int, error) {
+	c.waitGate()
 	n, err := c.Conn.Read(b)
 	if n > 0 {
 		c.mu.Lock()
@@ -169,6 +214,9 @@ func (c *trackedConn) Read(b []byte) (int, error) {
 func (c *trackedConn) onRequestHead(head []byte) {
 	if c.outFrames == 1 || len(c.pending) == 0 {
 		return
+	}
+	if len(head) >= 8 && int32(binary.BigEndian.Uint32(head[4:8])) == opSetWatches {
+		c.openGate()
 	}
 	if path, ok := parseCreatePath(head); ok {
 		c.pending[len(c.pending)-1].create = path
