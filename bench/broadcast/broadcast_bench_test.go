@@ -3,6 +3,7 @@ package broadcast_test
 import (
 	"context"
 	"fmt"
+	"github.com/kylin-go/kylin/bench/internal/readme"
 	"os"
 	"path/filepath"
 	"slices"
@@ -249,28 +250,10 @@ func spread(v []float64) string {
 	return fmt.Sprintf("%.2f [%.2f-%.2f]", median(v), slices.Min(v), slices.Max(v))
 }
 
-const (
-	readmeBegin = "<!-- broadcast bench: begin -->"
-	readmeEnd   = "<!-- broadcast bench: end -->"
-)
-
 func writeReadmeSection(table string) error {
-	path := filepath.Join("..", "README.md")
-	old, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	section := readmeBegin + "\n## broadcast\n\n" +
-		"cluster.Broadcaster against a naive sender built like Kylin 3.x's Broadcaster (one request per event per node,\n" +
-		"a pool of one worker per node, no coalescing, no per-node order, failures dropped), same loopback receivers.\n" +
-		"Reproduce: `KYLIN_BENCH_README=1 go test ./bench/broadcast -run '^$' -bench Broadcast -benchtime 1x -v`\n\n" +
-		table + "\n" + readmeEnd
-	text := string(old)
-	i, j := strings.Index(text, readmeBegin), strings.Index(text, readmeEnd)
-	if i >= 0 && j > i {
-		text = text[:i] + section + text[j+len(readmeEnd):]
-	} else {
-		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
-	}
-	return os.WriteFile(path, []byte(text), 0o644)
+	return readme.Replace(filepath.Join("..", "README.md"), "broadcast", "## broadcast\n\n"+
+		"cluster.Broadcaster against a naive sender built like Kylin 3.x's Broadcaster (one request per event per node,\n"+
+		"a pool of one worker per node, no coalescing, no per-node order, failures dropped), same loopback receivers.\n"+
+		"Reproduce: `KYLIN_BENCH_README=1 go test ./bench/broadcast -run '^$' -bench Broadcast -benchtime 1x -v`\n\n"+
+		table)
 }

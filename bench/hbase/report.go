@@ -5,8 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/kylin-go/kylin/bench/internal/readme"
 	"io"
-	"os"
 	"slices"
 	"strings"
 	"time"
@@ -184,14 +184,9 @@ func sum(rs []result, f func(result) int64) int64 {
 	return n
 }
 
-const (
-	readmeBegin = "<!-- hbase bench: begin -->"
-	readmeEnd   = "<!-- hbase bench: end -->"
-)
-
 // report reads results, prints the table and, with readme set, replaces the
 // hbase section of that file (appending it the first time).
-func report(stdin io.Reader, stdout io.Writer, readme string, warmup time.Duration) error {
+func report(stdin io.Reader, stdout io.Writer, readmePath string, warmup time.Duration) error {
 	rs, err := parseResults(stdin)
 	if err != nil {
 		return err
@@ -203,10 +198,10 @@ func report(stdin io.Reader, stdout io.Writer, readme string, warmup time.Durati
 	if _, err := io.WriteString(stdout, table); err != nil {
 		return err
 	}
-	if readme == "" {
+	if readmePath == "" {
 		return nil
 	}
-	return updateReadme(readme, section(rs, table, warmup))
+	return readme.Replace(readmePath, "hbase", section(rs, table, warmup))
 }
 
 func section(rs []result, table string, warmup time.Duration) string {
@@ -215,7 +210,7 @@ func section(rs []result, table string, warmup time.Duration) string {
 		rounds = max(rounds, r.Round)
 	}
 	clients := rs[0].Clients
-	return readmeBegin + "\n## hbase\n\n" +
+	return "## hbase\n\n" +
 		"kylin-go's `metastore/hbasestore` (our own HBase RPC client) against HBase's Java client " +
 		"(Table API, as Kylin's HBaseResourceStore uses it), same standalone HBase 2.6 on loopback, " +
 		fmt.Sprintf("Kylin's schema (f:c content, f:t 8-byte timestamp, CheckAndPut on f:t), 1 KiB values, %d concurrent clients. ", clients) +
@@ -229,20 +224,5 @@ func section(rs []result, table string, warmup time.Duration) string {
 		"(Java and Go of one round ran back to back). Java, Go and HBase share one 2-core machine, " +
 		"so client CPU competes with the server's, and other work on the machine adds noise: read the ratios.\n" +
 		fmt.Sprintf("Reproduce: `bench/hbase/run.sh -rounds %d -readme bench/README.md`", rounds) + "\n\n" +
-		table + readmeEnd
-}
-
-func updateReadme(path, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	text := string(old)
-	i, j := strings.Index(text, readmeBegin), strings.Index(text, readmeEnd)
-	if i >= 0 && j > i {
-		text = text[:i] + section + text[j+len(readmeEnd):]
-	} else {
-		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
-	}
-	return os.WriteFile(path, []byte(text), 0o644)
+		table
 }

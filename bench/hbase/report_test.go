@@ -67,25 +67,6 @@ func TestPercentileNearestRank(t *testing.T) {
 	}
 }
 
-func TestUpdateReadmeReplacesOnlyItsSection(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "README.md")
-	before := "# Benchmarks\n\n## other\n\nkeep me\n"
-	if err := os.WriteFile(path, []byte(before), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	for _, body := range []string{"first", "second"} {
-		if err := updateReadme(path, readmeBegin+"\n"+body+"\n"+readmeEnd); err != nil {
-			t.Fatal(err)
-		}
-	}
-	got, _ := os.ReadFile(path)
-	text := string(got)
-	if !strings.HasPrefix(text, before) || strings.Contains(text, "first") ||
-		strings.Count(text, readmeBegin) != 1 || !strings.Contains(text, "second") {
-		t.Fatalf("README after two updates:\n%s", text)
-	}
-}
-
 func FuzzParseResults(f *testing.F) {
 	f.Add(sample)
 	f.Add(`{"side":"go"}`)

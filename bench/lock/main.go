@@ -19,6 +19,7 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"github.com/kylin-go/kylin/bench/internal/readme"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -94,7 +95,7 @@ func run(f flags) error {
 	table := res.table(f)
 	fmt.Print(table)
 	if f.readme != "" {
-		return writeSection(f.readme, "lock", table)
+		return readme.Replace(f.readme, "lock", "## lock\n\n"+table)
 	}
 	return nil
 }

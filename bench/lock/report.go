@@ -2,7 +2,6 @@ package main
 
 import (
 	"fmt"
-	"os"
 	"runtime"
 	"sort"
 	"strings"
@@ -96,41 +95,3 @@ re-acquires at once (unfair under saturation, like Kylin's own lock), hence the 
 crash hand-off is the session timeout plus the server's expiry tick for both. The machine is
 shared and noisy (2-5x spreads within a run): read the ratios of medians with their spreads.
 `
-
-// writeSection replaces the body of "## name" in the README (up to the
-// next "## " heading or "<!-- " marker, so a neighbour's begin marker
-// survives), or appends the section.
-func writeSection(path, name, body string) error {
-	old, err := os.ReadFile(path)
-	if err != nil && !os.IsNotExist(err) {
-		return err
-	}
-	text := string(old)
-	heading := "## " + name + "\n"
-	section := heading + "\n" + body
-	start := strings.Index(text, heading)
-	if start < 0 {
-		if text != "" && !strings.HasSuffix(text, "\n\n") {
-			text = strings.TrimRight(text, "\n") + "\n\n"
-		}
-		return os.WriteFile(path, []byte(text+section), 0o644)
-	}
-	end := len(text)
-	if i := nextSection(text[start+len(heading):]); i >= 0 {
-		end = start + len(heading) + i + 1
-		section += "\n"
-	}
-	return os.WriteFile(path, []byte(text[:start]+section+text[end:]), 0o644)
-}
-
-// nextSection is the index of the newline that starts the next section in
-// rest: a "## " heading or an HTML comment marking another runner's section.
-func nextSection(rest string) int {
-	end := -1
-	for _, mark := range []string{"\n## ", "\n<!-- "} {
-		if i := strings.Index(rest, mark); i >= 0 && (end < 0 || i < end) {
-			end = i
-		}
-	}
-	return end
-}

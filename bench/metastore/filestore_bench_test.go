@@ -5,6 +5,7 @@ package metastore_test
 import (
 	"context"
 	"fmt"
+	"github.com/kylin-go/kylin/bench/internal/readme"
 	"os"
 	"path/filepath"
 	"slices"
@@ -200,29 +201,11 @@ const readmeNotes = "Reading it: a write is two fsyncs on both sides, so write w
 	"renamed across directories. Get uses raw openat2/read " +
 	"calls and comes out cheaper than os.ReadFile; List costs about what os.ReadDir plus a sort costs.\n"
 
-const (
-	readmeBegin = "<!-- filestore bench: begin -->"
-	readmeEnd   = "<!-- filestore bench: end -->"
-)
-
 // writeReadmeSection replaces the filestore section of bench/README.md (or
 // appends it), leaving every other section as it is.
 func writeReadmeSection(table string) error {
-	path := filepath.Join("..", "README.md")
-	old, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	section := readmeBegin + "\n## metastore: filestore\n\n" +
-		"filestore against the bare file operations it is built on (same file system, same bytes, same fsyncs).\n" +
-		"Reproduce: `KYLIN_BENCH_README=1 go test ./bench/metastore -run '^$' -bench Filestore -benchtime 1x -v`\n\n" +
-		table + "\n" + readmeNotes + "\n" + readmeEnd
-	text := string(old)
-	i, j := strings.Index(text, readmeBegin), strings.Index(text, readmeEnd)
-	if i >= 0 && j > i {
-		text = text[:i] + section + text[j+len(readmeEnd):]
-	} else {
-		text = strings.TrimRight(text, "\n") + "\n\n" + section + "\n"
-	}
-	return os.WriteFile(path, []byte(text), 0o644)
+	return readme.Replace(filepath.Join("..", "README.md"), "filestore", "## metastore: filestore\n\n"+
+		"filestore against the bare file operations it is built on (same file system, same bytes, same fsyncs).\n"+
+		"Reproduce: `KYLIN_BENCH_README=1 go test ./bench/metastore -run '^$' -bench Filestore -benchtime 1x -v`\n\n"+
+		table+"\n"+readmeNotes)
 }

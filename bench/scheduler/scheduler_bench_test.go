@@ -3,6 +3,7 @@ package scheduler_test
 import (
 	"context"
 	"fmt"
+	"github.com/kylin-go/kylin/bench/internal/readme"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -423,19 +424,5 @@ func table(cfg benchConfig, rows []*series, pollAll, eventAll, takeover []float6
 // writeReadme replaces the scheduler section of bench/README.md (between
 // its markers), or appends it.
 func writeReadme(table string) error {
-	path := filepath.Join("..", "README.md")
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	const begin, end = "<!-- scheduler bench: begin -->", "<!-- scheduler bench: end -->"
-	section := begin + "\n" + table + end + "\n"
-	s := string(b)
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i >= 0 && j > i {
-		s = s[:i] + section + s[j+len(end)+1:]
-	} else {
-		s = strings.TrimRight(s, "\n") + "\n\n" + section
-	}
-	return os.WriteFile(path, []byte(s), 0o644)
+	return readme.Replace(filepath.Join("..", "README.md"), "scheduler", table)
 }

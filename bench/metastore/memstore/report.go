@@ -2,7 +2,7 @@ package main
 
 import (
 	"fmt"
-	"os"
+	"github.com/kylin-go/kylin/bench/internal/readme"
 	"runtime"
 	"slices"
 	"strings"
@@ -61,43 +61,8 @@ func render(rows []row, rounds int, benchtime time.Duration) string {
 	return b.String()
 }
 
-// updateReadme replaces this benchmark's section (up to the next "## "
-// heading or "<!-- " marker, so a neighbour's begin marker survives)
-// or appends it; other sections are left as they are.
+// updateReadme replaces this benchmark's section of the README at path, or
+// appends it; other sections are left as they are.
 func updateReadme(path, table string) error {
-	raw, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	text := string(raw)
-	start := strings.Index(text, section+"\n")
-	if start < 0 {
-		text = strings.TrimRight(text, "\n") + "\n\n" + table
-	} else {
-		end := len(text)
-		if i := nextSection(text[start+len(section):]); i >= 0 {
-			end = start + len(section) + i + 1
-		}
-		text = text[:start] + table + sep(text[end:]) + text[end:]
-	}
-	return os.WriteFile(path, []byte(text), 0o644)
-}
-
-func sep(rest string) string {
-	if rest == "" {
-		return ""
-	}
-	return "\n"
-}
-
-// nextSection is the index of the newline that starts the next section in
-// rest: a "## " heading or an HTML comment marking another runner's section.
-func nextSection(rest string) int {
-	end := -1
-	for _, mark := range []string{"\n## ", "\n<!-- "} {
-		if i := strings.Index(rest, mark); i >= 0 && (end < 0 || i < end) {
-			end = i
-		}
-	}
-	return end
+	return readme.Replace(path, "memstore", table)
 }

@@ -7,6 +7,7 @@ import (
 	"bufio"
 	"flag"
 	"fmt"
+	benchreadme "github.com/kylin-go/kylin/bench/internal/readme"
 	"os"
 	"path/filepath"
 	"sort"
@@ -58,7 +59,7 @@ func main() {
 	out := b.String()
 	fmt.Print(out)
 	if *readme != "" {
-		if err := writeSection(*readme, out); err != nil {
+		if err := benchreadme.Replace(*readme, "router", out); err != nil {
 			fmt.Fprintln(os.Stderr, err)
 			os.Exit(1)
 		}
@@ -210,23 +211,4 @@ func millis(s string) float64 {
 		}
 	}
 	return 0
-}
-
-const begin, end = "<!-- router bench: begin -->", "<!-- router bench: end -->"
-
-// writeSection replaces the router section of the README (or appends it).
-func writeSection(path, section string) error {
-	old, err := os.ReadFile(path)
-	if err != nil {
-		return err
-	}
-	s := string(old)
-	block := begin + "\n" + section + end + "\n"
-	i, j := strings.Index(s, begin), strings.Index(s, end)
-	if i >= 0 && j > i {
-		s = s[:i] + block + strings.TrimPrefix(s[j+len(end):], "\n")
-	} else {
-		s = strings.TrimRight(s, "\n") + "\n\n" + block
-	}
-	return os.WriteFile(path, []byte(s), 0o644)
 }
