@@ -139,7 +139,7 @@ cpid+=($!)
 wait_port $P_PLAIN
 
 log "starting the bare fasthttp proxy (reference) on $P_PLAINFAST"
-"$work/bin/plainfast" -addr "127.0.0.1:$P_PLAINFAST" -backends "$BACKENDS" 2>"$work/plainfast.log" &
+env ${ROUTER_ENV:-} "$work/bin/plainfast" -addr "127.0.0.1:$P_PLAINFAST" -backends "$BACKENDS" 2>"$work/plainfast.log" &
 pids+=($!)
 plainfast_pid=$!
 wait_port $P_PLAINFAST
@@ -153,7 +153,7 @@ kylin.go.router.admin-listen=
 kylin.go.router.policy=round-robin
 kylin.go.router.data-plane=$3
 CONF
-	"$work/bin/router" -conf "$work/$1" >/dev/null 2>"$work/$1/router.log" &
+	env ${ROUTER_ENV:-} "$work/bin/router" -conf "$work/$1" >/dev/null 2>"$work/$1/router.log" &
 	pids+=($!)
 	cpid+=($!)
 	wait_port "$2"

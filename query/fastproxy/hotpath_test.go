@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/valyala/fasthttp"
 
@@ -184,5 +185,61 @@ func TestRetryAfterBufferedUnavailable(t *testing.T) {
 	}
 	if down.Hits() == 0 {
 		t.Fatalf("the unavailable node was never tried; the test proves nothing")
+	}
+}
+
+// The pool of a node that left is dropped when the next new node gets its
+// first request: pools follow the membership instead of accumulating one
+// per address ever seen.
+func TestPoolsOfDepartedNodesAreDropped(t *testing.T) {
+	a := querytest.StartBackend(t, sized('a'))
+	b := querytest.StartBackend(t, sized('b'))
+	members := querytest.NewMembers(a.Node())
+	r, err := query.New(config.Query{Policy: query.PolicyRoundRobin}, members)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := New(r)
+	done := make(chan error, 1)
+	go func() { done <- p.Serve(ln) }()
+	defer func() {
+		p.Shutdown(context.Background())
+		<-done
+	}()
+	url := "http://" + ln.Addr().String()
+	client := &http.Client{Transport: &http.Transport{}}
+	defer client.CloseIdleConnections()
+	if err := fetch(client, url+"/n?size=5", pattern('a', 5)); err != nil {
+		t.Fatal(err)
+	}
+	members.Join(b.Node())
+	members.Leave(a.Node().Addr)
+	waitNodes(t, r, b.Node().Addr)
+	if err := fetch(client, url+"/n?size=6", pattern('b', 6)); err != nil {
+		t.Fatal(err)
+	}
+	if got := p.pools(); len(got) != 1 || got[0] != b.Node().Addr {
+		t.Fatalf("pools after %s left and %s served: %v; want only the second", a.Node().Addr, b.Node().Addr, got)
+	}
+}
+
+// waitNodes waits until the router balances over exactly addr.
+func waitNodes(t *testing.T, r *query.Router, addr string) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		nodes := r.Nodes()
+		if len(nodes) == 1 && nodes[0].Node.Addr == addr {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("router nodes %v; want only %s", nodes, addr)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }

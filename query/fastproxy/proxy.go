@@ -95,6 +95,10 @@ func (p *Proxy) closeIdle() {
 }
 
 // client returns the connection pool for a node, creating it on first use.
+// Creating one also drops the pools of nodes that have left the membership
+// (closing their idle connections), so a cluster whose nodes come and go
+// on new addresses keeps one pool per current node, not one per address
+// ever seen. A request still in flight on a dropped pool finishes on it.
 func (p *Proxy) client(addr string) *fasthttp.HostClient {
 	if c := (*p.clients.Load())[addr]; c != nil {
 		return c
@@ -105,14 +109,31 @@ func (p *Proxy) client(addr string) *fasthttp.HostClient {
 	if c := old[addr]; c != nil {
 		return c
 	}
+	current := map[string]bool{}
+	for _, n := range p.r.Nodes() {
+		current[n.Node.Addr] = true
+	}
 	c := newHostClient(addr)
 	next := make(map[string]*fasthttp.HostClient, len(old)+1)
 	for a, o := range old {
-		next[a] = o
+		if current[a] {
+			next[a] = o
+		} else {
+			o.CloseIdleConnections()
+		}
 	}
 	next[addr] = c
 	p.clients.Store(&next)
 	return c
+}
+
+// pools returns the addresses the Proxy holds connection pools for.
+func (p *Proxy) pools() []string {
+	var out []string
+	for a := range *p.clients.Load() {
+		out = append(out, a)
+	}
+	return out
 }
 
 func newHostClient(addr string) *fasthttp.HostClient {
