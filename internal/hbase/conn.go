@@ -20,22 +20,38 @@ const (
 )
 
 // conn is one TCP connection to one service on one server. Calls are
-// pipelined: each gets a call id, writes are serialised, and one reader
-// goroutine (owned by the conn, stopped by close or by any read error)
-// hands each response to the caller waiting on that id.
+// pipelined: each gets a call id and one reader goroutine (owned by the
+// conn, stopped by close or by any read error) hands each response to the
+// caller waiting on that id.
+//
+// Writes are combined: a caller queues its encoded frame, and if no other
+// caller is writing it becomes the writer and sends everything queued in
+// one writev, again until the queue is empty. Under concurrency many calls
+// share a system call; alone, a caller writes its own frame with no hand-off.
+// A caller waiting in the queue never blocks on the socket: when its ctx
+// ends before its frame was taken, the frame is withdrawn and the call was
+// not sent.
 type conn struct {
 	addr string
 	nc   net.Conn
 	log  *zap.Logger
 
-	wmu sync.Mutex // serialises frame writes
-
 	mu      sync.Mutex
-	pending map[uint32]chan response
+	pending map[uint32]*pendingCall
+	queue   []*pendingCall // frames not yet taken by a writer
+	writing bool           // a caller is draining queue
 	nextID  uint32
 	err     error // non-nil once broken; no new calls
 	done    chan struct{}
 	answers atomic.Uint64 // responses read, to tell a slow call from a dead connection
+}
+
+// pendingCall is one call between register and its response.
+type pendingCall struct {
+	id    uint32
+	frame []byte
+	taken bool // a writer has taken the frame: it may have reached the server
+	ch    chan response
 }
 
 // dial connects and sends the preamble. ctx bounds the dial and the
@@ -57,42 +73,45 @@ func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log 
 		nc.Close()
 		return nil, connError(addr, false, err)
 	}
-	c := &conn{addr: addr, nc: nc, log: log, pending: map[uint32]chan response{}, done: make(chan struct{})}
+	c := &conn{addr: addr, nc: nc, log: log, pending: map[uint32]*pendingCall{}, done: make(chan struct{})}
 	go c.readLoop()
 	return c, nil
 }
 
 // call sends method(req) and decodes the answer into resp. A remote
 // exception returns *RemoteError; a transport failure wraps errNotSent or
-// ErrUnknownOutcome; ctx ending after the send wraps ErrUnknownOutcome.
+// ErrUnknownOutcome; ctx ending after the frame was taken for writing wraps
+// ErrUnknownOutcome, before that errNotSent.
 func (c *conn) call(ctx context.Context, method string, req, resp proto.Message) error {
-	id, ch, err := c.register()
+	id, err := c.nextCallID()
 	if err != nil {
 		return err
 	}
 	frame, err := encodeRequest(id, method, req)
 	if err != nil {
-		c.forget(id)
 		return err
 	}
-	if err := c.write(ctx, frame); err != nil {
-		c.forget(id)
-		return err
-	}
+	pc := &pendingCall{id: id, frame: frame, ch: make(chan response, 1)}
 	seen := c.answers.Load()
+	if err := c.send(ctx, pc); err != nil {
+		return err
+	}
 	select {
-	case r := <-ch:
+	case r := <-pc.ch:
 		return c.decodeBody(method, r, resp)
 	case <-ctx.Done():
-		c.forget(id)
+		sent := c.withdraw(pc)
 		alive := c.answers.Load() != seen && !c.broken()
-		return c.failure(true, alive, fmt.Errorf("%s: no response: %w", method, ctx.Err()))
+		return c.failure(sent, alive, fmt.Errorf("%s: no response: %w", method, ctx.Err()))
 	}
 }
 
 func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
 	if r.Err != nil {
 		return r.Err
+	}
+	if r.notSent != nil {
+		return c.failure(false, false, fmt.Errorf("%s: not sent: %w", method, r.notSent))
 	}
 	if r.Body == nil { // set by fail: the connection broke after the send
 		return c.failure(true, false, fmt.Errorf("%s: connection lost", method))
@@ -103,40 +122,90 @@ func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
 	return nil
 }
 
-func (c *conn) register() (uint32, chan response, error) {
+// nextCallID reserves a call id; it fails once the connection is broken.
+func (c *conn) nextCallID() (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err != nil {
-		return 0, nil, c.failure(false, false, c.err)
+		return 0, c.failure(false, false, c.err)
 	}
 	c.nextID++
 	if c.nextID == 0 || c.nextID == fatalCallID {
 		c.nextID = 1
 	}
-	ch := make(chan response, 1)
-	c.pending[c.nextID] = ch
-	return c.nextID, ch, nil
+	return c.nextID, nil
 }
 
-func (c *conn) forget(id uint32) {
+// send registers pc and queues its frame; if no one is writing, the caller
+// writes the queue itself (see conn).
+func (c *conn) send(ctx context.Context, pc *pendingCall) error {
 	c.mu.Lock()
-	delete(c.pending, id)
+	if c.err != nil {
+		c.mu.Unlock()
+		return c.failure(false, false, c.err)
+	}
+	c.pending[pc.id] = pc
+	c.queue = append(c.queue, pc)
+	if c.writing {
+		c.mu.Unlock()
+		return nil
+	}
+	c.writing = true
 	c.mu.Unlock()
+	c.drain(ctx)
+	return nil
 }
 
-// write sends one frame. A failed or partial write breaks the stream, so
-// the connection is failed; bytes may have reached the server.
-func (c *conn) write(ctx context.Context, frame []byte) error {
-	c.wmu.Lock()
-	defer c.wmu.Unlock()
+// drain writes queued frames until the queue is empty. A failed or partial
+// write breaks the stream, so the connection is failed: the calls whose
+// frames were taken learn that their outcome is unknown, the others that
+// they were not sent. The write deadline is the writer's own ctx deadline:
+// a stalled socket fails the connection by then.
+func (c *conn) drain(ctx context.Context) {
 	dl, _ := ctx.Deadline() // zero = none
-	c.nc.SetWriteDeadline(dl)
-	n, err := c.nc.Write(frame)
-	if err != nil {
-		c.fail(err)
-		return c.failure(n > 0, false, err)
+	var bufs net.Buffers
+	for {
+		c.mu.Lock()
+		batch := c.queue
+		c.queue = nil
+		if len(batch) == 0 || c.err != nil {
+			c.writing = false
+			c.mu.Unlock()
+			return
+		}
+		bufs = bufs[:0]
+		for _, pc := range batch {
+			pc.taken = true
+			bufs = append(bufs, pc.frame)
+		}
+		c.mu.Unlock()
+		c.nc.SetWriteDeadline(dl)
+		if _, err := bufs.WriteTo(c.nc); err != nil {
+			c.fail(err)
+			c.mu.Lock()
+			c.writing = false
+			c.mu.Unlock()
+			return // every taken call learns the outcome from its channel
+		}
 	}
-	return nil
+}
+
+// withdraw takes pc back after its caller gave up. It reports whether pc's
+// frame may have reached the server.
+func (c *conn) withdraw(pc *pendingCall) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	delete(c.pending, pc.id)
+	if pc.taken {
+		return true
+	}
+	for i, q := range c.queue {
+		if q == pc {
+			c.queue = append(c.queue[:i], c.queue[i+1:]...)
+			break
+		}
+	}
+	return false
 }
 
 func (c *conn) readLoop() {
@@ -154,17 +223,18 @@ func (c *conn) readLoop() {
 		}
 		c.answers.Add(1)
 		c.mu.Lock()
-		ch, ok := c.pending[r.CallID]
+		pc, ok := c.pending[r.CallID]
 		delete(c.pending, r.CallID)
 		c.mu.Unlock()
 		if ok {
-			ch <- r
+			pc.ch <- r
 		}
 	}
 }
 
 // fail breaks the connection once: later calls fail before sending, calls
-// in flight learn that their outcome is unknown.
+// whose frames were taken learn that their outcome is unknown, queued ones
+// that they were not sent.
 func (c *conn) fail(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -176,10 +246,15 @@ func (c *conn) fail(err error) {
 	}
 	c.err = err
 	c.nc.Close()
-	for id, ch := range c.pending {
-		ch <- response{CallID: id} // Body nil: lost
+	for id, pc := range c.pending {
+		if pc.taken {
+			pc.ch <- response{CallID: id} // Body nil: lost
+		} else {
+			pc.ch <- response{CallID: id, notSent: err}
+		}
 		delete(c.pending, id)
 	}
+	c.queue = nil
 	c.log.Debug("hbase connection closed", zap.String("addr", c.addr), zap.Error(err))
 }
 

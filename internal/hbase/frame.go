@@ -67,9 +67,10 @@ func encodeRequest(callID uint32, method string, param proto.Message) ([]byte, e
 // response is one decoded response frame. Body is the serialized response
 // message (nil when the call failed remotely); Err is the remote exception.
 type response struct {
-	CallID uint32
-	Body   []byte
-	Err    *RemoteError
+	CallID  uint32
+	Body    []byte
+	Err     *RemoteError
+	notSent error // set by conn.fail for a call whose frame never left
 }
 
 // readResponse reads one response frame from r. It returns io.EOF only at
