@@ -22,6 +22,7 @@ var contenders = []struct{ key, label string }{
 	{"handler", "ours: query.Router (net/http Handler)"},
 	{"fasthttp", "ours: examples/router (fasthttp data plane)"},
 	{"plainfast", "reference: bare fasthttp proxy (no safety rules)"},
+	{"rawgo", "reference: minimal Go proxy (raw sockets, Content-Length framing only)"},
 }
 
 // run is one wrk result.
@@ -96,8 +97,11 @@ func table(b *strings.Builder, dir string, rounds int, size, label string) {
 	fmt.Fprintf(b, "\nTargets: standalone router throughput >= 1.0x nginx: %s; >= 2.5x Caddy: %s; p99 <= 1.0x nginx: %s;\n",
 		verdict(f.rps, n.rps, 1.0, true), verdict(f.rps, c.rps, 2.5, true), verdict(f.p99, n.p99, 1.0, false))
 	fmt.Fprintf(b, "embeddable Handler >= 1.2x httputil.ReverseProxy: %s.\n", verdict(h.rps, p.rps, 1.2, true))
-	fmt.Fprintf(b, "CPU per request (lower is better): standalone router %s nginx's, %s the bare fasthttp proxy's; Handler %s httputil's.\n\n",
+	fmt.Fprintf(b, "CPU per request (lower is better): standalone router %s nginx's, %s the bare fasthttp proxy's; Handler %s httputil's.\n",
 		ratio(f.cpu, n.cpu), ratio(f.cpu, bare.cpu), ratio(h.cpu, p.cpu))
+	r := med["rawgo"]
+	fmt.Fprintf(b, "Go's floor here: the minimal Go proxy reaches %s nginx's req/s at %s its CPU per request; the bare fasthttp proxy %s; our standalone router %s.\n\n",
+		ratio(r.rps, n.rps), ratio(r.cpu, n.cpu), ratio(bare.rps, n.rps), ratio(f.rps, n.rps))
 }
 
 func killTable(b *strings.Builder, dir string) {
