@@ -11,6 +11,14 @@
 //	cas    read a row's timestamp, then compare-and-set it, on 16 rows shared
 //	       by all clients; a lost race is a conflict and still one operation
 //
+// Both sides run Kylin's metastore client settings: 3 retries
+// (kylin.metadata.hbase-client-retries-number; HBase's default is 15) and a
+// 5 s RPC timeout (kylin.metadata.hbase-rpc-timeout; HBase's is 60 s). The
+// Go side also waits up to 30 s for a region in transition
+// (kylin.go.metadata.hbase-region-wait), which HBase's client has no
+// setting for: with 3 retries its writes may fail while a region splits,
+// and such failures are counted as errors.
+//
 // The Java side runs as one long-lived child process (java ... kylingo.bench.Bench),
 // the Go side in this process. Each workload is first run once unmeasured on
 // each side (the prime pass: class loading and JIT, connections, region

@@ -51,6 +51,7 @@ var metrics = []metric{
 	{"committed", "CAS/s", true, func(r result) float64 { return float64(r.Ops-r.Conflicts) / r.Seconds }},
 	{"p50", "µs", false, func(r result) float64 { return r.P50us }},
 	{"p99", "µs", false, func(r result) float64 { return r.P99us }},
+	{"client CPU", "µs/op", false, func(r result) float64 { return r.CPUusOp }},
 }
 
 func median(xs []float64) float64 {
@@ -105,6 +106,9 @@ func render(rs []result) (string, error) {
 				continue // equals throughput without conflicts
 			}
 			jv, gv := values(java, m), values(goside, m)
+			if all := slices.Concat(jv, gv); len(all) > 0 && slices.Max(all) == 0 {
+				continue // results from before the CPU was recorded
+			}
 			ratio := "-"
 			if len(jv) > 0 && len(gv) > 0 && median(jv) > 0 {
 				better := "lower is better"
@@ -222,7 +226,10 @@ func section(rs []result, table string, warmup time.Duration) string {
 			rounds, warmup.Seconds(), rs[0].Seconds) +
 		"Cells: median [min-max] over the rounds; the last column is the median [min-max] of the per-round ratios " +
 		"(Java and Go of one round ran back to back). Java, Go and HBase share one 2-core machine, " +
-		"so client CPU competes with the server's, and other work on the machine adds noise: read the ratios.\n" +
+		"so client CPU competes with the server's, and other work on the machine adds noise: read the ratios. " +
+		"Client CPU is the client process's own user+system time over the measured part divided by the operations it " +
+		"finished (the JVM's GC, JIT and Netty threads included): it moves far less with the machine's load than " +
+		"latency does. Both clients run Kylin's metastore settings (hbase.client.retries.number=3, hbase.rpc.timeout=5000).\n" +
 		fmt.Sprintf("Reproduce: `bench/hbase/run.sh -rounds %d -readme bench/README.md`", rounds) + "\n\n" +
 		table
 }

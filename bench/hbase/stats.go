@@ -14,6 +14,7 @@ type stats struct {
 	errors    int64
 	firstErr  error
 	seconds   float64
+	cpu       time.Duration // the process's CPU time over the measured part
 }
 
 func (s *stats) add(r clientResult) {
@@ -52,6 +53,7 @@ type result struct {
 	Conflicts int64   `json:"conflicts"`
 	Errors    int64   `json:"errors"`
 	FirstErr  string  `json:"first_error,omitempty"`
+	CPUusOp   float64 `json:"cpu_us_per_op"` // process CPU per finished operation
 }
 
 func (s *stats) json(side, workload string, clients, round int) string {
@@ -59,6 +61,9 @@ func (s *stats) json(side, workload string, clients, round int) string {
 		Ops: int64(len(s.lat)), Seconds: s.seconds, OpsPerSec: float64(len(s.lat)) / s.seconds,
 		P50us: percentile(s.lat, 50), P99us: percentile(s.lat, 99),
 		Conflicts: s.conflicts, Errors: s.errors}
+	if ops := int64(len(s.lat)) + s.errors; ops > 0 {
+		r.CPUusOp = float64(s.cpu.Microseconds()) / float64(ops)
+	}
 	if s.firstErr != nil {
 		r.FirstErr = s.firstErr.Error()
 	}

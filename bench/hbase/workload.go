@@ -7,6 +7,7 @@ import (
 	"fmt"
 	mrand "math/rand/v2"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/kylin-go/kylin/metastore"
@@ -158,11 +159,18 @@ func runWorkload(ctx context.Context, s metastore.Store, workload string, client
 	for i, c := range cs {
 		wg.Go(func() { results[i] = loop(ctx, c, from, end) })
 	}
+	// The process's CPU time over the measured part (the Java side takes
+	// its JVM's the same way).
+	if !sleepUntil(ctx, from) {
+		wg.Wait()
+		return nil, ctx.Err()
+	}
+	cpuFrom := processCPU()
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	st := &stats{seconds: measure.Seconds()}
+	st := &stats{seconds: measure.Seconds(), cpu: processCPU() - cpuFrom}
 	for _, r := range results {
 		st.add(r)
 	}
@@ -202,4 +210,24 @@ func loop(ctx context.Context, c client, from, end time.Time) clientResult {
 		r.lat = append(r.lat, time.Since(t0))
 	}
 	return r
+}
+
+func sleepUntil(ctx context.Context, t time.Time) bool {
+	timer := time.NewTimer(time.Until(t))
+	defer timer.Stop()
+	select {
+	case <-timer.C:
+		return true
+	case <-ctx.Done():
+		return false
+	}
+}
+
+// processCPU is this process's user and system CPU time so far.
+func processCPU() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }

@@ -9,6 +9,7 @@ final class Stats {
   long conflicts;
   long errors;
   double seconds;
+  long cpuNanos; // the process's CPU time over the measured part
 
   void add(long[] more) {
     long[] all = Arrays.copyOf(lat, lat.length + more.length);
@@ -27,12 +28,18 @@ final class Stats {
     return s[Math.max(0, Math.min(s.length - 1, rank - 1))] / 1000.0;
   }
 
+  /** CPU microseconds per finished operation (conflicts and errors included). */
+  double cpuPerOpMicros() {
+    long ops = lat.length + errors;
+    return ops == 0 ? 0 : cpuNanos / 1000.0 / ops;
+  }
+
   String json(String side, String workload, int clients, int round) {
     return String.format(Locale.ROOT,
         "{\"side\":\"%s\",\"workload\":\"%s\",\"round\":%d,\"clients\":%d,\"ops\":%d,"
             + "\"seconds\":%.3f,\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-            + "\"conflicts\":%d,\"errors\":%d}",
+            + "\"conflicts\":%d,\"errors\":%d,\"cpu_us_per_op\":%.2f}",
         side, workload, round, clients, lat.length, seconds, lat.length / seconds,
-        percentileMicros(50), percentileMicros(99), conflicts, errors);
+        percentileMicros(50), percentileMicros(99), conflicts, errors, cpuPerOpMicros());
   }
 }
