@@ -123,17 +123,22 @@ func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
 }
 
 // nextCallID reserves a call id; it fails once the connection is broken.
+// Ids wrap after 2^32 calls; one still waiting for its answer is skipped.
 func (c *conn) nextCallID() (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err != nil {
 		return 0, c.failure(false, false, c.err)
 	}
-	c.nextID++
-	if c.nextID == 0 || c.nextID == fatalCallID {
-		c.nextID = 1
+	for {
+		c.nextID++
+		if c.nextID == 0 || c.nextID == fatalCallID {
+			continue
+		}
+		if _, busy := c.pending[c.nextID]; !busy {
+			return c.nextID, nil
+		}
 	}
-	return c.nextID, nil
 }
 
 // send registers pc and queues its frame; if no one is writing, the caller
