@@ -3,35 +3,48 @@ package cluster
 import (
 	"context"
 	"fmt"
-	"sync"
 )
 
 // Dispatch runs the listeners for note as ServeHTTP does, after the request
 // was authenticated and parsed. It is exported for
 // hosts that receive events another way (a message bus, a test).
+//
+// Events for one entity run one at a time, and an "all" event runs alone.
+// Waiting for that ends with ctx: if a listener never returns, the events
+// queued behind it fail when their senders give up (the sender retries).
 func (h *Handler) Dispatch(ctx context.Context, note Notification) error {
 	if note.IsAll() {
-		h.allMu.Lock()
-		defer h.allMu.Unlock()
+		if err := h.allMu.lock(ctx, true); err != nil {
+			return waitErr(note, err)
+		}
+		defer h.allMu.unlock(true)
 		return h.run(ctx, note, h.snapshotAll())
 	}
-	h.allMu.RLock()
-	defer h.allMu.RUnlock()
-	mu, ls := h.snapshot(note.Entity)
-	mu.Lock()
-	defer mu.Unlock()
+	if err := h.allMu.lock(ctx, false); err != nil {
+		return waitErr(note, err)
+	}
+	defer h.allMu.unlock(false)
+	g, ls := h.snapshot(note.Entity)
+	if err := g.lock(ctx, true); err != nil {
+		return waitErr(note, err)
+	}
+	defer g.unlock(true)
 	return h.run(ctx, note, ls)
 }
 
-func (h *Handler) snapshot(entity string) (*sync.Mutex, []Listener) {
+func waitErr(note Notification, err error) error {
+	return fmt.Errorf("cluster: %s: gave up waiting for the event before it to finish: %w", note, err)
+}
+
+func (h *Handler) snapshot(entity string) (*gate, []Listener) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	mu, ok := h.entityMu[entity]
+	g, ok := h.entityMu[entity]
 	if !ok {
-		mu = &sync.Mutex{}
-		h.entityMu[entity] = mu
+		g = &gate{}
+		h.entityMu[entity] = g
 	}
-	return mu, append([]Listener(nil), h.listeners[entity]...)
+	return g, append([]Listener(nil), h.listeners[entity]...)
 }
 
 func (h *Handler) snapshotAll() []Listener {

@@ -34,9 +34,9 @@ type Handler struct {
 	mu        sync.Mutex
 	listeners map[string][]Listener // by entity, registration order
 	order     []Listener            // every distinct listener, registration order
-	entityMu  map[string]*sync.Mutex
+	entityMu  map[string]*gate // exclusive per entity: its events run one at a time
 
-	allMu sync.RWMutex // write-held by "all" dispatch
+	allMu gate // exclusive for an "all" event, shared for the others
 }
 
 // NewHandler returns a Handler that requires auth (the zero Auth accepts
@@ -52,7 +52,7 @@ func NewHandler(auth Auth, opts ...Option) *Handler {
 		o.log = zap.NewNop()
 	}
 	return &Handler{auth: auth, log: o.log, met: newHandlerMetrics(o.reg),
-		listeners: map[string][]Listener{}, entityMu: map[string]*sync.Mutex{}}
+		listeners: map[string][]Listener{}, entityMu: map[string]*gate{}}
 }
 
 // Register adds l for the given entities ("all" events reach it whatever it
