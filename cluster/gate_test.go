@@ -50,6 +50,7 @@ func TestGateExclusiveAndShared(t *testing.T) {
 	if !pending(w) {
 		t.Fatal("a writer got the gate while two readers held it")
 	}
+	waitWriters(t, &g, 1)
 	r := lockAsync(ctx, &g, false)
 	if !pending(r) {
 		t.Fatal("a new reader got in ahead of a waiting writer")
@@ -77,6 +78,7 @@ func TestGateWaitEndsWithCtx(t *testing.T) {
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	w := lockAsync(ctx, &g, true)
+	waitWriters(t, &g, 1)
 	r := lockAsync(context.Background(), &g, false)
 	if !pending(r) {
 		t.Fatal("a reader got in ahead of a waiting writer")
@@ -87,5 +89,21 @@ func TestGateWaitEndsWithCtx(t *testing.T) {
 	}
 	if err := within(t, r, "reader after the writer gave up"); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// waitWriters waits until n writers wait for g.
+func waitWriters(t *testing.T, g *gate, n int) {
+	t.Helper()
+	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
+		g.mu.Lock()
+		got := g.writers
+		g.mu.Unlock()
+		if got == n {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d writers waiting; want %d", got, n)
+		}
 	}
 }

@@ -34,7 +34,7 @@ type Handler struct {
 	mu        sync.Mutex
 	listeners map[string][]Listener // by entity, registration order
 	order     []Listener            // every distinct listener, registration order
-	entityMu  map[string]*gate // exclusive per entity: its events run one at a time
+	entityMu  map[string]*gate      // exclusive per entity: its events run one at a time
 
 	allMu gate // exclusive for an "all" event, shared for the others
 }
