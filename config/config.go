@@ -53,6 +53,12 @@ type Metastore struct {
 	// 10 MiB, Kylin's floor for pushing cells to HDFS): a value larger than
 	// this gets metastore.ErrTooLarge from hbasestore.
 	MaxCellSize int64
+	// HBaseRegionWait is ours (kylin.go.metadata.hbase-region-wait, 30 s):
+	// how long a call keeps retrying, past HBaseClientRetries, while its
+	// region is in transition (split, move: the request was refused, not
+	// applied), so that a metadata write does not fail because HBase split
+	// a region. 1 ms leaves HBaseClientRetries alone to decide.
+	HBaseRegionWait time.Duration
 	// ReconnectEnabled is kylin.resourcestore.reconnect-enabled (false).
 	ReconnectEnabled bool
 	// ReconnectBase, ReconnectMax and ReconnectTimeout are

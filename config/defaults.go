@@ -15,6 +15,7 @@ func Default() Config {
 			ScanCacheRows:       1024,
 			MaxScanResultBytes:  5 << 20,
 			MaxCellSize:         10 << 20,
+			HBaseRegionWait:     30 * time.Second,
 			ReconnectBase:       time.Second,
 			ReconnectMax:        time.Minute,
 			ReconnectTimeout:    time.Hour,

@@ -29,6 +29,8 @@ func TestValidateMessages(t *testing.T) {
 		{"kylin.server.host-address", "a:b:c", "write host:port"},
 		{"kylin.metadata.url", "m@hbase,=x", "has no name"},
 		{"kylin.metadata.hbase-rpc-timeout", "0", "must be more than 0 ms"},
+		{"kylin.go.metadata.hbase-region-wait", "0", "must be more than 0 ms"},
+		{"kylin.go.metadata.hbase-region-wait", "30s", "must be a whole number of milliseconds"},
 		{"kylin.resourcestore.reconnect-max-ms", "10", "must be at least kylin.resourcestore.reconnect-base-ms (1000)"},
 		{"kylin.env.zookeeper-base-path", "kylin", "must be an absolute ZooKeeper path"},
 		{"kylin.env.zookeeper-base-path", "/kylin/", "must be an absolute ZooKeeper path"},

@@ -36,6 +36,17 @@ type Config struct {
 	// up to MaxPause (5 s).
 	Pause    time.Duration
 	MaxPause time.Duration
+	// RegionWait is how long a call keeps retrying, past Retries, while its
+	// region is in transition: the server refused the request without
+	// applying it because the region is closing, opening, moving or being
+	// split (NotServingRegion, RegionMoved, RegionOpening, WrongRegion), or
+	// hbase:meta names no server for it yet. Measured from the first such
+	// failure of the call; the backoff meanwhile is capped at 1 s. Still
+	// bounded by OperationTimeout and the caller's ctx; other failures
+	// count against Retries only. Default 30 s (a split or move takes
+	// seconds); negative: none, Retries alone decides
+	// (kylin.go.metadata.hbase-region-wait).
+	RegionWait time.Duration
 	// User is the effective user in the connection header (the OS user).
 	User string
 }
@@ -64,6 +75,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxPause == 0 {
 		c.MaxPause = 5 * time.Second
+	}
+	if c.RegionWait == 0 {
+		c.RegionWait = 30 * time.Second
 	}
 	if c.User == "" {
 		c.User = osUser()

@@ -31,9 +31,14 @@ type fakeCluster struct {
 	scans       map[uint64]*fakeScanner
 	nextID      uint64
 	regionsSeen []string
+	metaPlan    []fakeRegion // answers of the next meta lookups, before regions
 }
 
-type fakeRegion struct{ name, start, end string }
+// fakeRegion is one region; an unassigned one has no server in hbase:meta.
+type fakeRegion struct {
+	name, start, end string
+	unassigned       bool
+}
 
 type fakeScanner struct {
 	region fakeRegion
@@ -188,9 +193,17 @@ func (fc *fakeCluster) metaLookup(c *fakeCall, req *pb.ScanRequest) {
 			best = &fc.regions[i]
 		}
 	}
+	if len(fc.metaPlan) > 0 {
+		best = &fc.metaPlan[0]
+		fc.metaPlan = fc.metaPlan[1:]
+	}
 	resp := &pb.ScanResponse{MoreResultsInRegion: proto.Bool(false)}
 	if best != nil {
-		resp.Results = []*pb.Result{{Cell: metaCells(best.name, "t", 1, []byte(best.start), []byte(best.end), fc.srv.addr())}}
+		server := fc.srv.addr()
+		if best.unassigned {
+			server = ""
+		}
+		resp.Results = []*pb.Result{{Cell: metaCells(best.name, "t", 1, []byte(best.start), []byte(best.end), server)}}
 	}
 	c.reply(resp)
 }

@@ -17,7 +17,8 @@
 //     absent), Scan over [start, stop) across regions, resuming after the
 //     last delivered row when a scanner or region is lost;
 //   - CreateTable (with split keys) and TableExists through the master;
-//     creating a table that exists is success.
+//     creating a table that exists is success; SplitRegion splits a region
+//     at a row and waits until both daughters are online (tests).
 //
 // Results always travel inside the protobuf messages: the client announces
 // no cellblock codec.
@@ -30,6 +31,16 @@
 // caller's ctx or Config.OperationTimeout. Each attempt is bounded by
 // Config.RPCTimeout. Exceptions the server marks do-not-retry come back as
 // *RemoteError at once.
+//
+// A region in transition is waited for rather than counted: while a split
+// or move closes, reopens or relocates a region, the server refuses
+// requests without applying them (NotServingRegion, RegionMoved,
+// RegionOpening, WrongRegion) and hbase:meta may name no server for the
+// row. Such failures are retried, with backoff capped at 1 s, until
+// Config.RegionWait (30 s) has passed since the first of them in the call,
+// even when Config.Retries is spent (other failures still stop there); so
+// a write does not fail because HBase split a region under load. The error
+// after giving up says how long the call waited and names the setting.
 //
 // A request that was sent but never answered (the connection broke, or the
 // attempt timed out) has an unknown outcome. Get, Put, Delete and Scan are

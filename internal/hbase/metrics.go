@@ -2,6 +2,7 @@ package hbase
 
 import (
 	"errors"
+	"strconv"
 
 	"github.com/prometheus/client_golang/prometheus"
 )
@@ -11,6 +12,7 @@ type metrics struct {
 	calls   *prometheus.CounterVec // by method and result
 	retries *prometheus.CounterVec // by action
 	dials   *prometheus.CounterVec // by result
+	transit *prometheus.CounterVec // region-in-transition retries, by past_retries
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -27,8 +29,13 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		dials: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "kylin_hbase_dials_total", Help: "Connections opened to HBase servers by result.",
 		}, []string{"result"}),
+		transit: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "kylin_hbase_region_transition_retries_total",
+			Help: "HBase call retries after a region in transition refused the request (split, move); " +
+				"past_retries=true: retries beyond hbase.client.retries.number, within the region wait.",
+		}, []string{"past_retries"}),
 	}
-	for _, v := range []**prometheus.CounterVec{&m.calls, &m.retries, &m.dials} {
+	for _, v := range []**prometheus.CounterVec{&m.calls, &m.retries, &m.dials, &m.transit} {
 		if err := register(reg, v); err != nil {
 			return nil, err
 		}
@@ -66,6 +73,12 @@ func (m *metrics) call(method string, err error) {
 func (m *metrics) retry(a action) {
 	if m != nil {
 		m.retries.WithLabelValues([...]string{"fail", "relocate", "backoff", "reconnect"}[a]).Inc()
+	}
+}
+
+func (m *metrics) transition(pastRetries bool) {
+	if m != nil {
+		m.transit.WithLabelValues(strconv.FormatBool(pastRetries)).Inc()
 	}
 }
 

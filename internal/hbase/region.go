@@ -23,6 +23,7 @@ type region struct {
 	Start []byte
 	End   []byte // empty = last region
 	Addr  string // host:port of the region server
+	ID    uint64 // region id (creation time, ms), from info:regioninfo
 }
 
 // contains reports whether row falls inside the region.
@@ -64,7 +65,8 @@ func parseMetaRow(table string, cells []*pb.Cell) (*region, error) {
 	if len(server) == 0 {
 		return nil, fmt.Errorf("%w: region %q is not assigned to a server", errRegionUnavailable, row)
 	}
-	return &region{Table: table, Name: row, Start: ri.GetStartKey(), End: ri.GetEndKey(), Addr: string(server)}, nil
+	return &region{Table: table, Name: row, Start: ri.GetStartKey(), End: ri.GetEndKey(), Addr: string(server),
+		ID: ri.GetRegionId()}, nil
 }
 
 // parseRegionInfo decodes info:regioninfo: "PBUF" + RegionInfo.

@@ -23,12 +23,16 @@ func (e callbackError) Error() string { return e.err.Error() }
 // attempt (a scan resumes after its last row). When idempotent is false, an
 // attempt whose outcome is unknown is not repeated: its error wraps
 // ErrUnknownOutcome. The caller's ctx.Err() is returned unwrapped.
+//
+// Failures that say the region is in transition (inTransition) are retried
+// past Config.Retries while less than Config.RegionWait has passed since the
+// first of them in this call (see backoff).
 func (c *Client) do(ctx context.Context, table string, row func() []byte, idempotent bool,
 	fn func(ctx context.Context, cn *conn, r *region) error) error {
 	opCtx, cancel := context.WithTimeout(ctx, c.cfg.OperationTimeout)
 	defer cancel()
-	pause := c.cfg.Pause
-	for attempt := 0; ; attempt++ {
+	b := backoff{pause: c.cfg.Pause, retries: c.cfg.Retries, regionWait: c.cfg.RegionWait}
+	for attempt := 1; ; attempt++ {
 		r, err := c.attempt(opCtx, table, row(), fn)
 		if err == nil {
 			return nil
@@ -36,25 +40,33 @@ func (c *Client) do(ctx context.Context, table string, row func() []byte, idempo
 		if ce, ok := err.(callbackError); ok {
 			return ce.err
 		}
-		if ctx.Err() != nil {
+		if expired(ctx) {
+			<-ctx.Done() // its deadline passed: at most a moment away
 			return ctx.Err()
 		}
 		act := classify(err)
 		c.forget(r, err, act)
+		retry, why := b.next(err, time.Now())
+		if expired(opCtx) { // whatever failed, the operation timeout ended it
+			return fmt.Errorf("hbase: %s: gave up after %d attempts%s: %w", table, attempt, b.opTimeout(c.cfg.OperationTimeout), err)
+		}
 		if act == actFail || (!idempotent && errors.Is(err, ErrUnknownOutcome)) {
 			return err
 		}
-		if attempt >= c.cfg.Retries || opCtx.Err() != nil {
-			return fmt.Errorf("hbase: %s: gave up after %d attempts: %w", table, attempt+1, err)
+		if !retry {
+			return fmt.Errorf("hbase: %s: gave up after %d attempts%s: %w", table, attempt, why, err)
 		}
 		c.metrics.retry(act)
-		if !sleep(opCtx, jitter(pause)) {
+		if inTransition(err) {
+			c.metrics.transition(b.counted > b.retries)
+		}
+		if !sleep(opCtx, jitter(min(b.pause, b.cap(err, c.cfg.MaxPause)))) {
 			if ctx.Err() != nil {
 				return ctx.Err()
 			}
-			return fmt.Errorf("hbase: %s: operation timeout %v: %w", table, c.cfg.OperationTimeout, err)
+			return fmt.Errorf("hbase: %s: gave up after %d attempts%s: %w", table, attempt, b.opTimeout(c.cfg.OperationTimeout), err)
 		}
-		pause = min(2*pause, c.cfg.MaxPause)
+		b.pause = min(2*b.pause, c.cfg.MaxPause)
 	}
 }
 
@@ -143,6 +155,16 @@ func jitter(d time.Duration) time.Duration {
 		return d
 	}
 	return d/2 + rand.N(d/2+1)
+}
+
+// expired reports whether ctx ended or its deadline passed: a connection's
+// I/O deadline can fire a moment before ctx's own timer.
+func expired(ctx context.Context) bool {
+	if ctx.Err() != nil {
+		return true
+	}
+	dl, ok := ctx.Deadline()
+	return ok && !time.Now().Before(dl)
 }
 
 // sleep waits d or until ctx ends; it reports whether d elapsed.

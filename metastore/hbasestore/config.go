@@ -22,6 +22,9 @@ func withDefaults(cfg config.Metastore) config.Metastore {
 	if cfg.HBaseClientRetries == 0 {
 		cfg.HBaseClientRetries = d.HBaseClientRetries
 	}
+	if cfg.HBaseRegionWait == 0 {
+		cfg.HBaseRegionWait = d.HBaseRegionWait
+	}
 	if cfg.ScanCacheRows == 0 {
 		cfg.ScanCacheRows = d.ScanCacheRows
 	}
@@ -45,6 +48,7 @@ func clientConfig(cfg config.Metastore, params map[string]string) (hbase.Config,
 		ZNodeParent: params["zookeeper.znode.parent"],
 		RPCTimeout:  cfg.HBaseRPCTimeout,
 		Retries:     cfg.HBaseClientRetries,
+		RegionWait:  cfg.HBaseRegionWait,
 	}
 	if hc.Quorum == "" {
 		return hbase.Config{}, 0, fmt.Errorf("hbasestore: metadata URL %q has no hbase.zookeeper.quorum: "+

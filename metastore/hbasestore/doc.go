@@ -20,6 +20,12 @@
 // are ignored. Without them the config.Metastore values apply (Kylin's
 // kylin.metadata.hbase-* keys).
 //
+// A region in transition (split, move) refuses requests without applying
+// them, for about a second or two. Such refusals are retried past
+// hbase.client.retries.number for up to config.Metastore.HBaseRegionWait
+// (kylin.go.metadata.hbase-region-wait, 30 s), so that a metadata write
+// does not fail because HBase split its region under Kylin's 3 retries.
+//
 // # Compare-and-set
 //
 // Put is HBase CheckAndPut on f:t: equal to the old timestamp, or absent

@@ -34,6 +34,7 @@ type writeLoad struct {
 	success atomic.Int64
 	failure atomic.Int64
 	hung    atomic.Int64
+	slowest atomic.Int64 // longest successful call, ns
 
 	mu   sync.Mutex
 	acks []ack
@@ -105,7 +106,9 @@ func (l *writeLoad) put(ctx context.Context, p string, content []byte, oldTS int
 	defer cancel()
 	deadline, _ := cctx.Deadline()
 	l.writes.Add(1)
+	start := time.Now()
 	ts, err := l.s.Put(cctx, p, content, oldTS)
+	took := int64(time.Since(start))
 	if time.Now().After(deadline.Add(l.grace)) {
 		l.hung.Add(1)
 	}
@@ -117,6 +120,8 @@ func (l *writeLoad) put(ctx context.Context, p string, content []byte, oldTS int
 		return 0, false
 	}
 	l.success.Add(1)
+	for old := l.slowest.Load(); took > old && !l.slowest.CompareAndSwap(old, took); old = l.slowest.Load() {
+	}
 	select {
 	case l.progress <- struct{}{}:
 	default:
@@ -128,8 +133,8 @@ func (l *writeLoad) put(ctx context.Context, p string, content []byte, oldTS int
 // the same cause counts once.
 func (l *writeLoad) countErr(p string, err error) {
 	msg := strings.ReplaceAll(err.Error(), p, "<path>")
-	if len(msg) > 240 {
-		msg = msg[:240]
+	if len(msg) > 400 {
+		msg = msg[:400]
 	}
 	l.mu.Lock()
 	l.errs[msg]++

@@ -2896,6 +2896,126 @@ func (x *GetTableDescriptorsResponse) GetTableSchema() []*TableSchema {
 	return nil
 }
 
+// MasterService.SplitRegion (HBase 2.x): split region_info at split_row
+// (absent: the master picks the midpoint) through a procedure.
+type SplitTableRegionRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RegionInfo    *RegionInfo            `protobuf:"bytes,1,req,name=region_info,json=regionInfo" json:"region_info,omitempty"`
+	SplitRow      []byte                 `protobuf:"bytes,2,opt,name=split_row,json=splitRow" json:"split_row,omitempty"`
+	NonceGroup    *uint64                `protobuf:"varint,3,opt,name=nonce_group,json=nonceGroup,def=0" json:"nonce_group,omitempty"`
+	Nonce         *uint64                `protobuf:"varint,4,opt,name=nonce,def=0" json:"nonce,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+// Default values for SplitTableRegionRequest fields.
+const (
+	Default_SplitTableRegionRequest_NonceGroup = uint64(0)
+	Default_SplitTableRegionRequest_Nonce      = uint64(0)
+)
+
+func (x *SplitTableRegionRequest) Reset() {
+	*x = SplitTableRegionRequest{}
+	mi := &file_hbase_proto_msgTypes[40]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SplitTableRegionRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SplitTableRegionRequest) ProtoMessage() {}
+
+func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[40]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SplitTableRegionRequest.ProtoReflect.Descriptor instead.
+func (*SplitTableRegionRequest) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{40}
+}
+
+func (x *SplitTableRegionRequest) GetRegionInfo() *RegionInfo {
+	if x != nil {
+		return x.RegionInfo
+	}
+	return nil
+}
+
+func (x *SplitTableRegionRequest) GetSplitRow() []byte {
+	if x != nil {
+		return x.SplitRow
+	}
+	return nil
+}
+
+func (x *SplitTableRegionRequest) GetNonceGroup() uint64 {
+	if x != nil && x.NonceGroup != nil {
+		return *x.NonceGroup
+	}
+	return Default_SplitTableRegionRequest_NonceGroup
+}
+
+func (x *SplitTableRegionRequest) GetNonce() uint64 {
+	if x != nil && x.Nonce != nil {
+		return *x.Nonce
+	}
+	return Default_SplitTableRegionRequest_Nonce
+}
+
+type SplitTableRegionResponse struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	ProcId        *uint64                `protobuf:"varint,1,opt,name=proc_id,json=procId" json:"proc_id,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *SplitTableRegionResponse) Reset() {
+	*x = SplitTableRegionResponse{}
+	mi := &file_hbase_proto_msgTypes[41]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SplitTableRegionResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SplitTableRegionResponse) ProtoMessage() {}
+
+func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[41]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SplitTableRegionResponse.ProtoReflect.Descriptor instead.
+func (*SplitTableRegionResponse) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{41}
+}
+
+func (x *SplitTableRegionResponse) GetProcId() uint64 {
+	if x != nil && x.ProcId != nil {
+		return *x.ProcId
+	}
+	return 0
+}
+
 type MutationProto_ColumnValue struct {
 	state          protoimpl.MessageState                      `protogen:"open.v1"`
 	Family         []byte                                      `protobuf:"bytes,1,req,name=family" json:"family,omitempty"`
@@ -2906,7 +3026,7 @@ type MutationProto_ColumnValue struct {
 
 func (x *MutationProto_ColumnValue) Reset() {
 	*x = MutationProto_ColumnValue{}
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2918,7 +3038,7 @@ func (x *MutationProto_ColumnValue) String() string {
 func (*MutationProto_ColumnValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2960,7 +3080,7 @@ type MutationProto_ColumnValue_QualifierValue struct {
 
 func (x *MutationProto_ColumnValue_QualifierValue) Reset() {
 	*x = MutationProto_ColumnValue_QualifierValue{}
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2972,7 +3092,7 @@ func (x *MutationProto_ColumnValue_QualifierValue) String() string {
 func (*MutationProto_ColumnValue_QualifierValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue_QualifierValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3256,7 +3376,16 @@ const file_hbase_proto_rawDesc = "" +
 	"\x12include_sys_tables\x18\x03 \x01(\b:\x05falseR\x10includeSysTables\x12\x1c\n" +
 	"\tnamespace\x18\x04 \x01(\tR\tnamespace\"\\\n" +
 	"\x1bGetTableDescriptorsResponse\x12=\n" +
-	"\ftable_schema\x18\x01 \x03(\v2\x1a.kylingo.hbase.TableSchemaR\vtableSchema*r\n" +
+	"\ftable_schema\x18\x01 \x03(\v2\x1a.kylingo.hbase.TableSchemaR\vtableSchema\"\xaf\x01\n" +
+	"\x17SplitTableRegionRequest\x12:\n" +
+	"\vregion_info\x18\x01 \x02(\v2\x19.kylingo.hbase.RegionInfoR\n" +
+	"regionInfo\x12\x1b\n" +
+	"\tsplit_row\x18\x02 \x01(\fR\bsplitRow\x12\"\n" +
+	"\vnonce_group\x18\x03 \x01(\x04:\x010R\n" +
+	"nonceGroup\x12\x17\n" +
+	"\x05nonce\x18\x04 \x01(\x04:\x010R\x05nonce\"3\n" +
+	"\x18SplitTableRegionResponse\x12\x17\n" +
+	"\aproc_id\x18\x01 \x01(\x04R\x06procId*r\n" +
 	"\vCompareType\x12\b\n" +
 	"\x04LESS\x10\x00\x12\x11\n" +
 	"\rLESS_OR_EQUAL\x10\x01\x12\t\n" +
@@ -3279,7 +3408,7 @@ func file_hbase_proto_rawDescGZIP() []byte {
 }
 
 var file_hbase_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 42)
+var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
 var file_hbase_proto_goTypes = []any{
 	(CompareType)(0),                                 // 0: kylingo.hbase.CompareType
 	(RegionSpecifier_RegionSpecifierType)(0),         // 1: kylingo.hbase.RegionSpecifier.RegionSpecifierType
@@ -3326,8 +3455,10 @@ var file_hbase_proto_goTypes = []any{
 	(*GetProcedureResultResponse)(nil),               // 42: kylingo.hbase.GetProcedureResultResponse
 	(*GetTableDescriptorsRequest)(nil),               // 43: kylingo.hbase.GetTableDescriptorsRequest
 	(*GetTableDescriptorsResponse)(nil),              // 44: kylingo.hbase.GetTableDescriptorsResponse
-	(*MutationProto_ColumnValue)(nil),                // 45: kylingo.hbase.MutationProto.ColumnValue
-	(*MutationProto_ColumnValue_QualifierValue)(nil), // 46: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	(*SplitTableRegionRequest)(nil),                  // 45: kylingo.hbase.SplitTableRegionRequest
+	(*SplitTableRegionResponse)(nil),                 // 46: kylingo.hbase.SplitTableRegionResponse
+	(*MutationProto_ColumnValue)(nil),                // 47: kylingo.hbase.MutationProto.ColumnValue
+	(*MutationProto_ColumnValue_QualifierValue)(nil), // 48: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
 }
 var file_hbase_proto_depIdxs = []int32{
 	5,  // 0: kylingo.hbase.ConnectionHeader.user_info:type_name -> kylingo.hbase.UserInformation
@@ -3352,7 +3483,7 @@ var file_hbase_proto_depIdxs = []int32{
 	0,  // 19: kylingo.hbase.Condition.compare_type:type_name -> kylingo.hbase.CompareType
 	29, // 20: kylingo.hbase.Condition.comparator:type_name -> kylingo.hbase.Comparator
 	2,  // 21: kylingo.hbase.MutationProto.mutate_type:type_name -> kylingo.hbase.MutationProto.MutationType
-	45, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
+	47, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
 	15, // 23: kylingo.hbase.MutateRequest.region:type_name -> kylingo.hbase.RegionSpecifier
 	31, // 24: kylingo.hbase.MutateRequest.mutation:type_name -> kylingo.hbase.MutationProto
 	30, // 25: kylingo.hbase.MutateRequest.condition:type_name -> kylingo.hbase.Condition
@@ -3367,13 +3498,14 @@ var file_hbase_proto_depIdxs = []int32{
 	41, // 34: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
 	14, // 35: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
 	20, // 36: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
-	46, // 37: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
-	3,  // 38: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
-	39, // [39:39] is the sub-list for method output_type
-	39, // [39:39] is the sub-list for method input_type
-	39, // [39:39] is the sub-list for extension type_name
-	39, // [39:39] is the sub-list for extension extendee
-	0,  // [0:39] is the sub-list for field type_name
+	16, // 37: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
+	48, // 38: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	3,  // 39: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
+	40, // [40:40] is the sub-list for method output_type
+	40, // [40:40] is the sub-list for method input_type
+	40, // [40:40] is the sub-list for extension type_name
+	40, // [40:40] is the sub-list for extension extendee
+	0,  // [0:40] is the sub-list for field type_name
 }
 
 func init() { file_hbase_proto_init() }
@@ -3387,7 +3519,7 @@ func file_hbase_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hbase_proto_rawDesc), len(file_hbase_proto_rawDesc)),
 			NumEnums:      5,
-			NumMessages:   42,
+			NumMessages:   44,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
