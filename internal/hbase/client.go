@@ -149,7 +149,7 @@ type Client struct {
 	dial    DialFunc
 
 	mu     sync.Mutex
-	conns  map[string]*connSlot
+	conns  map[connKey]*connSlot
 	meta   string // cached hbase:meta server, "" = ask the locator
 	master string // cached master, "" = ask the locator
 	closed bool
@@ -185,7 +185,7 @@ func New(cfg Config, opts ...Option) (*Client, error) {
 		}
 	}
 	return &Client{cfg: cfg, log: o.log, metrics: m, locator: loc, regions: newRegionCache(), dial: o.dial,
-		conns: map[string]*connSlot{}}, nil
+		conns: map[connKey]*connSlot{}}, nil
 }
 
 // Close closes every connection and the ZooKeeper session and waits for
@@ -198,7 +198,7 @@ func (c *Client) Close() error {
 	}
 	c.closed = true
 	slots := c.conns
-	c.conns = map[string]*connSlot{}
+	c.conns = map[connKey]*connSlot{}
 	c.mu.Unlock()
 	for _, s := range slots {
 		<-s.ready
@@ -216,10 +216,25 @@ type connSlot struct {
 	err   error
 }
 
+// connKey names a connection: one per service and server.
+type connKey struct{ service, addr string }
+
+// liveConn returns the established, unbroken connection to service on
+// addr, or nil: then connTo dials, or waits for a dial in progress.
+func (c *Client) liveConn(addr, service string) *conn {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s := c.conns[connKey{service, addr}]
+	if c.closed || s == nil || !s.isReady() || s.err != nil || s.c.broken() {
+		return nil
+	}
+	return s.c
+}
+
 // connTo returns a live connection to service on addr, dialling once for
 // all concurrent callers.
 func (c *Client) connTo(ctx context.Context, addr, service string) (*conn, error) {
-	key := service + "@" + addr
+	key := connKey{service, addr}
 	for {
 		c.mu.Lock()
 		if c.closed {
@@ -268,9 +283,9 @@ func (c *Client) dropServer(addr string, only *conn) {
 	c.mu.Lock()
 	var stale []*conn
 	for _, svc := range []string{clientService, masterService} {
-		s, ok := c.conns[svc+"@"+addr]
+		s, ok := c.conns[connKey{svc, addr}]
 		if ok && s.isReady() && (only == nil || s.c == only) { // a dial in progress is fresh: keep it
-			delete(c.conns, svc+"@"+addr)
+			delete(c.conns, connKey{svc, addr})
 			if s.c != nil {
 				stale = append(stale, s.c)
 			}

@@ -126,6 +126,9 @@ func (c *Client) checkOpen() error {
 
 // dialServer gets a connection, bounding a new dial by RPCTimeout.
 func (c *Client) dialServer(ctx context.Context, addr, service string) (*conn, error) {
+	if cn := c.liveConn(addr, service); cn != nil {
+		return cn, nil // the common case: no dial, so no dial timeout to set up
+	}
 	dctx, cancel := context.WithTimeout(ctx, c.cfg.RPCTimeout)
 	defer cancel()
 	cn, err := c.connTo(dctx, addr, service)
