@@ -3,6 +3,7 @@
 # for kylin-go's integration tests and benchmark.
 #
 #   scripts/hbase.sh start  [--dir DIR] [--zk-port P] [--master-port P] [--rs-port P]
+#                           [--site NAME=VALUE]...
 #   scripts/hbase.sh stop   --dir DIR
 #   scripts/hbase.sh kill   --dir DIR
 #   scripts/hbase.sh status --dir DIR
@@ -18,6 +19,8 @@
 #        Ports default to free loopback ports chosen by the kernel, or to the
 #        ports of the previous start in the same DIR, so a restart keeps them.
 #        Data (DIR/data) survives stop/start; a new DIR is a new cluster.
+#        --site adds a property to hbase-site.xml (repeatable; the benchmark
+#        uses it to turn off region splits).
 # stop   sends SIGTERM to exactly the process start recorded in DIR/hbase.pid
 #        and waits for it to exit (SIGKILL after KYLIN_HBASE_STOP_TIMEOUT s,
 #        default 60). Stopping a stopped instance succeeds.
@@ -134,7 +137,14 @@ write_conf() {
 	local dir=$1
 	mkdir -p "$dir/conf" "$dir/data" "$dir/logs"
 	local s="s|@DATA@|$dir/data|g;s|@ZK_PORT@|$zk_port|g;s|@MASTER_PORT@|$master_port|g;s|@RS_PORT@|$rs_port|g"
-	sed "$s" "$src/conf/hbase-site.xml.in" >"$dir/conf/hbase-site.xml"
+	sed "$s" "$src/conf/hbase-site.xml.in" >"$dir/conf/hbase-site.xml.tmp"
+	local extra="" kv
+	for kv in "${site_props[@]}"; do
+		extra+="  <property><name>${kv%%=*}</name><value>${kv#*=}</value></property>"$'\n'
+	done
+	awk -v extra="$extra" '/<\/configuration>/ { printf "%s", extra } { print }' \
+		"$dir/conf/hbase-site.xml.tmp" >"$dir/conf/hbase-site.xml"
+	rm "$dir/conf/hbase-site.xml.tmp"
 	sed "$s" "$src/conf/log4j2.properties.in" >"$dir/conf/log4j2.properties"
 	cp "$src/conf/log4j2-client.properties" "$dir/conf/"
 }
@@ -291,13 +301,19 @@ main() {
 	local cmd=$1 dir=""
 	shift
 	opt_zk="" opt_master="" opt_rs=""
-	admin_args=()
+	admin_args=() site_props=()
 	while [ $# -gt 0 ]; do
 		case $1 in
 		--dir) dir=${2:?--dir needs a directory} && shift 2 ;;
 		--zk-port) opt_zk=${2:?--zk-port needs a port} && shift 2 ;;
 		--master-port) opt_master=${2:?--master-port needs a port} && shift 2 ;;
 		--rs-port) opt_rs=${2:?--rs-port needs a port} && shift 2 ;;
+		--site)
+			local kv=${2:?--site needs NAME=VALUE}
+			[[ $kv =~ ^[A-Za-z0-9_.-]+=[^\<\>\&]*$ ]] ||
+				die "--site $kv: want NAME=VALUE, NAME of letters, digits, '.', '_', '-', VALUE without <, > or &"
+			site_props+=("$kv") && shift 2
+			;;
 		*)
 			[ "$cmd" = admin ] || { log "unknown argument: $1" && usage; }
 			admin_args+=("$1") && shift

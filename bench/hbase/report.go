@@ -229,7 +229,9 @@ func section(rs []result, table string, warmup time.Duration) string {
 		"so client CPU competes with the server's, and other work on the machine adds noise: read the ratios. " +
 		"Client CPU is the client process's own user+system time over the measured part divided by the operations it " +
 		"finished (the JVM's GC, JIT and Netty threads included): it moves far less with the machine's load than " +
-		"latency does. Both clients run Kylin's metastore settings (hbase.client.retries.number=3, hbase.rpc.timeout=5000).\n" +
+		"latency does. Both clients run Kylin's metastore settings (hbase.client.retries.number=3, hbase.rpc.timeout=5000). " +
+		"The benchmark's HBase has region splits off (DisabledRegionSplitPolicy): a split stalls whichever side runs during it; " +
+		"writes across splits are tested instead (metastore/hbasestore TestSplitDuringWrites).\n" +
 		fmt.Sprintf("Reproduce: `bench/hbase/run.sh -rounds %d -readme bench/README.md`", rounds) + "\n\n" +
 		table
 }
