@@ -109,8 +109,9 @@ type compareConfig struct {
 	out, progress   io.Writer
 }
 
-// compare primes both sides on every workload, then runs rounds of
-// (Java, Go) per workload, writing each measured run as a JSON line to out.
+// compare primes both sides on every workload, then runs rounds of Java
+// and Go per workload (Java first in odd rounds, Go first in even ones),
+// writing each measured run as a JSON line to out.
 func compare(ctx context.Context, s metastore.Store, c compareConfig) error {
 	j, err := startJava(c.java, c.quorum, c.table, c.clients)
 	if err != nil {
@@ -128,23 +129,60 @@ func compare(ctx context.Context, s metastore.Store, c compareConfig) error {
 	}
 	for r := 1; r <= c.rounds; r++ {
 		for _, w := range c.workloads {
-			fmt.Fprintf(c.progress, "== round %d/%d %s: java, go\n", r, c.rounds, w)
-			line, err := j.run(ctx, w, c.warmup, c.measure, r)
+			// The order alternates per round: the server's state drifts
+			// within a round (memstore versions of the hot rows pile up until
+			// a flush), and the side that always ran second would always
+			// meet more of it.
+			javaFirst := r%2 == 1
+			order := "java, go"
+			if !javaFirst {
+				order = "go, java"
+			}
+			fmt.Fprintf(c.progress, "== round %d/%d %s: %s\n", r, c.rounds, w, order)
+			javaLine, goLine, err := c.round(ctx, j, s, w, r, javaFirst)
 			if err != nil {
 				return err
 			}
-			var check result
-			if err := json.Unmarshal([]byte(line), &check); err != nil {
-				return fmt.Errorf("Java side printed %q: %w", line, err)
-			}
-			st, err := runWorkload(ctx, s, w, c.clients, c.warmup, c.measure)
-			if err != nil {
-				return err
-			}
-			if _, err := fmt.Fprintf(c.out, "%s\n%s\n", line, st.json("go", w, c.clients, r)); err != nil {
+			if _, err := fmt.Fprintf(c.out, "%s\n%s\n", javaLine, goLine); err != nil {
 				return err
 			}
 		}
 	}
 	return nil
+}
+
+// round runs workload w once on each side, in the order asked, and returns
+// both result lines.
+func (c compareConfig) round(ctx context.Context, j *javaWorker, s metastore.Store, w string, r int,
+	javaFirst bool) (javaLine, goLine string, err error) {
+	runJava := func() error {
+		line, err := j.run(ctx, w, c.warmup, c.measure, r)
+		if err != nil {
+			return err
+		}
+		var check result
+		if err := json.Unmarshal([]byte(line), &check); err != nil {
+			return fmt.Errorf("Java side printed %q: %w", line, err)
+		}
+		javaLine = line
+		return nil
+	}
+	runGo := func() error {
+		st, err := runWorkload(ctx, s, w, c.clients, c.warmup, c.measure)
+		if err != nil {
+			return err
+		}
+		goLine = st.json("go", w, c.clients, r)
+		return nil
+	}
+	steps := []func() error{runJava, runGo}
+	if !javaFirst {
+		steps = []func() error{runGo, runJava}
+	}
+	for _, step := range steps {
+		if err := step(); err != nil {
+			return "", "", err
+		}
+	}
+	return javaLine, goLine, nil
 }

@@ -22,9 +22,10 @@
 // The Java side runs as one long-lived child process (java ... kylingo.bench.Bench),
 // the Go side in this process. Each workload is first run once unmeasured on
 // each side (the prime pass: class loading and JIT, connections, region
-// locations); then every round runs, per workload, Java and then Go, each
-// for the warm-up plus the measured time, seconds apart, so that both sides
-// of a pair see the same machine. An operation counts from the call to its
+// locations); then every round runs, per workload, both sides (Java first in
+// odd rounds, Go first in even ones, as the server's state drifts within a
+// round), each for the warm-up plus the measured time, seconds apart, so that
+// both sides of a pair see the same machine. An operation counts from the call to its
 // return; the latencies of operations started after the warm-up are kept;
 // each measured run is one JSON line. Subcommands:
 //

@@ -222,7 +222,8 @@ func section(rs []result, table string, warmup time.Duration) string {
 		"cas: read-then-CAS on 16 shared rows; a lost race counts as an operation (throughput) and then reads the stored " +
 		"timestamp once, as Kylin does for its conflict message (hbasestore does the same); committed counts only won races. " +
 		fmt.Sprintf("Both sides first run every workload once unmeasured (prime pass); then %d rounds, each running, "+
-			"per workload, Java then Go for %.0f s warm-up + %.0f s measured (one long-lived JVM, one Go process). ",
+			"per workload, Java and Go for %.0f s warm-up + %.0f s measured each, Java first in odd rounds and Go first in even ones "+
+			"(one long-lived JVM, one Go process). ",
 			rounds, warmup.Seconds(), rs[0].Seconds) +
 		"Cells: median [min-max] over the rounds; the last column is the median [min-max] of the per-round ratios " +
 		"(Java and Go of one round ran back to back). Java, Go and HBase share one 2-core machine, " +

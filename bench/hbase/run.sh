@@ -7,7 +7,7 @@
 # Starts a dedicated HBase with scripts/hbase.sh (unless -quorum names a
 # running one), builds the Java side (bench/hbase/java, with mvn, cached like
 # scripts/hbase.sh's jars) and the Go side, then `go run ./bench/hbase compare`
-# primes both and runs N rounds (default 5) of Java, Go per workload (read,
+# primes both and runs N rounds (default 5) of Java and Go per workload (read,
 # write, cas), and `report` prints the table of medians with min-max and the
 # Go/Java ratios (and writes README's hbase section with -readme). Stops
 # HBase at the end. The raw results' path is the last line on stderr.
