@@ -69,7 +69,7 @@ func gatedDial(t *testing.T, srv *fakeServer) (*conn, *gatedConn) {
 func answerGets(c *fakeCall) { c.reply(&pb.GetResponse{}) }
 
 func getCall(ctx context.Context, cn *conn) error {
-	return cn.call(ctx, "Get", &pb.GetRequest{Region: regionSpec([]byte("r")), Get: &pb.Get{Row: []byte("k")}}, &pb.GetResponse{})
+	return cn.call(ctx, 0, "Get", &pb.GetRequest{Region: regionSpec([]byte("r")), Get: &pb.Get{Row: []byte("k")}}, &pb.GetResponse{})
 }
 
 // waitQueued waits until n frames wait in cn's queue.

@@ -8,6 +8,7 @@ import (
 	"net"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"go.uber.org/zap"
 	"google.golang.org/protobuf/proto"
@@ -78,11 +79,13 @@ func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log 
 	return c, nil
 }
 
-// call sends method(req) and decodes the answer into resp. A remote
-// exception returns *RemoteError; a transport failure wraps errNotSent or
-// ErrUnknownOutcome; ctx ending after the frame was taken for writing wraps
-// ErrUnknownOutcome, before that errNotSent.
-func (c *conn) call(ctx context.Context, method string, req, resp proto.Message) error {
+// call sends method(req) and decodes the answer into resp, waiting at most
+// timeout (0: no bound but ctx's). A remote exception returns *RemoteError;
+// a transport failure wraps errNotSent or ErrUnknownOutcome; ctx ending, or
+// the timeout passing, after the frame was taken for writing wraps
+// ErrUnknownOutcome, before that errNotSent. The timeout is a timer, not a
+// derived context: a call is the client's hottest path.
+func (c *conn) call(ctx context.Context, timeout time.Duration, method string, req, resp proto.Message) error {
 	id, err := c.nextCallID()
 	if err != nil {
 		return err
@@ -93,20 +96,46 @@ func (c *conn) call(ctx context.Context, method string, req, resp proto.Message)
 	}
 	pc := &pendingCall{id: id, frame: frame, ch: make(chan response, 1)}
 	seen := c.answers.Load()
-	if err := c.send(ctx, pc); err != nil {
+	deadline, expire := c.bound(ctx, timeout)
+	if expire != nil {
+		defer expire.Stop()
+	}
+	if err := c.send(deadline, pc); err != nil {
 		return err
 	}
+	var expired <-chan time.Time
+	if expire != nil {
+		expired = expire.C
+	}
+	var cause error
 	select {
 	case r := <-pc.ch:
 		return c.decodeBody(method, r, resp)
 	case <-ctx.Done():
-		sent := c.withdraw(pc)
-		alive := c.answers.Load() != seen && !c.broken()
-		return c.failure(sent, alive, fmt.Errorf("%s: no response: %w", method, ctx.Err()))
+		cause = ctx.Err()
+	case <-expired:
+		cause = context.DeadlineExceeded
 	}
+	sent := c.withdraw(pc)
+	alive := c.answers.Load() != seen && !c.broken()
+	return c.failure(sent, alive, fmt.Errorf("%s: no response: %w", method, cause))
+}
+
+// bound returns the call's deadline (zero: none) and, when timeout ends
+// the call before ctx would, a timer firing then.
+func (c *conn) bound(ctx context.Context, timeout time.Duration) (time.Time, *time.Timer) {
+	deadline, ok := ctx.Deadline()
+	if timeout <= 0 {
+		return deadline, nil
+	}
+	if mine := time.Now().Add(timeout); !ok || mine.Before(deadline) {
+		return mine, time.NewTimer(timeout)
+	}
+	return deadline, nil
 }
 
 func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
+	defer putFrame(r.buf)
 	if r.Err != nil {
 		return r.Err
 	}
@@ -142,8 +171,9 @@ func (c *conn) nextCallID() (uint32, error) {
 }
 
 // send registers pc and queues its frame; if no one is writing, the caller
-// writes the queue itself (see conn).
-func (c *conn) send(ctx context.Context, pc *pendingCall) error {
+// writes the queue itself (see conn), with deadline (zero: none) as the
+// socket's write deadline.
+func (c *conn) send(deadline time.Time, pc *pendingCall) error {
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
@@ -157,17 +187,16 @@ func (c *conn) send(ctx context.Context, pc *pendingCall) error {
 	}
 	c.writing = true
 	c.mu.Unlock()
-	c.drain(ctx)
+	c.drain(deadline)
 	return nil
 }
 
 // drain writes queued frames until the queue is empty. A failed or partial
 // write breaks the stream, so the connection is failed: the calls whose
 // frames were taken learn that their outcome is unknown, the others that
-// they were not sent. The write deadline is the writer's own ctx deadline:
+// they were not sent. The write deadline is the writer's own call deadline:
 // a stalled socket fails the connection by then.
-func (c *conn) drain(ctx context.Context) {
-	dl, _ := ctx.Deadline() // zero = none
+func (c *conn) drain(dl time.Time) {
 	var bufs net.Buffers
 	for {
 		c.mu.Lock()
@@ -223,6 +252,7 @@ func (c *conn) readLoop() {
 			return
 		}
 		if r.CallID == fatalCallID {
+			putFrame(r.buf)
 			c.fail(fmt.Errorf("server refused the connection: %w", r.Err))
 			return
 		}
@@ -232,7 +262,9 @@ func (c *conn) readLoop() {
 		delete(c.pending, r.CallID)
 		c.mu.Unlock()
 		if ok {
-			pc.ch <- r
+			pc.ch <- r // the caller decodes it and recycles the frame
+		} else {
+			putFrame(r.buf) // nobody waits for it any more
 		}
 	}
 }

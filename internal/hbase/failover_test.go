@@ -108,7 +108,7 @@ func TestSlowCallDoesNotAbortOthers(t *testing.T) {
 	ch := make(chan error, 1)
 	go func() {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: []byte("slow")}}
-		ch <- cn.call(slowCtx, "Get", req, &pb.GetResponse{})
+		ch <- cn.call(slowCtx, 0, "Get", req, &pb.GetResponse{})
 	}()
 	waitFor(t, h.slow)
 	if _, err := cl.Get(ctx, "t", []byte("x")); err != nil {
@@ -144,7 +144,7 @@ func TestLateFailureKeepsTheNewConnection(t *testing.T) {
 	ch := make(chan error, 1)
 	go func() {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: []byte("slow")}}
-		ch <- old.call(ctx, "Get", req, &pb.GetResponse{})
+		ch <- old.call(ctx, 0, "Get", req, &pb.GetResponse{})
 	}()
 	waitFor(t, h.slow)
 	old.close()
@@ -188,7 +188,7 @@ func TestSilentConnectionIsDropped(t *testing.T) {
 	ch := make(chan error, 1)
 	go func() {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: []byte("slow")}}
-		ch <- cn.call(slowCtx, "Get", req, &pb.GetResponse{})
+		ch <- cn.call(slowCtx, 0, "Get", req, &pb.GetResponse{})
 	}()
 	waitFor(t, h.slow)
 	cancel()

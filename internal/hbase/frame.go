@@ -70,12 +70,14 @@ type response struct {
 	CallID  uint32
 	Body    []byte
 	Err     *RemoteError
-	notSent error // set by conn.fail for a call whose frame never left
+	notSent error   // set by conn.fail for a call whose frame never left
+	buf     *[]byte // the pooled frame Body points into: putFrame once decoded
 }
 
 // readResponse reads one response frame from r. It returns io.EOF only at
 // a clean frame boundary; every malformed frame wraps ErrMalformed. A frame
-// longer than maxLen is refused before it is read.
+// longer than maxLen is refused before it is read. The response's Body
+// lives in a pooled buffer (buf) that its consumer returns with putFrame.
 func readResponse(r io.Reader, maxLen int) (response, error) {
 	var lenBuf [4]byte
 	if _, err := io.ReadFull(r, lenBuf[:]); err != nil {
@@ -85,14 +87,21 @@ func readResponse(r io.Reader, maxLen int) (response, error) {
 	if int64(n) > int64(maxLen) {
 		return response{}, fmt.Errorf("%w: frame of %d bytes exceeds the %d byte limit", ErrMalformed, n, maxLen)
 	}
-	frame := make([]byte, n)
-	if _, err := io.ReadFull(r, frame); err != nil {
+	buf := getFrame(int(n))
+	if _, err := io.ReadFull(r, *buf); err != nil {
+		putFrame(buf)
 		if errors.Is(err, io.EOF) {
 			err = io.ErrUnexpectedEOF
 		}
 		return response{}, err
 	}
-	return decodeResponse(frame)
+	resp, err := decodeResponse(*buf)
+	if err != nil {
+		putFrame(buf)
+		return response{}, err
+	}
+	resp.buf = buf
+	return resp, nil
 }
 
 // decodeResponse splits a frame body (without its length prefix) into

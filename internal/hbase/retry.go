@@ -140,9 +140,7 @@ func (c *Client) dialServer(ctx context.Context, addr, service string) (*conn, e
 
 // invoke makes one attempt of one call, bounded by RPCTimeout.
 func (c *Client) invoke(ctx context.Context, cn *conn, method string, req, resp proto.Message) error {
-	actx, cancel := context.WithTimeout(ctx, c.cfg.RPCTimeout)
-	defer cancel()
-	err := cn.call(actx, method, req, resp)
+	err := cn.call(ctx, c.cfg.RPCTimeout, method, req, resp)
 	c.metrics.call(method, err)
 	return err
 }

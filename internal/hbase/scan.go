@@ -129,5 +129,5 @@ func (s *scanState) closeScanner(cn *conn, id uint64) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	req := &pb.ScanRequest{ScannerId: proto.Uint64(id), CloseScanner: proto.Bool(true), NumberOfRows: proto.Uint32(0)}
-	_ = cn.call(ctx, "Scan", req, &pb.ScanResponse{})
+	_ = cn.call(ctx, 0, "Scan", req, &pb.ScanResponse{})
 }
