@@ -20,6 +20,8 @@ type Proxy struct {
 	r       *query.Router
 	replay  int64
 	server  *fasthttp.Server
+	reaper  *idleReaper
+	serving sync.Once                                       // starts the reaper
 	mu      sync.Mutex                                      // serializes changes to clients
 	clients atomic.Pointer[map[string]*fasthttp.HostClient] // copied on change: reads take no lock
 	log     *zap.Logger
@@ -41,6 +43,16 @@ func (z zapPrintf) Printf(format string, args ...any) { z.l.Sugar().Debugf(forma
 // Option configures a Proxy.
 type Option func(*Proxy)
 
+// WithIdleTimeout sets how long a client connection may wait for its next
+// request (or its first) before it is closed (90 s by default).
+func WithIdleTimeout(d time.Duration) Option {
+	return func(p *Proxy) {
+		if d > 0 {
+			p.reaper = newIdleReaper(d)
+		}
+	}
+}
+
 // WithLogger sets the logger for what the fasthttp server reports about
 // broken connections (zap.NewNop by default).
 func WithLogger(l *zap.Logger) Option {
@@ -55,7 +67,7 @@ func WithLogger(l *zap.Logger) Option {
 // (after the Proxy is shut down).
 func New(r *query.Router, opts ...Option) *Proxy {
 	cfg := r.Config()
-	p := &Proxy{r: r, replay: cfg.ReplayBodyBytes, log: zap.NewNop()}
+	p := &Proxy{r: r, replay: cfg.ReplayBodyBytes, log: zap.NewNop(), reaper: newIdleReaper(90 * time.Second)}
 	p.clients.Store(&map[string]*fasthttp.HostClient{})
 	for _, o := range opts {
 		o(p)
@@ -64,7 +76,7 @@ func New(r *query.Router, opts ...Option) *Proxy {
 		Handler:               p.Handler,
 		Name:                  "kylin-go-router",
 		MaxRequestBodySize:    int(cfg.MaxBodyBytes),
-		IdleTimeout:           90 * time.Second,
+		ConnState:             p.reaper.state, // idle connections: the reaper, not per-request deadlines
 		NoDefaultServerHeader: true,
 		WriteBufferSize:       ioBufferSize,
 		NoDefaultContentType:  true,
@@ -76,12 +88,17 @@ func New(r *query.Router, opts ...Option) *Proxy {
 }
 
 // Serve accepts connections on ln until Shutdown.
-func (p *Proxy) Serve(ln net.Listener) error { return p.server.Serve(ln) }
+func (p *Proxy) Serve(ln net.Listener) error {
+	p.serving.Do(func() { go p.reaper.run() })
+	return p.server.Serve(ln)
+}
 
 // Shutdown stops accepting, waits for requests in flight or ctx, then
 // closes idle connections to the nodes.
 func (p *Proxy) Shutdown(ctx context.Context) error {
 	err := p.server.ShutdownWithContext(ctx)
+	p.serving.Do(func() { close(p.reaper.done) }) // never served: nothing to stop
+	p.reaper.close()
 	p.closeIdle()
 	return err
 }
@@ -168,7 +185,7 @@ func dial(addr string) (net.Conn, error) {
 	if err != nil {
 		return nil, &dialError{err}
 	}
-	return c, nil
+	return &coarseConn{Conn: c}, nil
 }
 
 func classify(err error, deadline time.Time) query.Result {
