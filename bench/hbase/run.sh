@@ -2,7 +2,7 @@
 # hbasestore (Go) against HBase's Java client on one standalone HBase.
 #
 #   bench/hbase/run.sh [-rounds N] [-readme bench/README.md] [-warmup S] [-measure S]
-#                      [-clients N] [-quorum HOST:PORT]
+#                      [-clients N] [-quorum HOST:PORT] [-workloads read,write,cas]
 #
 # Starts a dedicated HBase with scripts/hbase.sh (unless -quorum names a
 # running one), builds the Java side (bench/hbase/java, with mvn, cached like
@@ -14,7 +14,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-rounds=5 readme="" warmup=2 measure=4 clients=16 quorum=""
+rounds=5 readme="" warmup=2 measure=4 clients=16 quorum="" workloads=read,write,cas
 while [ $# -gt 0 ]; do
 	case $1 in
 	-rounds) rounds=$2 && shift 2 ;;
@@ -23,6 +23,7 @@ while [ $# -gt 0 ]; do
 	-measure) measure=$2 && shift 2 ;;
 	-clients) clients=$2 && shift 2 ;;
 	-quorum) quorum=$2 && shift 2 ;;
+	-workloads) workloads=$2 && shift 2 ;;
 	*)
 		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
 		exit 2
@@ -86,7 +87,7 @@ fi
 log "HBase at $quorum"
 
 results="$work/results.jsonl"
-"$work/hbase-bench" compare -quorum "$quorum" -clients "$clients" -rounds "$rounds" \
+"$work/hbase-bench" compare -quorum "$quorum" -clients "$clients" -rounds "$rounds" -workloads "$workloads" \
 	-warmup "${warmup}s" -measure "${measure}s" -- "${java_cmd[@]}" | tee "$results" >&2
 
 args=(-warmup "${warmup}s")
