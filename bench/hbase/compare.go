@@ -57,8 +57,9 @@ func startJava(argv []string, quorum, table string, clients int) (*javaWorker, e
 
 // run sends one command and waits for its line, at most the run's own
 // length plus two minutes.
-func (j *javaWorker) run(ctx context.Context, workload string, warmup, measure time.Duration, round int) (string, error) {
-	if _, err := fmt.Fprintf(j.stdin, "%s %d %d %d\n", workload, warmup.Milliseconds(), measure.Milliseconds(), round); err != nil {
+func (j *javaWorker) run(ctx context.Context, workload string, warmup, measure time.Duration, round int,
+	rate float64) (string, error) {
+	if _, err := fmt.Fprintf(j.stdin, "%s %d %d %d %.0f\n", workload, warmup.Milliseconds(), measure.Milliseconds(), round, rate); err != nil {
 		return "", fmt.Errorf("Java side: %w", err)
 	}
 	timer := time.NewTimer(warmup + measure + 2*time.Minute)
@@ -103,6 +104,7 @@ func (j *javaWorker) close() error {
 type compareConfig struct {
 	workloads       []string
 	clients, rounds int
+	rate            float64 // ops/s per side for paced runs; 0: closed loop
 	warmup, measure time.Duration
 	quorum, table   string
 	java            []string
@@ -120,10 +122,10 @@ func compare(ctx context.Context, s metastore.Store, c compareConfig) error {
 	defer j.close()
 	for _, w := range c.workloads {
 		fmt.Fprintf(c.progress, "== priming %s\n", w)
-		if _, err := j.run(ctx, w, c.warmup, 0, 0); err != nil {
+		if _, err := j.run(ctx, w, c.warmup, 0, 0, c.rate); err != nil {
 			return err
 		}
-		if _, err := runWorkload(ctx, s, w, c.clients, c.warmup, 0); err != nil {
+		if _, err := runWorkload(ctx, s, w, c.clients, c.warmup, 0, c.rate); err != nil {
 			return err
 		}
 	}
@@ -156,7 +158,7 @@ func compare(ctx context.Context, s metastore.Store, c compareConfig) error {
 func (c compareConfig) round(ctx context.Context, j *javaWorker, s metastore.Store, w string, r int,
 	javaFirst bool) (javaLine, goLine string, err error) {
 	runJava := func() error {
-		line, err := j.run(ctx, w, c.warmup, c.measure, r)
+		line, err := j.run(ctx, w, c.warmup, c.measure, r, c.rate)
 		if err != nil {
 			return err
 		}
@@ -168,7 +170,7 @@ func (c compareConfig) round(ctx context.Context, j *javaWorker, s metastore.Sto
 		return nil
 	}
 	runGo := func() error {
-		st, err := runWorkload(ctx, s, w, c.clients, c.warmup, c.measure)
+		st, err := runWorkload(ctx, s, w, c.clients, c.warmup, c.measure, c.rate)
 		if err != nil {
 			return err
 		}

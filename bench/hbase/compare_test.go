@@ -17,7 +17,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // fakeJava answers every command the way Bench.java does, without HBase.
 var fakeJava = []string{"sh", "-c", `
-while read w warm meas round; do
+while read w warm meas round rate; do
 	[ "$w" = quit ] && exit 0
 	if [ "$meas" = 0 ]; then echo ok; continue; fi
 	echo "{\"side\":\"java\",\"workload\":\"$w\",\"round\":$round,\"clients\":2,\"ops\":10,\"seconds\":1,\"ops_per_sec\":10,\"p50_us\":5,\"p99_us\":9,\"conflicts\":0,\"errors\":0}"
@@ -76,7 +76,7 @@ func TestCompareFailsWhenJavaExits(t *testing.T) {
 func TestUnknownWorkload(t *testing.T) {
 	s := memstore.New()
 	defer s.Close()
-	if _, err := runWorkload(context.Background(), s, "scan", 1, 0, time.Millisecond); err == nil ||
+	if _, err := runWorkload(context.Background(), s, "scan", 1, 0, time.Millisecond, 0); err == nil ||
 		!strings.Contains(err.Error(), "want read, write or cas") {
 		t.Fatalf("err = %v", err)
 	}

@@ -54,15 +54,16 @@ func compareCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	rounds := fs.Int("rounds", 5, "measured rounds")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each measured run")
 	measure := fs.Duration("measure", 4*time.Second, "measured time of each run")
+	rate := fs.Float64("rate", 0, "ops/s per side: pace the clients (open loop, latency from the scheduled start); 0 runs them back to back")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
 	if *quorum == "" {
 		return errors.New("-quorum HOST:PORT is required (the address scripts/hbase.sh start prints)")
 	}
-	if *clients < 1 || *rounds < 1 || *measure <= 0 || *warmup < 0 {
-		return fmt.Errorf("-clients %d -rounds %d -measure %v -warmup %v: want clients, rounds >= 1, measure > 0, warmup >= 0",
-			*clients, *rounds, *measure, *warmup)
+	if *clients < 1 || *rounds < 1 || *measure <= 0 || *warmup < 0 || *rate < 0 {
+		return fmt.Errorf("-clients %d -rounds %d -measure %v -warmup %v -rate %v: want clients, rounds >= 1, measure > 0, warmup, rate >= 0",
+			*clients, *rounds, *measure, *warmup, *rate)
 	}
 	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
 	defer cancel()
@@ -75,7 +76,7 @@ func compareCommand(ctx context.Context, args []string, stdout io.Writer) error 
 		return err
 	}
 	return compare(ctx, s, compareConfig{
-		workloads: strings.Split(*workloads, ","), clients: *clients, rounds: *rounds,
+		workloads: strings.Split(*workloads, ","), clients: *clients, rounds: *rounds, rate: *rate,
 		warmup: *warmup, measure: *measure, quorum: *quorum, table: *table,
 		java: fs.Args(), out: stdout, progress: os.Stderr,
 	})

@@ -81,16 +81,26 @@ func num(x float64) string {
 	return fmt.Sprintf("%.1f", x)
 }
 
+// label names a result's row group: the workload, and the offered rate of
+// a paced run.
+func label(r result) string {
+	if r.Rate > 0 {
+		return fmt.Sprintf("%s @ %.0f/s", r.Workload, r.Rate)
+	}
+	return r.Workload
+}
+
 // render builds the markdown table: per workload and metric the median and
 // min-max over the rounds of each side, and the ratio of the medians.
 func render(rs []result) (string, error) {
 	var workloads []string
 	by := map[string][]result{}
 	for _, r := range rs {
-		if !slices.Contains(workloads, r.Workload) {
-			workloads = append(workloads, r.Workload)
+		w := label(r)
+		if !slices.Contains(workloads, w) {
+			workloads = append(workloads, w)
 		}
-		by[r.Workload+"/"+r.Side] = append(by[r.Workload+"/"+r.Side], r)
+		by[w+"/"+r.Side] = append(by[w+"/"+r.Side], r)
 	}
 	if len(workloads) == 0 {
 		return "", errors.New("no results to report")
@@ -205,7 +215,32 @@ func report(stdin io.Reader, stdout io.Writer, readmePath string, warmup time.Du
 	if readmePath == "" {
 		return nil
 	}
+	if rs[0].Rate > 0 {
+		return readme.Replace(readmePath, "hbase-paced", pacedSection(rs, table))
+	}
 	return readme.Replace(readmePath, "hbase", section(rs, table, warmup))
+}
+
+// pacedSection is the README section of a paced run: both sides offered
+// the same load, so their latencies compare at equal throughput.
+func pacedSection(rs []result, table string) string {
+	rounds, workloads := 0, []string{}
+	for _, r := range rs {
+		rounds = max(rounds, r.Round)
+		if !slices.Contains(workloads, r.Workload) {
+			workloads = append(workloads, r.Workload)
+		}
+	}
+	return "## hbase, paced (equal offered load)\n\n" +
+		"The closed-loop table above lets each side run as fast as it can, so a faster client also loads the server " +
+		"more and meets a longer queue there: its latencies are taken at a higher throughput than the other side's. " +
+		fmt.Sprintf("Here both sides offer the same load, %.0f operations/s with %d clients (each starts an operation every "+
+			"%d/%.0f s), open loop: a latency counts from the operation's scheduled start, so time spent behind schedule "+
+			"is not hidden (no coordinated omission). Same HBase settings, prime pass, alternating order and cells as above; "+
+			"%d rounds.\n", rs[0].Rate, rs[0].Clients, rs[0].Clients, rs[0].Rate, rounds) +
+		fmt.Sprintf("Reproduce: `bench/hbase/run.sh -rounds %d -workloads %s -rate %.0f -readme bench/README.md`",
+			rounds, strings.Join(workloads, ","), rs[0].Rate) + "\n\n" +
+		table
 }
 
 func section(rs []result, table string, warmup time.Duration) string {

@@ -2,7 +2,7 @@
 # hbasestore (Go) against HBase's Java client on one standalone HBase.
 #
 #   bench/hbase/run.sh [-rounds N] [-readme bench/README.md] [-warmup S] [-measure S]
-#                      [-clients N] [-quorum HOST:PORT] [-workloads read,write,cas]
+#                      [-clients N] [-quorum HOST:PORT] [-workloads read,write,cas] [-rate OPS]
 #
 # Starts a dedicated HBase with scripts/hbase.sh (unless -quorum names a
 # running one), builds the Java side (bench/hbase/java, with mvn, cached like
@@ -11,10 +11,13 @@
 # write, cas), and `report` prints the table of medians with min-max and the
 # Go/Java ratios (and writes README's hbase section with -readme). Stops
 # HBase at the end. The raw results' path is the last line on stderr.
+# -rate OPS paces both sides at OPS operations/s (open loop, latency from the
+# scheduled start) so that their latencies compare at equal load; with
+# -readme it writes the "hbase-paced" section instead.
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
-rounds=5 readme="" warmup=2 measure=4 clients=16 quorum="" workloads=read,write,cas
+rounds=5 readme="" warmup=2 measure=4 clients=16 quorum="" workloads=read,write,cas rate=0
 while [ $# -gt 0 ]; do
 	case $1 in
 	-rounds) rounds=$2 && shift 2 ;;
@@ -24,6 +27,7 @@ while [ $# -gt 0 ]; do
 	-clients) clients=$2 && shift 2 ;;
 	-quorum) quorum=$2 && shift 2 ;;
 	-workloads) workloads=$2 && shift 2 ;;
+	-rate) rate=$2 && shift 2 ;;
 	*)
 		awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
 		exit 2
@@ -87,7 +91,7 @@ fi
 log "HBase at $quorum"
 
 results="$work/results.jsonl"
-"$work/hbase-bench" compare -quorum "$quorum" -clients "$clients" -rounds "$rounds" -workloads "$workloads" \
+"$work/hbase-bench" compare -quorum "$quorum" -clients "$clients" -rounds "$rounds" -workloads "$workloads" -rate "$rate" \
 	-warmup "${warmup}s" -measure "${measure}s" -- "${java_cmd[@]}" | tee "$results" >&2
 
 args=(-warmup "${warmup}s")

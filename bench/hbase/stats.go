@@ -15,6 +15,7 @@ type stats struct {
 	firstErr  error
 	seconds   float64
 	cpu       time.Duration // the process's CPU time over the measured part
+	rate      float64       // offered ops/s of a paced run; 0: closed loop
 }
 
 func (s *stats) add(r clientResult) {
@@ -53,14 +54,15 @@ type result struct {
 	Conflicts int64   `json:"conflicts"`
 	Errors    int64   `json:"errors"`
 	FirstErr  string  `json:"first_error,omitempty"`
-	CPUusOp   float64 `json:"cpu_us_per_op"` // process CPU per finished operation
+	CPUusOp   float64 `json:"cpu_us_per_op"`  // process CPU per finished operation
+	Rate      float64 `json:"rate,omitempty"` // offered ops/s of a paced run; 0: closed loop
 }
 
 func (s *stats) json(side, workload string, clients, round int) string {
 	r := result{Side: side, Workload: workload, Round: round, Clients: clients,
 		Ops: int64(len(s.lat)), Seconds: s.seconds, OpsPerSec: float64(len(s.lat)) / s.seconds,
 		P50us: percentile(s.lat, 50), P99us: percentile(s.lat, 99),
-		Conflicts: s.conflicts, Errors: s.errors}
+		Conflicts: s.conflicts, Errors: s.errors, Rate: s.rate}
 	if ops := int64(len(s.lat)) + s.errors; ops > 0 {
 		r.CPUusOp = float64(s.cpu.Microseconds()) / float64(ops)
 	}

@@ -140,7 +140,13 @@ func randomValue() []byte {
 
 // runWorkload runs clients concurrently for warmup+measure and returns the
 // measured part's statistics.
-func runWorkload(ctx context.Context, s metastore.Store, workload string, clients int, warmup, measure time.Duration) (*stats, error) {
+//
+// rate > 0 paces the clients (open loop): each starts an operation every
+// clients/rate seconds, and a latency counts from the scheduled start, so
+// time spent behind schedule is not hidden (no coordinated omission).
+// Bench.java paces its threads the same way.
+func runWorkload(ctx context.Context, s metastore.Store, workload string, clients int, warmup, measure time.Duration,
+	rate float64) (*stats, error) {
 	cs := make([]client, clients)
 	for i := range cs {
 		c, err := newClient(workload, s, i)
@@ -157,7 +163,12 @@ func runWorkload(ctx context.Context, s metastore.Store, workload string, client
 	results := make([]clientResult, clients)
 	var wg sync.WaitGroup
 	for i, c := range cs {
-		wg.Go(func() { results[i] = loop(ctx, c, from, end) })
+		p := pace{}
+		if rate > 0 {
+			p.interval = time.Duration(float64(clients) / rate * float64(time.Second))
+			p.next = start.Add(p.interval * time.Duration(i) / time.Duration(clients))
+		}
+		wg.Go(func() { results[i] = loop(ctx, c, p, from, end) })
 	}
 	// The process's CPU time over the measured part (the Java side takes
 	// its JVM's the same way).
@@ -170,7 +181,7 @@ func runWorkload(ctx context.Context, s metastore.Store, workload string, client
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	st := &stats{seconds: measure.Seconds(), cpu: processCPU() - cpuFrom}
+	st := &stats{seconds: measure.Seconds(), cpu: processCPU() - cpuFrom, rate: rate}
 	for _, r := range results {
 		st.add(r)
 	}
@@ -184,12 +195,32 @@ type clientResult struct {
 	firstErr  error
 }
 
+// pace schedules a paced client's operations; a zero interval runs them
+// back to back.
+type pace struct {
+	interval time.Duration
+	next     time.Time
+}
+
+// start waits for the next scheduled start and returns it (now, unpaced).
+func (p *pace) start(ctx context.Context) time.Time {
+	if p.interval == 0 {
+		return time.Now()
+	}
+	t := p.next
+	p.next = p.next.Add(p.interval)
+	if time.Until(t) > 0 {
+		sleepUntil(ctx, t)
+	}
+	return t
+}
+
 // loop runs ops until end, timing those started at or after from.
-func loop(ctx context.Context, c client, from, end time.Time) clientResult {
+func loop(ctx context.Context, c client, p pace, from, end time.Time) clientResult {
 	var r clientResult
 	r.lat = make([]time.Duration, 0, 1<<14)
 	for ctx.Err() == nil {
-		t0 := time.Now()
+		t0 := p.start(ctx)
 		if !t0.Before(end) {
 			break
 		}

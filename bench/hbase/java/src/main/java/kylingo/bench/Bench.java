@@ -62,14 +62,15 @@ public final class Bench {
     try (Connection conn = ConnectionFactory.createConnection(config(a[0]))) {
       for (String line; (line = in.readLine()) != null && !line.trim().equals("quit"); ) {
         String[] f = line.trim().split("\\s+");
-        if (f.length != 4) {
-          System.out.println("{\"error\":\"want WORKLOAD WARMUP_MS MEASURE_MS ROUND\"}");
+        if (f.length != 4 && f.length != 5) {
+          System.out.println("{\"error\":\"want WORKLOAD WARMUP_MS MEASURE_MS ROUND [RATE]\"}");
           System.out.flush();
           continue;
         }
         long warmup = Long.parseLong(f[1]) * 1_000_000L;
         long measure = Long.parseLong(f[2]) * 1_000_000L;
-        Stats st = run(conn, table, f[0], clients, warmup, measure);
+        double rate = f.length == 5 ? Double.parseDouble(f[4]) : 0;
+        Stats st = run(conn, table, f[0], clients, warmup, measure, rate);
         System.out.println(measure == 0 ? "ok" : st.json("java", f[0], clients, Integer.parseInt(f[3])));
         System.out.flush();
       }
@@ -109,7 +110,7 @@ public final class Bench {
   }
 
   static Stats run(Connection conn, TableName name, String workload, int clients, long warmup,
-      long measure) throws Exception {
+      long measure, double rate) throws Exception {
     List<Client> cs = new ArrayList<>();
     for (int i = 0; i < clients; i++) {
       Table t = conn.getTable(name);
@@ -125,7 +126,12 @@ public final class Bench {
     long end = measureFrom + measure;
     List<Future<long[]>> futures = new ArrayList<>();
     for (Client c : cs) {
-      futures.add(pool.submit(() -> loop(c, measureFrom, end, stop)));
+      // rate > 0: each client starts an operation every clients/rate seconds
+      // (open loop); a latency counts from the scheduled start, so time spent
+      // behind schedule is not hidden (no coordinated omission).
+      long interval = rate > 0 ? (long) (clients * 1e9 / rate) : 0;
+      long offset = interval * futures.size() / clients;
+      futures.add(pool.submit(() -> loop(c, start + offset, interval, measureFrom, end, stop)));
     }
     // The process's CPU time over the measured part: JIT, GC and Netty
     // threads included, as they are part of what the client costs.
@@ -146,6 +152,7 @@ public final class Bench {
       c.table.close();
     }
     s.seconds = measure / 1e9;
+    s.rate = rate;
     return s;
   }
 
@@ -155,12 +162,24 @@ public final class Bench {
         .getProcessCpuTime();
   }
 
-  /** Runs ops until end; returns the latencies (ns) of ops started after measureFrom. */
-  static long[] loop(Client c, long measureFrom, long end, AtomicBoolean stop) {
+  /**
+   * Runs ops until end; returns the latencies (ns) of ops started after
+   * measureFrom. interval > 0 paces the ops from first on (open loop, latency
+   * from the scheduled start); 0 runs them back to back.
+   */
+  static long[] loop(Client c, long first, long interval, long measureFrom, long end, AtomicBoolean stop) {
     long[] lat = new long[1 << 14];
     int n = 0;
+    long next = first;
     while (!stop.get()) {
       long t0 = System.nanoTime();
+      if (interval > 0) {
+        if (next > t0) {
+          java.util.concurrent.locks.LockSupport.parkNanos(next - t0);
+        }
+        t0 = next;
+        next += interval;
+      }
       if (t0 >= end) {
         break;
       }

@@ -10,6 +10,7 @@ final class Stats {
   long errors;
   double seconds;
   long cpuNanos; // the process's CPU time over the measured part
+  double rate; // the offered rate (ops/s) of a paced run; 0: closed loop
 
   void add(long[] more) {
     long[] all = Arrays.copyOf(lat, lat.length + more.length);
@@ -38,8 +39,8 @@ final class Stats {
     return String.format(Locale.ROOT,
         "{\"side\":\"%s\",\"workload\":\"%s\",\"round\":%d,\"clients\":%d,\"ops\":%d,"
             + "\"seconds\":%.3f,\"ops_per_sec\":%.1f,\"p50_us\":%.1f,\"p99_us\":%.1f,"
-            + "\"conflicts\":%d,\"errors\":%d,\"cpu_us_per_op\":%.2f}",
+            + "\"conflicts\":%d,\"errors\":%d,\"cpu_us_per_op\":%.2f,\"rate\":%.0f}",
         side, workload, round, clients, lat.length, seconds, lat.length / seconds,
-        percentileMicros(50), percentileMicros(99), conflicts, errors, cpuPerOpMicros());
+        percentileMicros(50), percentileMicros(99), conflicts, errors, cpuPerOpMicros(), rate);
   }
 }
