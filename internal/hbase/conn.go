@@ -47,7 +47,7 @@ type conn struct {
 	answers atomic.Uint64 // responses read, to tell a slow call from a dead connection
 }
 
-// pendingCall is one call between register and its response.
+// pendingCall is one call from send until its response or its withdrawal.
 type pendingCall struct {
 	id    uint32
 	frame []byte
