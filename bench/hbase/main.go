@@ -54,7 +54,7 @@ func compareCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	rounds := fs.Int("rounds", 5, "measured rounds")
 	warmup := fs.Duration("warmup", 2*time.Second, "unmeasured time before each measured run")
 	measure := fs.Duration("measure", 4*time.Second, "measured time of each run")
-	rate := fs.Float64("rate", 0, "ops/s per side: pace the clients (open loop, latency from the scheduled start); 0 runs them back to back")
+	rate := fs.Float64("rate", 0, "ops/s per side: pace the clients (open loop, latency from each operation's actual start); 0 runs them back to back")
 	if err := fs.Parse(args); err != nil {
 		return err
 	}

@@ -11,8 +11,8 @@
 # write, cas), and `report` prints the table of medians with min-max and the
 # Go/Java ratios (and writes README's hbase section with -readme). Stops
 # HBase at the end. The raw results' path is the last line on stderr.
-# -rate OPS paces both sides at OPS operations/s (open loop, latency from the
-# scheduled start) so that their latencies compare at equal load; with
+# -rate OPS paces both sides at OPS operations/s (open loop, latency from each
+# operation's actual start) so that their latencies compare at equal load; with
 # -readme it writes the "hbase-paced" section instead.
 set -euo pipefail
 

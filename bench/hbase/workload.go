@@ -142,9 +142,13 @@ func randomValue() []byte {
 // measured part's statistics.
 //
 // rate > 0 paces the clients (open loop): each starts an operation every
-// clients/rate seconds, and a latency counts from the scheduled start, so
-// time spent behind schedule is not hidden (no coordinated omission).
-// Bench.java paces its threads the same way.
+// clients/rate seconds (at once when behind schedule), so both sides offer
+// the same load. A latency counts from the operation's actual start, not
+// its scheduled one: Go's runtime wakes a sleeper of under a millisecond up
+// to a millisecond late when it is otherwise idle (netpoll waits in whole
+// milliseconds) and the JVM's parkNanos does not, so latency from the
+// schedule would time the two runtimes' sleeps. Bench.java paces its
+// threads the same way.
 func runWorkload(ctx context.Context, s metastore.Store, workload string, clients int, warmup, measure time.Duration,
 	rate float64) (*stats, error) {
 	cs := make([]client, clients)
@@ -202,17 +206,19 @@ type pace struct {
 	next     time.Time
 }
 
-// start waits for the next scheduled start and returns it (now, unpaced).
-func (p *pace) start(ctx context.Context) time.Time {
+// start waits for the next scheduled start and returns it and the actual
+// start (both now, unpaced).
+func (p *pace) start(ctx context.Context) (scheduled, actual time.Time) {
 	if p.interval == 0 {
-		return time.Now()
+		now := time.Now()
+		return now, now
 	}
 	t := p.next
 	p.next = p.next.Add(p.interval)
 	if time.Until(t) > 0 {
 		sleepUntil(ctx, t)
 	}
-	return t
+	return t, time.Now()
 }
 
 // loop runs ops until end, timing those started at or after from.
@@ -220,8 +226,8 @@ func loop(ctx context.Context, c client, p pace, from, end time.Time) clientResu
 	var r clientResult
 	r.lat = make([]time.Duration, 0, 1<<14)
 	for ctx.Err() == nil {
-		t0 := p.start(ctx)
-		if !t0.Before(end) {
+		scheduled, t0 := p.start(ctx)
+		if !scheduled.Before(end) {
 			break
 		}
 		conflict, err := c.op(ctx)

@@ -127,8 +127,8 @@ public final class Bench {
     List<Future<long[]>> futures = new ArrayList<>();
     for (Client c : cs) {
       // rate > 0: each client starts an operation every clients/rate seconds
-      // (open loop); a latency counts from the scheduled start, so time spent
-      // behind schedule is not hidden (no coordinated omission).
+      // (open loop; at once when behind schedule); a latency counts from the
+      // operation's actual start, as on the Go side (see its runWorkload).
       long interval = rate > 0 ? (long) (clients * 1e9 / rate) : 0;
       long offset = interval * futures.size() / clients;
       futures.add(pool.submit(() -> loop(c, start + offset, interval, measureFrom, end, stop)));
@@ -165,7 +165,7 @@ public final class Bench {
   /**
    * Runs ops until end; returns the latencies (ns) of ops started after
    * measureFrom. interval > 0 paces the ops from first on (open loop, latency
-   * from the scheduled start); 0 runs them back to back.
+   * from the actual start); 0 runs them back to back.
    */
   static long[] loop(Client c, long first, long interval, long measureFrom, long end, AtomicBoolean stop) {
     long[] lat = new long[1 << 14];
@@ -173,14 +173,16 @@ public final class Bench {
     long next = first;
     while (!stop.get()) {
       long t0 = System.nanoTime();
+      long scheduled = t0;
       if (interval > 0) {
         if (next > t0) {
           java.util.concurrent.locks.LockSupport.parkNanos(next - t0);
         }
-        t0 = next;
+        scheduled = next;
         next += interval;
+        t0 = System.nanoTime();
       }
-      if (t0 >= end) {
+      if (scheduled >= end) {
         break;
       }
       try {
