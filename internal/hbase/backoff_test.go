@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kylin-go/kylin/internal/metrictest"
 )
 
 const (
@@ -70,8 +72,8 @@ func TestRegionInTransitionOutlastsRetries(t *testing.T) {
 	if err := cl.Put(ctx, "t", []byte("r"), cells); err != nil {
 		t.Fatalf("put during a split: %v", err)
 	}
-	within := counterValue(t, reg, "kylin_hbase_region_transition_retries_total", "false")
-	past := counterValue(t, reg, "kylin_hbase_region_transition_retries_total", "true")
+	within := metrictest.Counter(t, reg, "kylin_hbase_region_transition_retries_total", "false")
+	past := metrictest.Counter(t, reg, "kylin_hbase_region_transition_retries_total", "true")
 	if within != 3 || past != 7 {
 		t.Fatalf("region transition retries: %v within Retries and %v past them, want 3 and 7", within, past)
 	}
@@ -219,24 +221,4 @@ func TestBackoffBudget(t *testing.T) {
 	if c := b.cap(busy, 5*time.Second); c != 5*time.Second {
 		t.Fatalf("pause cap when busy %v, want MaxPause", c)
 	}
-}
-
-// counterValue is the value of counter name whose one label has value label.
-func counterValue(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			if len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == label {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
 }

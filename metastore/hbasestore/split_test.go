@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/kylin-go/kylin/internal/metrictest"
 	"github.com/kylin-go/kylin/internal/testenv"
 	"github.com/kylin-go/kylin/metastore"
 )
@@ -65,8 +66,8 @@ func splitUnderLoad(t *testing.T, quorum string, regionWait time.Duration) split
 	}
 	run.writes, run.successes, run.failures = l.writes.Load(), l.success.Load(), l.failure.Load()
 	run.lost, run.errs = lost, l.errs
-	within := counterValue(t, reg, "kylin_hbase_region_transition_retries_total", "false")
-	run.pastRetries = counterValue(t, reg, "kylin_hbase_region_transition_retries_total", "true")
+	within := metrictest.Counter(t, reg, "kylin_hbase_region_transition_retries_total", "false")
+	run.pastRetries = metrictest.Counter(t, reg, "kylin_hbase_region_transition_retries_total", "true")
 	run.transitRetries = within + run.pastRetries
 	t.Logf("region wait %v: writes %d, successes %d, failures %d, splits %d, lost %d; "+
 		"retries after a region in transition %v (past the 3 retries: %v); slowest successful write %v",
@@ -117,24 +118,4 @@ func TestSplitDuringWritesWithoutRegionWait(t *testing.T) {
 	}
 	t.Errorf("no write failed across %d splits with 3 retries and no region wait: "+
 		"the split test would not notice the region wait missing", splits)
-}
-
-// counterValue is the value of counter name whose one label has value label.
-func counterValue(t *testing.T, reg *prometheus.Registry, name, label string) float64 {
-	t.Helper()
-	mfs, err := reg.Gather()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, mf := range mfs {
-		if mf.GetName() != name {
-			continue
-		}
-		for _, m := range mf.GetMetric() {
-			if len(m.GetLabel()) == 1 && m.GetLabel()[0].GetValue() == label {
-				return m.GetCounter().GetValue()
-			}
-		}
-	}
-	return 0
 }
