@@ -32,6 +32,11 @@
 //	hbase compare -quorum Q [-table T] [-workloads read,write,cas] [-clients 16]
 //	              [-rounds 5] [-warmup 2s] [-measure 4s] -- JAVA COMMAND...
 //	hbase report  [-readme bench/README.md] [-warmup 2s] < results.jsonl
+//	hbase profile -quorum Q [-workload read] [-rate OPS] [-trace F] [-cpuprofile F] [-memprofile F]
+//
+// profile runs one workload on the Go side only (after an unmeasured
+// warm-up) under Go's execution tracer, CPU profiler and allocation sampler, for
+// go tool trace and go tool pprof.
 //
 // bench/hbase/run.sh starts HBase, builds the Java side, runs compare and
 // report, and stops HBase.

@@ -25,13 +25,15 @@ func main() {
 
 func run(args []string, stdin io.Reader, stdout io.Writer) error {
 	if len(args) == 0 {
-		return errors.New("want a subcommand: compare or report (see go doc ./bench/hbase)")
+		return errors.New("want a subcommand: compare, report or profile (see go doc ./bench/hbase)")
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	switch args[0] {
 	case "compare":
 		return compareCommand(ctx, args[1:], stdout)
+	case "profile":
+		return profileCommand(ctx, args[1:], stdout)
 	case "report":
 		fs := flag.NewFlagSet("report", flag.ContinueOnError)
 		readme := fs.String("readme", "", "bench/README.md to update (empty: print only)")
@@ -41,7 +43,7 @@ func run(args []string, stdin io.Reader, stdout io.Writer) error {
 		}
 		return report(stdin, stdout, *readme, *warmup)
 	default:
-		return fmt.Errorf("unknown subcommand %q: want compare or report", args[0])
+		return fmt.Errorf("unknown subcommand %q: want compare, report or profile", args[0])
 	}
 }
 
