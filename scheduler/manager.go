@@ -63,7 +63,7 @@ func (m *Manager) Add(ctx context.Context, j Job) (Job, error) {
 		ids = append(ids, po.Tasks[i].UUID)
 	}
 	for _, id := range ids {
-		if err := m.overwrite(ctx, outputPath(id), encode(newOutput(id))); err != nil {
+		if err := m.freshOutput(ctx, j.ID, id); err != nil {
 			return j, err
 		}
 	}
@@ -81,17 +81,39 @@ func existsErr(id string, exists bool, err error) error {
 	return err
 }
 
-// overwrite puts content whatever is stored (outputs left by an Add that
-// failed half way, before its job record was written).
-func (m *Manager) overwrite(ctx context.Context, path string, content []byte) error {
-	old := int64(0)
-	if r, err := m.store.Get(ctx, path); err == nil {
-		old = r.Timestamp
-	} else if !errors.Is(err, metastore.ErrNotFound) {
-		return err
+// freshOutput writes a new READY output record for id (the job jobID or
+// one of its steps). What is already stored there is replaced only if it is
+// pristine, as newOutput writes it: left by an Add that failed before its
+// job record was written, or written by a concurrent Add of the same id
+// that has not won yet. An output with any progress, a fence token or
+// content belongs to a job that exists (or existed) and is never touched:
+// an Add that raced a winning Add of the same id must not reset the
+// winner's outputs after the scheduler took the job.
+func (m *Manager) freshOutput(ctx context.Context, jobID, id string) error {
+	path := outputPath(id)
+	for attempt := 0; attempt < maxCASAttempts; attempt++ {
+		old := int64(0)
+		r, err := m.store.Get(ctx, path)
+		switch {
+		case err == nil:
+			if po, derr := decodeOutput(path, r.Content); derr != nil || !pristine(po) {
+				return existsErr(jobID, true, nil)
+			}
+			old = r.Timestamp
+		case !errors.Is(err, metastore.ErrNotFound):
+			return err
+		}
+		_, err = m.store.Put(ctx, path, encode(newOutput(id)), old)
+		if !errors.Is(err, metastore.ErrConflict) {
+			return err
+		}
 	}
-	_, err := m.store.Put(ctx, path, content, old)
-	return err
+	return fmt.Errorf("%w: %s changed under %d attempts", ErrConflict, path, maxCASAttempts)
+}
+
+// pristine reports whether po is an output record as newOutput makes it.
+func pristine(po outputPO) bool {
+	return po.Status == string(StateReady) && len(po.Info) == 0 && po.Content == nil && po.LastModified == 0
 }
 
 // Get reads a job's definition.
