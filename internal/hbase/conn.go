@@ -79,13 +79,14 @@ func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log 
 	return c, nil
 }
 
-// call sends method(req) and decodes the answer into resp, waiting at most
+// call sends method(req) and decodes the answer into resp (a proto.Message
+// or a rawDecoder), waiting at most
 // timeout (0: no bound but ctx's). A remote exception returns *RemoteError;
 // a transport failure wraps errNotSent or ErrUnknownOutcome; ctx ending, or
 // the timeout passing, after the frame was taken for writing wraps
 // ErrUnknownOutcome, before that errNotSent. The timeout is a timer, not a
 // derived context: a call is the client's hottest path.
-func (c *conn) call(ctx context.Context, timeout time.Duration, method string, req, resp proto.Message) error {
+func (c *conn) call(ctx context.Context, timeout time.Duration, method string, req proto.Message, resp any) error {
 	id, err := c.nextCallID()
 	if err != nil {
 		return err
@@ -134,7 +135,7 @@ func (c *conn) bound(ctx context.Context, timeout time.Duration) (time.Time, *ti
 	return deadline, nil
 }
 
-func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
+func (c *conn) decodeBody(method string, r response, resp any) error {
 	defer putFrame(r.buf)
 	if r.Err != nil {
 		return r.Err
@@ -145,11 +146,19 @@ func (c *conn) decodeBody(method string, r response, resp proto.Message) error {
 	if r.Body == nil { // set by fail: the connection broke after the send
 		return c.failure(true, false, fmt.Errorf("%s: connection lost", method))
 	}
-	if err := proto.Unmarshal(r.Body, resp); err != nil {
+	if d, ok := resp.(rawDecoder); ok {
+		return d.decodeRaw(r.Body)
+	}
+	if err := proto.Unmarshal(r.Body, resp.(proto.Message)); err != nil {
 		return fmt.Errorf("%w: %s response: %v", ErrMalformed, method, err)
 	}
 	return nil
 }
+
+// rawDecoder decodes a response body itself, without the protobuf runtime
+// (getResult). The body lives in a recycled frame: decodeRaw must copy what
+// it keeps.
+type rawDecoder interface{ decodeRaw(body []byte) error }
 
 // nextCallID reserves a call id; it fails once the connection is broken.
 // Ids wrap after 2^32 calls; one still waiting for its answer is skipped.

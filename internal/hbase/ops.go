@@ -57,11 +57,11 @@ func (c *Client) Get(ctx context.Context, table string, row []byte, columns ...C
 	var out Row
 	err := c.do(ctx, table, fixed(row), true, func(ctx context.Context, cn *conn, r *region) error {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: row, Column: pbColumns(columns)}}
-		var resp pb.GetResponse
+		resp := getResult{key: row}
 		if err := c.invoke(ctx, cn, "Get", req, &resp); err != nil {
 			return err
 		}
-		out = rowFromResult(row, resp.GetResult())
+		out = resp.row
 		return nil
 	})
 	return out, err

@@ -139,7 +139,7 @@ func (c *Client) dialServer(ctx context.Context, addr, service string) (*conn, e
 }
 
 // invoke makes one attempt of one call, bounded by RPCTimeout.
-func (c *Client) invoke(ctx context.Context, cn *conn, method string, req, resp proto.Message) error {
+func (c *Client) invoke(ctx context.Context, cn *conn, method string, req proto.Message, resp any) error {
 	err := cn.call(ctx, c.cfg.RPCTimeout, method, req, resp)
 	c.metrics.call(method, err)
 	return err
