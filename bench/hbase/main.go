@@ -60,26 +60,40 @@ func compareCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *quorum == "" {
-		return errors.New("-quorum HOST:PORT is required (the address scripts/hbase.sh start prints)")
+	if *rounds < 1 {
+		return fmt.Errorf("-rounds %d: want at least 1", *rounds)
 	}
-	if *clients < 1 || *rounds < 1 || *measure <= 0 || *warmup < 0 || *rate < 0 {
-		return fmt.Errorf("-clients %d -rounds %d -measure %v -warmup %v -rate %v: want clients, rounds >= 1, measure > 0, warmup, rate >= 0",
-			*clients, *rounds, *measure, *warmup, *rate)
-	}
-	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	s, err := metastore.Open(openCtx, *table+"@hbase,hbase.zookeeper.quorum="+*quorum)
+	s, err := openBench(ctx, *quorum, *table, *clients, *warmup, *measure, *rate)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := setup(openCtx, s); err != nil {
-		return err
-	}
 	return compare(ctx, s, compareConfig{
 		workloads: strings.Split(*workloads, ","), clients: *clients, rounds: *rounds, rate: *rate,
 		warmup: *warmup, measure: *measure, quorum: *quorum, table: *table,
 		java: fs.Args(), out: stdout, progress: os.Stderr,
 	})
+}
+
+// openBench checks the flags both subcommands share, opens the metadata
+// store on HBase and loads the rows the workloads read.
+func openBench(ctx context.Context, quorum, table string, clients int, warmup, measure time.Duration, rate float64) (metastore.Store, error) {
+	if quorum == "" {
+		return nil, errors.New("-quorum HOST:PORT is required (the address scripts/hbase.sh start prints)")
+	}
+	if clients < 1 || measure <= 0 || warmup < 0 || rate < 0 {
+		return nil, fmt.Errorf("-clients %d -measure %v -warmup %v -rate %v: want clients >= 1, measure > 0, warmup and rate >= 0",
+			clients, measure, warmup, rate)
+	}
+	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+	defer cancel()
+	s, err := metastore.Open(openCtx, table+"@hbase,hbase.zookeeper.quorum="+quorum)
+	if err != nil {
+		return nil, err
+	}
+	if err := setup(openCtx, s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }

@@ -11,8 +11,6 @@ import (
 	"runtime/pprof"
 	"runtime/trace"
 	"time"
-
-	"github.com/kylin-go/kylin/metastore"
 )
 
 // profileCommand runs one workload on the Go side only, optionally under
@@ -34,23 +32,11 @@ func profileCommand(ctx context.Context, args []string, stdout io.Writer) error 
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if *quorum == "" {
-		return errors.New("-quorum HOST:PORT is required (the address scripts/hbase.sh start prints)")
-	}
-	if *clients < 1 || *measure <= 0 || *warmup < 0 || *rate < 0 {
-		return fmt.Errorf("-clients %d -measure %v -warmup %v -rate %v: want clients >= 1, measure > 0, warmup, rate >= 0",
-			*clients, *measure, *warmup, *rate)
-	}
-	openCtx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-	defer cancel()
-	s, err := metastore.Open(openCtx, *table+"@hbase,hbase.zookeeper.quorum="+*quorum)
+	s, err := openBench(ctx, *quorum, *table, *clients, *warmup, *measure, *rate)
 	if err != nil {
 		return err
 	}
 	defer s.Close()
-	if err := setup(openCtx, s); err != nil {
-		return err
-	}
 	if _, err := runWorkload(ctx, s, *workload, *clients, *warmup, 0, *rate); err != nil {
 		return err
 	}
