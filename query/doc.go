@@ -3,8 +3,10 @@
 //
 // A Router is both an http.Handler (a reverse proxy to put in front of the
 // query nodes) and an http.RoundTripper (client-side balancing for Go
-// callers). query/fastproxy puts the same balancing core behind a fasthttp
-// data plane for the standalone router (examples/router).
+// callers). query/h1proxy puts the same balancing core behind a
+// purpose-built HTTP/1.1 data plane, the standalone router's default
+// (examples/router); query/fastproxy behind a fasthttp one, for hosts that
+// already serve with fasthttp.
 //
 // # Policies
 //

@@ -49,6 +49,7 @@ func Run(t *testing.T, fe FrontEnd) {
 		{"BodySizeLimit", testBodySizeLimit},
 		{"HopByHop", func(t *testing.T, fe FrontEnd) { must(t, CheckHopByHop(t, fe)) }},
 		{"Cancellation", testCancellation},
+		{"RequestTimeout", testRequestTimeout},
 		{"Streaming", testStreaming},
 		{"MembershipLive", testMembershipLive},
 		{"SlowBackendAvoided", testSlowBackendAvoided},

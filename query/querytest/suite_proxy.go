@@ -90,6 +90,25 @@ func testCancellation(t *testing.T, fe FrontEnd) {
 	waitClosed(t, cancelled, "the node's request to be cancelled")
 }
 
+// testRequestTimeout: a node that never answers gets the request cancelled
+// at RequestTimeout, and the client a 504, whether or not the front end
+// also follows client hang-ups.
+func testRequestTimeout(t *testing.T, fe FrontEnd) {
+	arrived, cancelled := make(chan struct{}), make(chan struct{})
+	b := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+		close(arrived)
+		<-r.Context().Done()
+		close(cancelled)
+	})
+	e := setup(t, fe, config.Query{RequestTimeout: time.Second}, b.Node())
+	r := e.do(call{method: "POST", path: query.QueryPath, body: []byte(`{}`)})
+	waitClosed(t, arrived, "the request to reach the node")
+	if r.err != nil || r.status != http.StatusGatewayTimeout {
+		t.Fatalf("request past RequestTimeout: status %d, err %v; want 504", r.status, r.err)
+	}
+	waitClosed(t, cancelled, "the node's request to be cancelled at RequestTimeout")
+}
+
 func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 	t.Helper()
 	select {

@@ -1,0 +1,207 @@
+package h1proxy
+
+import (
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/query"
+)
+
+// Defaults of the options.
+const (
+	DefaultIdleTimeout   = 90 * time.Second
+	DefaultHeaderTimeout = 10 * time.Second
+)
+
+// Proxy serves HTTP/1.1 on its own connections and sends each request to
+// a node chosen by a query.Router.
+type Proxy struct {
+	r      *query.Router
+	cfg    proxyConfig
+	parse  requestParser
+	log    *zap.Logger
+	track  *tracker
+	pools  *pools
+	closed atomic.Bool
+
+	mu        sync.Mutex
+	listeners map[net.Listener]struct{}
+	wg        sync.WaitGroup // connection goroutines
+	shutOnce  sync.Once
+	shutErr   error
+}
+
+// proxyConfig is what a connection needs of the Router's config, read once.
+type proxyConfig struct {
+	maxBody, replay int64
+	idle, header    time.Duration
+}
+
+// Option configures a Proxy.
+type Option func(*Proxy)
+
+// WithIdleTimeout sets how long a client connection may wait for its next
+// request (or its first) before it is closed, and how long a request body
+// may stall (DefaultIdleTimeout).
+func WithIdleTimeout(d time.Duration) Option {
+	return func(p *Proxy) {
+		if d > 0 {
+			p.cfg.idle = d
+		}
+	}
+}
+
+// WithHeaderTimeout sets how long a client may take to send a request head
+// once its first byte arrived (DefaultHeaderTimeout): the guard against
+// clients that trickle headers to hold connections (slowloris).
+func WithHeaderTimeout(d time.Duration) Option {
+	return func(p *Proxy) {
+		if d > 0 {
+			p.cfg.header = d
+		}
+	}
+}
+
+// WithLogger sets the logger for what the Proxy cannot return: broken
+// connections, refused requests, at debug level (zap.NewNop by default).
+func WithLogger(l *zap.Logger) Option {
+	return func(p *Proxy) {
+		if l != nil {
+			p.log = l
+		}
+	}
+}
+
+// New returns a Proxy on r's balancing core. r stays the caller's to Close,
+// after the Proxy is shut down.
+func New(r *query.Router, opts ...Option) *Proxy {
+	cfg := r.Config()
+	p := &Proxy{r: r, parse: parseRequest, log: zap.NewNop(), listeners: map[net.Listener]struct{}{},
+		cfg: proxyConfig{maxBody: cfg.MaxBodyBytes, replay: min(cfg.ReplayBodyBytes, cfg.MaxBodyBytes),
+			idle: DefaultIdleTimeout, header: DefaultHeaderTimeout}}
+	for _, o := range opts {
+		o(p)
+	}
+	p.track = newTracker(p.cfg.idle, p.cfg.header)
+	p.pools = newPools(p.members)
+	return p
+}
+
+func (p *Proxy) members() map[string]bool {
+	m := map[string]bool{}
+	for _, n := range p.r.Nodes() {
+		m[n.Node.Addr] = true
+	}
+	return m
+}
+
+// Serve accepts connections on ln and serves each on its own goroutine
+// until Shutdown; it then returns http.ErrServerClosed. It may be called
+// for several listeners.
+func (p *Proxy) Serve(ln net.Listener) error {
+	if !p.addListener(ln) {
+		ln.Close()
+		return http.ErrServerClosed
+	}
+	defer p.removeListener(ln)
+	p.track.started.Do(func() { go p.track.run(p.pools.sweep) })
+	var backoff time.Duration
+	for {
+		c, err := ln.Accept()
+		if err != nil {
+			if p.closed.Load() {
+				return http.ErrServerClosed
+			}
+			var ne net.Error
+			if errors.As(err, &ne) && ne.Timeout() || isTemporary(err) {
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				p.log.Debug("h1proxy: accept", zap.Error(err), zap.Duration("retry_in", backoff))
+				time.Sleep(backoff)
+				continue
+			}
+			return err
+		}
+		backoff = 0
+		p.start(c)
+	}
+}
+
+// isTemporary: running out of file descriptors or memory passes.
+func isTemporary(err error) bool {
+	var t interface{ Temporary() bool }
+	return errors.As(err, &t) && t.Temporary()
+}
+
+func (p *Proxy) addListener(ln net.Listener) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.closed.Load() {
+		return false
+	}
+	p.listeners[ln] = struct{}{}
+	return true
+}
+
+func (p *Proxy) removeListener(ln net.Listener) {
+	p.mu.Lock()
+	delete(p.listeners, ln)
+	p.mu.Unlock()
+}
+
+func (p *Proxy) start(c net.Conn) {
+	cc := newClientConn(p, c)
+	p.mu.Lock()
+	if p.closed.Load() {
+		p.mu.Unlock()
+		c.Close()
+		cc.release()
+		return
+	}
+	p.wg.Add(1)
+	p.track.add(cc)
+	p.mu.Unlock()
+	go func() {
+		defer p.wg.Done()
+		cc.serve()
+	}()
+}
+
+// Shutdown stops accepting, closes idle client connections, lets requests
+// in flight finish (their connections close after the response), then
+// closes the idle node connections. If ctx ends first, every connection is
+// closed, requests in flight fail, and ctx's error is returned.
+// Idempotent: later calls return the first call's result.
+func (p *Proxy) Shutdown(ctx context.Context) error {
+	p.shutOnce.Do(func() { p.shutErr = p.shutdown(ctx) })
+	return p.shutErr
+}
+
+func (p *Proxy) shutdown(ctx context.Context) error {
+	p.mu.Lock()
+	p.closed.Store(true)
+	for ln := range p.listeners {
+		ln.Close()
+	}
+	p.mu.Unlock()
+	var err error
+	select {
+	case <-p.track.closeIdle():
+	case <-ctx.Done():
+		err = ctx.Err()
+		p.track.abortAll()
+	}
+	p.wg.Wait()
+	p.track.halt()
+	p.pools.close()
+	return err
+}
+
+// pooled lists the nodes the Proxy holds connection pools for.
+func (p *Proxy) pooled() []string { return p.pools.addrs() }
