@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Router benchmark: nginx, Caddy, a plain httputil.ReverseProxy, our
-# embeddable net/http Handler, our standalone fasthttp router and, as
+# embeddable net/http Handler, our standalone router (examples/router) on
+# its default h1proxy data plane and on the fasthttp one and, as
 # references, a bare 30-line fasthttp proxy and a minimal raw-socket Go
 # proxy (bench/router/rawproxy: Go's floor on this machine), each in
 # front of the same three loopback Go backends, measured with wrk (64
@@ -70,7 +71,7 @@ mkdir -p "$work/bin" "$work/results"
 go build -o "$work/bin/" ./bench/router/backend ./bench/router/plainproxy ./bench/router/plainfast ./bench/router/rawproxy ./bench/router/summarize ./examples/router
 
 B1=$((BASE + 1)) B2=$((BASE + 2)) B3=$((BASE + 3))
-P_NGINX=$((BASE + 11)) P_CADDY=$((BASE + 12)) P_PLAIN=$((BASE + 13)) P_HANDLER=$((BASE + 14)) P_FAST=$((BASE + 15)) P_PLAINFAST=$((BASE + 16)) P_RAW=$((BASE + 17))
+P_NGINX=$((BASE + 11)) P_CADDY=$((BASE + 12)) P_PLAIN=$((BASE + 13)) P_HANDLER=$((BASE + 14)) P_FAST=$((BASE + 15)) P_PLAINFAST=$((BASE + 16)) P_RAW=$((BASE + 17)) P_ROUTER=$((BASE + 18))
 BACKENDS="127.0.0.1:$B1,127.0.0.1:$B2,127.0.0.1:$B3"
 
 start_backend() { # index port
@@ -165,13 +166,14 @@ CONF
 	cpid+=($!)
 	wait_port "$2"
 }
-log "starting our routers on $P_HANDLER (net/http) and $P_FAST (fasthttp)"
+log "starting our routers on $P_ROUTER (h1proxy), $P_HANDLER (net/http) and $P_FAST (fasthttp)"
+start_router router $P_ROUTER h1
 start_router handler $P_HANDLER net/http
 start_router fast $P_FAST fasthttp
 cpid+=("$plainfast_pid" "$raw_pid")
 
-all_names=(nginx caddy httputil handler fasthttp plainfast rawgo)
-all_ports=($P_NGINX $P_CADDY $P_PLAIN $P_HANDLER $P_FAST $P_PLAINFAST $P_RAW)
+all_names=(nginx caddy httputil router handler fasthttp plainfast rawgo)
+all_ports=($P_NGINX $P_CADDY $P_PLAIN $P_ROUTER $P_HANDLER $P_FAST $P_PLAINFAST $P_RAW)
 all_pids=("${cpid[@]}")
 names=() ports=() procs=()
 for i in "${!all_names[@]}"; do

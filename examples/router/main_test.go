@@ -30,7 +30,7 @@ func TestMain(m *testing.M) {
 // nodes, sends traffic through it, reads its metrics, and stops it while a
 // request is in flight: the request must still complete.
 func TestRouterProcess(t *testing.T) {
-	for _, plane := range []string{"fasthttp", "net/http"} {
+	for _, plane := range []string{"h1", "fasthttp", "net/http"} {
 		t.Run(strings.ReplaceAll(plane, "/", ""), func(t *testing.T) { testProcess(t, plane) })
 	}
 }

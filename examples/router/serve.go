@@ -15,11 +15,12 @@ import (
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/query"
 	"github.com/kylin-go/kylin/query/fastproxy"
+	"github.com/kylin-go/kylin/query/h1proxy"
 )
 
 var errServerClosed = http.ErrServerClosed
 
-// dataPlane is either front end of the Router.
+// dataPlane is one of the Router's front ends.
 type dataPlane interface {
 	Serve(net.Listener) error
 	Shutdown(context.Context) error
@@ -30,7 +31,10 @@ func newDataPlane(kind string, r *query.Router, cfg config.Query, log *zap.Logge
 		return &http.Server{Handler: r, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
 			ErrorLog: zap.NewStdLog(log)}
 	}
-	return fastproxy.New(r, fastproxy.WithLogger(log))
+	if kind == "fasthttp" {
+		return fastproxy.New(r, fastproxy.WithLogger(log))
+	}
+	return h1proxy.New(r, h1proxy.WithLogger(log))
 }
 
 // startAdmin serves /metrics, GET /nodes, POST /drain?node=host:port and
