@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
 
 // maxCached bounds the node connections one client connection keeps.
@@ -268,7 +270,7 @@ func (cc *clientConn) writeError(status int, reason string, closing bool) {
 func (cc *clientConn) writeClient(b []byte) error {
 	now := time.Now()
 	cc.now = now
-	if err := coarse(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
+	if err := lazydeadline.Install(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
 		return err
 	}
 	_, err := cc.c.Write(b)
@@ -279,7 +281,7 @@ func (cc *clientConn) writeClient(b []byte) error {
 func (cc *clientConn) writeClientVec(parts ...[]byte) error {
 	now := time.Now()
 	cc.now = now
-	if err := coarse(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
+	if err := lazydeadline.Install(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
 		return err
 	}
 	n := copy(cc.vecs[:], parts)

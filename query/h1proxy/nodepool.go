@@ -6,6 +6,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
 
 // Node connection limits.
@@ -40,10 +42,10 @@ func (nc *nodeConn) Close() error {
 }
 
 func (nc *nodeConn) setDeadline(t, now time.Time) error {
-	if err := coarse(&nc.rd, t, now, nc.Conn.SetReadDeadline); err != nil {
+	if err := lazydeadline.Install(&nc.rd, t, now, nc.Conn.SetReadDeadline); err != nil {
 		return err
 	}
-	return coarse(&nc.wd, t, now, nc.Conn.SetWriteDeadline)
+	return lazydeadline.Install(&nc.wd, t, now, nc.Conn.SetWriteDeadline)
 }
 
 // reusable reports whether an idle connection may carry a request: not

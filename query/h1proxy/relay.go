@@ -5,6 +5,8 @@ import (
 	"io"
 	"strconv"
 	"time"
+
+	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
 
 // How a response body is framed (RFC 9112 6.3).
@@ -245,7 +247,7 @@ func (cc *clientConn) relayLength(nc *nodeConn, w []byte) error {
 // Linux that is splice(2), the bytes never copied through this process.
 func (cc *clientConn) spliceBody(rf io.ReaderFrom, nc *nodeConn, left int64, exact bool) error {
 	now := time.Now()
-	if err := coarse(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
+	if err := lazydeadline.Install(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
 		nc.Close()
 		return err
 	}
