@@ -54,9 +54,9 @@ func main() {
 		table(&b, *dir, *rounds, size.key, size.label)
 	}
 	killTable(&b, *dir)
-	fmt.Fprintf(&b, "Reading the table: req/s and latency swing with whatever else the shared machine runs (its load average\n")
-	fmt.Fprintf(&b, "was often above 20 during these runs), so single ratios of req/s or p99 can move by tens of percent between\n")
-	fmt.Fprintf(&b, "runs. CPU per request is the steadier figure for what a proxy costs; it also grows somewhat when a\n")
+	fmt.Fprintf(&b, "Reading the table: wrk, the backends and the contender share the machine's two cores, and req/s and latency\n")
+	fmt.Fprintf(&b, "swing with whatever else runs there, so single ratios of req/s or p99 can move by 5-10%% between runs\n")
+	fmt.Fprintf(&b, "(more on a busy machine). CPU per request is the steadier figure for what a proxy costs; it also grows somewhat when a\n")
 	fmt.Fprintf(&b, "contender runs at a lower rate (less batching in the kernel), so compare it across contenders of one run.\n\n")
 	out := b.String()
 	fmt.Print(out)
