@@ -80,8 +80,8 @@ func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log 
 }
 
 // call sends method(req) and decodes the answer into resp (a proto.Message
-// or a rawDecoder), waiting at most
-// timeout (0: no bound but ctx's). A remote exception returns *RemoteError;
+// or a rawDecoder), waiting at most timeout (0: no bound but ctx's). A
+// remote exception returns *RemoteError;
 // a transport failure wraps errNotSent or ErrUnknownOutcome; ctx ending, or
 // the timeout passing, after the frame was taken for writing wraps
 // ErrUnknownOutcome, before that errNotSent. The timeout is a timer, not a
