@@ -81,11 +81,11 @@ func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log 
 
 // call sends method(req) and decodes the answer into resp (a proto.Message
 // or a rawDecoder), waiting at most timeout (0: no bound but ctx's). A
-// remote exception returns *RemoteError;
-// a transport failure wraps errNotSent or ErrUnknownOutcome; ctx ending, or
-// the timeout passing, after the frame was taken for writing wraps
-// ErrUnknownOutcome, before that errNotSent. The timeout is a timer, not a
-// derived context: a call is the client's hottest path.
+// remote exception returns *RemoteError; a transport failure wraps
+// errNotSent or ErrUnknownOutcome; ctx ending, or the timeout passing,
+// after the frame was taken for writing wraps ErrUnknownOutcome, before
+// that errNotSent. The timeout is a timer, not a derived context: a call
+// is the client's hottest path.
 func (c *conn) call(ctx context.Context, timeout time.Duration, method string, req proto.Message, resp any) error {
 	id, err := c.nextCallID()
 	if err != nil {
