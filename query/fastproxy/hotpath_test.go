@@ -2,10 +2,8 @@ package fastproxy
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"fmt"
-	"io"
 	"net"
 	"net/http"
 	"strconv"
@@ -75,24 +73,6 @@ func TestHopScanFindsEveryHopHeader(t *testing.T) {
 	}
 }
 
-// sized answers /n?size=N with N bytes whose pattern depends on N (and
-// "tag"), so a body from a reused buffer shows.
-func sized(tag byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		n, _ := strconv.Atoi(r.URL.Query().Get("size"))
-		w.Header().Set("Content-Length", strconv.Itoa(n))
-		w.Write(pattern(tag, n))
-	}
-}
-
-func pattern(tag byte, n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = tag + byte(i*7+n)
-	}
-	return b
-}
-
 func startProxy(t *testing.T, nodes ...cluster.Node) string {
 	t.Helper()
 	r, err := query.New(config.Query{Policy: query.PolicyRoundRobin}, querytest.NewMembers(nodes...))
@@ -118,7 +98,7 @@ func startProxy(t *testing.T, nodes ...cluster.Node) string {
 // copy: bodies of mixed sizes, sequential on kept-alive connections and
 // concurrent, must each arrive whole and unmixed.
 func TestPooledBodiesArriveIntact(t *testing.T) {
-	b := querytest.StartBackend(t, sized('a'))
+	b := querytest.StartBackend(t, querytest.Sized('a'))
 	url := startProxy(t, b.Node())
 	const clients = 16
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
@@ -133,7 +113,7 @@ func TestPooledBodiesArriveIntact(t *testing.T) {
 			defer wg.Done()
 			for i := range 3 * len(sizes) {
 				n := sizes[(i+g)%len(sizes)]
-				if err := fetch(client, fmt.Sprintf("%s/n?size=%d", url, n), pattern('a', n)); err != nil {
+				if err := querytest.Fetch(client, fmt.Sprintf("%s/n?size=%d", url, n), querytest.Pattern('a', n)); err != nil {
 					errs <- err
 				}
 			}
@@ -146,24 +126,6 @@ func TestPooledBodiesArriveIntact(t *testing.T) {
 	}
 }
 
-func fetch(c *http.Client, url string, want []byte) error {
-	resp, err := c.Get(url)
-	if err != nil {
-		return fmt.Errorf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	switch {
-	case err != nil:
-		return fmt.Errorf("GET %s: reading body: %v", url, err)
-	case resp.StatusCode != 200:
-		return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
-	case !bytes.Equal(got, want):
-		return fmt.Errorf("GET %s: body of %d bytes differs from the node's %d bytes", url, len(got), len(want))
-	}
-	return nil
-}
-
 // A safe request that a node answers 503 (with a body, read whole into a
 // pooled buffer) is retried on the other node; the client gets the second
 // node's body, not a mix with the first's.
@@ -171,15 +133,15 @@ func TestRetryAfterBufferedUnavailable(t *testing.T) {
 	down := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(64<<10))
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write(pattern('z', 64<<10))
+		w.Write(querytest.Pattern('z', 64<<10))
 	})
-	up := querytest.StartBackend(t, sized('u'))
+	up := querytest.StartBackend(t, querytest.Sized('u'))
 	url := startProxy(t, down.Node(), up.Node())
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	for i := range 4 {
 		n := 1000 + i
-		if err := fetch(client, fmt.Sprintf("%s/n?size=%d", url, n), pattern('u', n)); err != nil {
+		if err := querytest.Fetch(client, fmt.Sprintf("%s/n?size=%d", url, n), querytest.Pattern('u', n)); err != nil {
 			t.Error(err)
 		}
 	}
@@ -192,8 +154,8 @@ func TestRetryAfterBufferedUnavailable(t *testing.T) {
 // first request: pools follow the membership instead of accumulating one
 // per address ever seen.
 func TestPoolsOfDepartedNodesAreDropped(t *testing.T) {
-	a := querytest.StartBackend(t, sized('a'))
-	b := querytest.StartBackend(t, sized('b'))
+	a := querytest.StartBackend(t, querytest.Sized('a'))
+	b := querytest.StartBackend(t, querytest.Sized('b'))
 	members := querytest.NewMembers(a.Node())
 	r, err := query.New(config.Query{Policy: query.PolicyRoundRobin}, members)
 	if err != nil {
@@ -214,13 +176,13 @@ func TestPoolsOfDepartedNodesAreDropped(t *testing.T) {
 	url := "http://" + ln.Addr().String()
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
-	if err := fetch(client, url+"/n?size=5", pattern('a', 5)); err != nil {
+	if err := querytest.Fetch(client, url+"/n?size=5", querytest.Pattern('a', 5)); err != nil {
 		t.Fatal(err)
 	}
 	members.Join(b.Node())
 	members.Leave(a.Node().Addr)
 	waitNodes(t, r, b.Node().Addr)
-	if err := fetch(client, url+"/n?size=6", pattern('b', 6)); err != nil {
+	if err := querytest.Fetch(client, url+"/n?size=6", querytest.Pattern('b', 6)); err != nil {
 		t.Fatal(err)
 	}
 	if got := p.pools(); len(got) != 1 || got[0] != b.Node().Addr {

@@ -2,7 +2,6 @@ package h1proxy
 
 import (
 	"bufio"
-	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -156,48 +155,10 @@ func TestLargeRequestBodiesStream(t *testing.T) {
 	}
 }
 
-// sized answers /n?size=N with N bytes whose pattern depends on N and tag,
-// so a body mixed from reused buffers shows.
-func sized(tag byte) http.HandlerFunc {
-	return func(w http.ResponseWriter, r *http.Request) {
-		n, _ := strconv.Atoi(r.URL.Query().Get("size"))
-		if r.URL.Query().Get("chunked") == "" {
-			w.Header().Set("Content-Length", strconv.Itoa(n))
-		}
-		w.Write(pattern(tag, n))
-	}
-}
-
-func pattern(tag byte, n int) []byte {
-	b := make([]byte, n)
-	for i := range b {
-		b[i] = tag + byte(i*7+n)
-	}
-	return b
-}
-
-func fetch(c *http.Client, url string, want []byte) error {
-	resp, err := c.Get(url)
-	if err != nil {
-		return fmt.Errorf("GET %s: %v", url, err)
-	}
-	defer resp.Body.Close()
-	got, err := io.ReadAll(resp.Body)
-	switch {
-	case err != nil:
-		return fmt.Errorf("GET %s: reading body: %v", url, err)
-	case resp.StatusCode != 200:
-		return fmt.Errorf("GET %s: status %d", url, resp.StatusCode)
-	case !bytes.Equal(got, want):
-		return fmt.Errorf("GET %s: body of %d bytes differs from the node's %d bytes", url, len(got), len(want))
-	}
-	return nil
-}
-
 // Responses of every framing and size, sequential on kept-alive
 // connections and concurrent, arrive whole and unmixed.
 func TestResponsesArriveIntact(t *testing.T) {
-	a, b := querytest.StartBackend(t, sized('a')), querytest.StartBackend(t, sized('a'))
+	a, b := querytest.StartBackend(t, querytest.Sized('a')), querytest.StartBackend(t, querytest.Sized('a'))
 	addr := serveProxy(t, newTestProxy(t, config.Query{}, []cluster.Node{a.Node(), b.Node()}))
 	const clients = 8
 	tr := &http.Transport{MaxIdleConnsPerHost: clients}
@@ -216,7 +177,7 @@ func TestResponsesArriveIntact(t *testing.T) {
 				if i%3 == 0 {
 					url += "&chunked=1"
 				}
-				if err := fetch(client, url, pattern('a', n)); err != nil {
+				if err := querytest.Fetch(client, url, querytest.Pattern('a', n)); err != nil {
 					errs <- err
 				}
 			}
@@ -235,15 +196,15 @@ func TestRetryAfterUnavailable(t *testing.T) {
 	down := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(64<<10))
 		w.WriteHeader(http.StatusServiceUnavailable)
-		w.Write(pattern('z', 64<<10))
+		w.Write(querytest.Pattern('z', 64<<10))
 	})
-	up := querytest.StartBackend(t, sized('u'))
+	up := querytest.StartBackend(t, querytest.Sized('u'))
 	addr := serveProxy(t, newTestProxy(t, config.Query{}, []cluster.Node{down.Node(), up.Node()}))
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
 	for i := range 4 {
 		n := 1000 + i
-		if err := fetch(client, fmt.Sprintf("http://%s/n?size=%d", addr, n), pattern('u', n)); err != nil {
+		if err := querytest.Fetch(client, fmt.Sprintf("http://%s/n?size=%d", addr, n), querytest.Pattern('u', n)); err != nil {
 			t.Error(err)
 		}
 	}
@@ -277,20 +238,20 @@ func TestNodeClosedIdleConnectionNotUsed(t *testing.T) {
 // The pool of a node that left is dropped when a new node gets its first
 // request.
 func TestPoolsOfDepartedNodesAreDropped(t *testing.T) {
-	a, b := querytest.StartBackend(t, sized('a')), querytest.StartBackend(t, sized('b'))
+	a, b := querytest.StartBackend(t, querytest.Sized('a')), querytest.StartBackend(t, querytest.Sized('b'))
 	members := querytest.NewMembers(a.Node())
 	p := newTestProxyOver(t, members)
 	addr := serveProxy(t, p)
 	client := &http.Client{Transport: &http.Transport{}}
 	defer client.CloseIdleConnections()
-	if err := fetch(client, "http://"+addr+"/n?size=5", pattern('a', 5)); err != nil {
+	if err := querytest.Fetch(client, "http://"+addr+"/n?size=5", querytest.Pattern('a', 5)); err != nil {
 		t.Fatal(err)
 	}
 	client.CloseIdleConnections() // the client connection's own node connections go to the pools
 	members.Join(b.Node())
 	members.Leave(a.Node().Addr)
 	waitOnly(t, p, b.Node().Addr)
-	if err := fetch(client, "http://"+addr+"/n?size=6", pattern('b', 6)); err != nil {
+	if err := querytest.Fetch(client, "http://"+addr+"/n?size=6", querytest.Pattern('b', 6)); err != nil {
 		t.Fatal(err)
 	}
 	if got := p.pooled(); len(got) != 1 || got[0] != b.Node().Addr {
