@@ -19,7 +19,9 @@
 #        Without --dir a fresh temporary directory is used. The NameNode port
 #        is --nn-port, else the port of the previous start in DIR, else a free
 #        loopback port below the ephemeral range. Data survives stop/start.
-#        The root directory is world-writable.
+#        The root directory is world-writable. Client leases expire after
+#        4 s without renewal (Hadoop's default: 60 s), so a killed writer's
+#        open files and lease locks free quickly.
 # stop   sends SIGTERM to exactly the process start recorded in DIR/hdfs.pid
 #        and waits for it to exit (SIGKILL after KYLIN_HDFS_STOP_TIMEOUT s,
 #        default 60). Stopping a stopped instance succeeds.

@@ -33,7 +33,9 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
  * NameNode finds its port free again. Existing data in BASEDIR is kept (the
  * NameNode is formatted only on the first start, and stopping keeps the data).
  *
- * <p>When the cluster is active, the root directory is made world-writable
+ * <p>Client leases expire after 4 s without renewal (Hadoop's soft limit is
+ * 60 s), so that tests which kill a writer see its files and locks recovered
+ * quickly. When the cluster is active, the root directory is made world-writable
  * and BASEDIR/ready is written atomically with two lines: the NameNode's
  * host:port and the control port. The control port (loopback) takes one
  * command per connection and answers "ok" or "error TEXT":
@@ -47,6 +49,9 @@ import org.apache.hadoop.hdfs.MiniDFSCluster;
 public final class Cluster {
   private static final int LOW = 20000;
   private static final int HIGH = 32768;
+  /** Lease limits: a killed writer's files (and locks) free after 4 s, not 60. */
+  private static final long LEASE_SOFT_MS = 4_000;
+  private static final long LEASE_HARD_MS = 20_000;
 
   /** A command for the main thread and where its answer goes. */
   private record Request(String command, BlockingQueue<String> reply) {}
@@ -83,6 +88,7 @@ public final class Cluster {
         .manageDataDfsDirs(true)
         .build();
     cluster.waitActive();
+    cluster.setLeasePeriod(LEASE_SOFT_MS, LEASE_HARD_MS);
     try (FileSystem fs = cluster.getFileSystem()) {
       fs.setPermission(new Path("/"), new FsPermission((short) 0777));
     }
@@ -159,6 +165,7 @@ public final class Cluster {
       case "start-namenode":
         if (!cluster.isNameNodeUp(0)) {
           cluster.restartNameNode(0, true);
+          cluster.setLeasePeriod(LEASE_SOFT_MS, LEASE_HARD_MS);
         }
         return "ok";
       case "shutdown":
