@@ -96,21 +96,3 @@ func result(err error) string {
 	}
 	return "error"
 }
-
-// Metrics counts a backend's operations by outcome.
-//
-// Deprecated: the portable Store counts every backend's operations; this
-// remains for backends not yet on the driver seam.
-type Metrics = metrics
-
-// NewMetrics registers the portable Store's collectors.
-//
-// Deprecated: see Metrics.
-func NewMetrics(reg prometheus.Registerer, backend string) (*Metrics, error) {
-	return newMetrics(reg, backend)
-}
-
-// Observe counts one operation.
-//
-// Deprecated: see Metrics.
-func (m *metrics) Observe(op string, err error) { m.observe(op, time.Now(), err) }
