@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/kylin-go/kylin/config"
@@ -43,12 +44,14 @@ func Open(ctx context.Context, url string, opts ...Option) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParsed(url, u); err != nil {
+		return nil, err
+	}
 	registryMu.RLock()
 	open, ok := registry[u.Scheme]
 	registryMu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("metastore: open %q: %w %q: registered schemes are %v; import the backend package",
-			url, ErrUnknownScheme, u.Scheme, Schemes())
+		return nil, unknownScheme(url, u)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
@@ -76,4 +79,46 @@ func Schemes() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkParsed refuses a URL that parsed but cannot mean what was written:
+// a parameter that holds '@' and no '=' is the rest of an identifier that
+// held a comma ("a,b@mem"), which Kylin's syntax cannot express.
+func checkParsed(url string, u config.MetadataURL) error {
+	for _, part := range strings.Split(url, ",")[1:] {
+		if strings.Contains(part, "@") && !strings.Contains(part, "=") {
+			return fmt.Errorf("metastore: open %q: %w: read as %s; the part %q after a ',' looks like the rest of the name: "+
+				"',' separates parameters, so an identifier cannot hold one; rename it without ','",
+				url, ErrBadURL, describe(u), strings.TrimSpace(part))
+		}
+	}
+	return nil
+}
+
+// unknownScheme says how url was read and which schemes exist.
+func unknownScheme(url string, u config.MetadataURL) error {
+	hint := "import the backend package"
+	if u.Scheme == "" {
+		hint = "a URL without '@' is a local directory: import " +
+			"_ \"github.com/kylin-go/kylin/metastore/filestore\", or add @mem or @hbase"
+	}
+	return fmt.Errorf("metastore: open %q: %w %q: read as %s; registered schemes are %q; %s",
+		url, ErrUnknownScheme, u.Scheme, describe(u), Schemes(), hint)
+}
+
+// describe shows how a metadata URL was parsed.
+func describe(u config.MetadataURL) string {
+	params := "no parameters"
+	if len(u.Params) > 0 {
+		keys := make([]string, 0, len(u.Params))
+		for k := range u.Params {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			keys[i] = fmt.Sprintf("%q=%q", k, u.Params[k])
+		}
+		params = "parameters " + strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("identifier %q, scheme %q, %s", u.Identifier, u.Scheme, params)
 }
