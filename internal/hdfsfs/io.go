@@ -31,10 +31,13 @@ func CreateFile(ctx context.Context, c *hdfs.Client, name string, data []byte) e
 	if err != nil {
 		return err
 	}
-	if _, err := w.Write(data); err != nil {
-		w.Close()
-		c.Remove(name)
-		return err
+	// A write of nothing would open a block that never completes.
+	if len(data) > 0 {
+		if _, err := w.Write(data); err != nil {
+			w.Close()
+			c.Remove(name)
+			return err
+		}
 	}
 	if err := CloseWriter(ctx, w); err != nil {
 		c.Remove(name)
@@ -43,10 +46,15 @@ func CreateFile(ctx context.Context, c *hdfs.Client, name string, data []byte) e
 	return nil
 }
 
+// closeRetryLimit bounds the retries of one close when ctx has no deadline.
+const closeRetryLimit = 2 * time.Minute
+
 // CloseWriter closes w, retrying while hdfs.IsErrReplicating, until ctx is
-// done.
+// done or, without a deadline, for at most two minutes.
 func CloseWriter(ctx context.Context, w *hdfs.FileWriter) error {
 	wait := closeBackoffMin
+	ctx, cancel := context.WithTimeout(ctx, closeRetryLimit)
+	defer cancel()
 	for {
 		err := w.Close()
 		if !hdfs.IsErrReplicating(err) {
@@ -63,6 +71,9 @@ func CloseWriter(ctx context.Context, w *hdfs.FileWriter) error {
 	}
 }
 
+// ErrIsDir is returned by ReadFile for a directory.
+var ErrIsDir = errors.New("is a directory")
+
 // ReadFile returns the content of name and its status.
 func ReadFile(c *hdfs.Client, name string) ([]byte, os.FileInfo, error) {
 	r, err := c.Open(name)
@@ -72,7 +83,7 @@ func ReadFile(c *hdfs.Client, name string) ([]byte, os.FileInfo, error) {
 	defer r.Close()
 	fi := r.Stat()
 	if fi.IsDir() {
-		return nil, nil, &os.PathError{Op: "open", Path: name, Err: errors.New("is a directory")}
+		return nil, nil, &os.PathError{Op: "open", Path: name, Err: ErrIsDir}
 	}
 	data := make([]byte, fi.Size())
 	if _, err := io.ReadFull(r, data); err != nil {
