@@ -57,10 +57,10 @@ func TestKylinLayout(t *testing.T) {
 func TestOpenURLErrors(t *testing.T) {
 	ctx := context.Background()
 	for url, want := range map[string]string{
-		"m@hdfs":                                 "missing path",
-		"m@hdfs,path=/kylin/meta":                "want hdfs://namenode:port/directory",
-		"m@hdfs,path=hdfs://nn/kylin":            "want hdfs://namenode:port/directory",
-		"m@hdfs,path=hdfs://nn:8020/":            "must not be the root",
+		"m@hdfs":                                "missing path",
+		"m@hdfs,path=/kylin/meta":               "want hdfs://namenode:port/directory",
+		"m@hdfs,path=hdfs://nn/kylin":           "want hdfs://namenode:port/directory",
+		"m@hdfs,path=hdfs://nn:8020/":           "must not be the root",
 		"m@hdfs,path=hdfs://nn:8020/x,user=kyl": "unknown parameters [user]",
 	} {
 		s, err := metastore.Open(ctx, url)
