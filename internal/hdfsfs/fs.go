@@ -178,3 +178,16 @@ func (s *session) close() {
 	s.conns.closeAll()
 	s.c.Close()
 }
+
+// cleanupTimeout bounds clean-up after a context without a deadline ended.
+const cleanupTimeout = 10 * time.Second
+
+// Afterwards returns a context for clean-up (an unlock, a rollback) once
+// ctx may have ended: not cancelled with ctx, but bounded by ctx's deadline
+// when it has one, so that a call never outlives its deadline, else by 10 s.
+func Afterwards(ctx context.Context) (context.Context, context.CancelFunc) {
+	if d, ok := ctx.Deadline(); ok {
+		return context.WithDeadline(context.WithoutCancel(ctx), d)
+	}
+	return context.WithTimeout(context.WithoutCancel(ctx), cleanupTimeout)
+}

@@ -9,7 +9,6 @@ import (
 	"path"
 	"strconv"
 	"strings"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -23,9 +22,6 @@ const bigCellFloor = 10 << 20
 
 // bigLockStripes is how many lock files the big-cell paths share.
 const bigLockStripes = 64
-
-// unlockTimeout bounds releasing a lock after the caller's context ended.
-const unlockTimeout = 10 * time.Second
 
 // bigCells keeps Kylin's big cells: content too long for a cell (or empty,
 // which a cell cannot tell from the marker) lives in an HDFS file and the
@@ -137,7 +133,7 @@ func (b *bigCells) lock(ctx context.Context, p string) (func(), error) {
 		return nil, fmt.Errorf("lock %s: %w", name, err)
 	}
 	return func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+		uctx, cancel := hdfsfs.Afterwards(ctx)
 		defer cancel()
 		if err := l.Unlock(uctx); err != nil {
 			b.log.Warn("hbasestore: releasing a big-cell lock failed; it frees when its lease expires",

@@ -226,7 +226,7 @@ func (b *bigCells) undo(ctx context.Context, file, tmp, bak string, moved bool) 
 // bestEffort runs a clean-up step, also after ctx ended; a failure leaves
 // files that the next write of the path recovers or removes.
 func (b *bigCells) bestEffort(ctx context.Context, what string, fn func(c *hdfs.Client) error) {
-	cctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+	cctx, cancel := hdfsfs.Afterwards(ctx)
 	defer cancel()
 	if err := b.fs.Do(cctx, fn); err != nil {
 		b.log.Warn("hbasestore: big cell: could not "+what+"; the next write of the path recovers",

@@ -15,9 +15,6 @@ import (
 	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// unlockTimeout bounds releasing a lock after the caller's context ended.
-const unlockTimeout = 10 * time.Second
-
 // errFolder is returned when a resource path is a directory in HDFS.
 var errFolder = errors.New("a folder, not a resource, is stored at this path")
 
@@ -120,7 +117,7 @@ func (s *store) locked(ctx context.Context, p string, fn func(c *hdfs.Client) er
 		return fmt.Errorf("lock %s: %w", s.lockFile(p), err)
 	}
 	defer func() {
-		uctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), unlockTimeout)
+		uctx, cancel := hdfsfs.Afterwards(ctx)
 		defer cancel()
 		lease.Unlock(uctx)
 	}()
