@@ -14,8 +14,8 @@ import (
 	"github.com/kylin-go/kylin/lock/zklock"
 	"github.com/kylin-go/kylin/metastore"
 	_ "github.com/kylin-go/kylin/metastore/filestore" // plain paths and DIR@file
-	_ "github.com/kylin-go/kylin/metastore/hdfsstore" // NAME@hdfs,path=hdfs://...
 	"github.com/kylin-go/kylin/metastore/hbasestore"
+	_ "github.com/kylin-go/kylin/metastore/hdfsstore" // NAME@hdfs,path=hdfs://...
 )
 
 // hooks are what tests replace: how locks are reached and whether stderr
