@@ -122,7 +122,7 @@ func (n *node) open(ctx context.Context) error {
 	if n.bc, err = cluster.NewBroadcaster(n.cfg.Broadcast, n.members, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
-	if n.meta, err = cache.New(n.raw, n.bc, metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
+	if n.meta, err = cache.New(n.cfg.Metastore, n.raw, n.bc, metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
 	return n.startEngine()

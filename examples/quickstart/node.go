@@ -56,7 +56,7 @@ func startNode(ctx context.Context, name string, ln net.Listener, d nodeDeps) (*
 		raw.Close()
 		return nil, err
 	}
-	if n.meta, err = cache.New(raw, n.bc); err != nil {
+	if n.meta, err = cache.New(config.Default().Metastore, raw, n.bc); err != nil {
 		n.bc.Close(ctx)
 		raw.Close()
 		return nil, err

@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
@@ -43,7 +44,7 @@ func (r *recordingAnnouncer) Announce(_ context.Context, entity, key string, ev 
 func newCache(t *testing.T, ann Announcer) (*Store, *countingStore) {
 	t.Helper()
 	inner := &countingStore{Store: memstore.New()}
-	c, err := New(inner, ann)
+	c, err := New(config.Default().Metastore, inner, ann)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -54,7 +54,7 @@ func startCluster(t *testing.T, n int, announce bool) []node {
 		if announce {
 			ann = bc
 		}
-		c, err := New(nopClose{shared}, ann)
+		c, err := New(config.Default().Metastore, nopClose{shared}, ann)
 		must(t, err)
 		handlers[i].Register(c.Listener(), Entities()...)
 		nodes[i] = node{cache: c, bc: bc}
@@ -117,7 +117,7 @@ func TestFreshnessCheckCatchesMissingAnnouncements(t *testing.T) {
 
 func Example() {
 	ctx := context.Background()
-	c, _ := New(memstore.New(), printAnnouncer{})
+	c, _ := New(config.Default().Metastore, memstore.New(), printAnnouncer{})
 	defer c.Close()
 	ts, _ := c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"name":"kylin_sales_cube"}`), 0)
 	c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"name":"kylin_sales_cube","v":2}`), ts)

@@ -9,6 +9,15 @@
 // wrapped store, then announce to the cluster through an Announcer
 // (cluster.Broadcaster satisfies it), then refresh the local entry.
 //
+// The cache holds at most a byte budget (kylin.go.metadata.cache-bytes,
+// 64 MiB by default), counting each entry's path, content and bookkeeping;
+// beyond it entries are evicted (SIEVE: a hit only sets a bit, an entry
+// read since the last sweep gets another round). InvalidateAll, the "all"
+// event, takes constant time whatever the cache holds. A read whose answer
+// predates an invalidation, or a write that failed, never fills the cache.
+// Stats and the kylin_metastore_cache_total counter report hits, misses,
+// evictions and invalidations.
+//
 // Listing and walking go to the wrapped store: only single resources are
 // cached.
 package cache

@@ -34,7 +34,7 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 		ev = cluster.EventCreate
 	}
 	aerr := s.announce(ctx, p, ev)
-	s.refresh(gen, metastore.Resource{Path: p, Content: append([]byte(nil), content...), Timestamp: ts})
+	s.refresh(gen, clone(metastore.Resource{Path: p, Content: content, Timestamp: ts}))
 	return ts, aerr
 }
 
@@ -44,12 +44,15 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 // cache with the old version afterwards.
 func (s *Store) refresh(gen uint64, r metastore.Resource) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.entries, r.Path)
+	s.t.remove(r.Path)
+	n := 0
 	if s.gen == gen {
-		s.entries[r.Path] = r
+		n = s.t.put(r)
+		s.evictions += uint64(n)
 	}
 	s.gen++
+	s.mu.Unlock()
+	s.m.evicted(n)
 }
 
 // Delete removes the resource, announces a drop and drops the local entry.
