@@ -3,11 +3,13 @@
 // managers.
 //
 // Reads are served from memory after the first; Invalidate and InvalidateAll
-// drop entries, and Listener turns the events a cluster.Handler receives
-// into those calls (entity to path mapping: EntityPath). A write through the
+// drop entries, and InvalidateEntity turns an event another node sent into
+// those calls (entity to path mapping: EntityPath). A write through the
 // cache is Kylin's CachedCrudAssist.save in order: compare-and-set on the
-// wrapped store, then announce to the cluster through an Announcer
-// (cluster.Broadcaster satisfies it), then refresh the local entry.
+// wrapped store, then announce to the other nodes through an Announcer,
+// then refresh the local entry. The package does not import cluster:
+// cluster/cachesync adapts a cluster.Broadcaster to Announcer and turns a
+// cluster.Handler's events into InvalidateEntity.
 //
 // The cache holds at most a byte budget (kylin.go.metadata.cache-bytes,
 // 64 MiB by default), counting each entry's path, content and bookkeeping;

@@ -8,15 +8,33 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 )
 
-// Announcer tells the cluster about a change; *cluster.Broadcaster
-// satisfies it.
+// Change is what a write did to a resource, named as Kylin's cache-sync
+// events are on the wire.
+type Change string
+
+// The changes a write announces.
+const (
+	Create Change = "create"
+	Update Change = "update"
+	Drop   Change = "drop"
+)
+
+// Announcer tells the other nodes that the resource of (entity, key)
+// changed. The package cluster/cachesync adapts a cluster.Broadcaster.
 type Announcer interface {
-	Announce(ctx context.Context, entity, key string, event cluster.Event) error
+	Announce(ctx context.Context, entity, key string, change Change) error
+}
+
+// AnnouncerFunc adapts a function to Announcer.
+type AnnouncerFunc func(ctx context.Context, entity, key string, change Change) error
+
+// Announce calls f.
+func (f AnnouncerFunc) Announce(ctx context.Context, entity, key string, change Change) error {
+	return f(ctx, entity, key, change)
 }
 
 // ErrNotAnnounced is wrapped by the error of a write that reached the store
@@ -59,11 +77,10 @@ func New(cfg config.Metastore, inner metastore.Store, ann Announcer, opts ...met
 	return &Store{inner: inner, ann: ann, log: o.Logger, m: m, t: newTable(cfg.CacheBytes), budget: cfg.CacheBytes}, nil
 }
 
-// clone copies r's content into a buffer of its own, exactly sized.
+// clone copies r's content into a buffer of its own. Its capacity is the
+// allocator's size class, which entrySize counts.
 func clone(r metastore.Resource) metastore.Resource {
-	c := make([]byte, len(r.Content))
-	copy(c, r.Content)
-	r.Content = c
+	r.Content = append([]byte(nil), r.Content...)
 	return r
 }
 
@@ -182,7 +199,7 @@ func (s *Store) Close() error {
 	return s.inner.Close()
 }
 
-func (s *Store) announce(ctx context.Context, path string, ev cluster.Event) error {
+func (s *Store) announce(ctx context.Context, path string, ev Change) error {
 	if s.ann == nil {
 		return nil
 	}

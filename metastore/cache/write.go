@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 
-	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/metastore"
 )
 
@@ -29,9 +28,9 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 		s.Invalidate(p)
 		return ts, err
 	}
-	ev := cluster.EventUpdate
+	ev := Update
 	if oldTS == 0 {
-		ev = cluster.EventCreate
+		ev = Create
 	}
 	aerr := s.announce(ctx, p, ev)
 	s.refresh(gen, clone(metastore.Resource{Path: p, Content: content, Timestamp: ts}))
@@ -66,7 +65,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 		return err
 	}
 	s.Invalidate(p)
-	return s.announce(ctx, p, cluster.EventDrop)
+	return s.announce(ctx, p, Drop)
 }
 
 // DeleteIf is Delete when the stored timestamp is ts.
@@ -80,5 +79,5 @@ func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) error {
 		return err
 	}
 	s.Invalidate(p)
-	return s.announce(ctx, p, cluster.EventDrop)
+	return s.announce(ctx, p, Drop)
 }
