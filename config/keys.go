@@ -76,7 +76,7 @@ var keyTable = []Key{
 		Meaning: "how long an HBase metastore call keeps retrying, past the retries number, while its region splits or moves (refused, not applied), ms; 1 = the retries number alone",
 		set:     setDuration(ms, func(c *Config) *time.Duration { return &c.Metastore.HBaseRegionWait })},
 	{Name: "kylin.go.metadata.cache-bytes", Default: "67108864", Field: "Metastore.CacheBytes", Ours: true,
-		Meaning: "memory budget of the metadata read cache (metastore/cache), bytes; least recently useful entries are evicted beyond it; 0 = no cache",
+		Meaning: "memory budget of the metadata read cache (metastore/cache), bytes; the oldest entries not read since are evicted beyond it; 0 = no cache",
 		set:     setInt64(func(c *Config) *int64 { return &c.Metastore.CacheBytes })},
 	{Name: "kylin.resourcestore.reconnect-enabled", Default: "false", Field: "Metastore.ReconnectEnabled",
 		Meaning: "retry metastore calls that failed with a connection error",

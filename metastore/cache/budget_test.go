@@ -69,7 +69,7 @@ func TestBudgetEvicts(t *testing.T) {
 	}
 }
 
-// A hot entry read between every cold read stays cached: SIEVE gives a
+// A hot entry read between every cold read stays cached: eviction gives a
 // visited entry another round.
 func TestHotEntrySurvivesColdScan(t *testing.T) {
 	ctx := context.Background()
@@ -132,31 +132,56 @@ func TestInvalidateAllEmptiesAtOnce(t *testing.T) {
 }
 
 // TestTableInvariants drives the table with random operations and checks
-// its bookkeeping against a plain map after each one.
+// its bookkeeping and contents against a plain map after each one.
 func TestTableInvariants(t *testing.T) {
 	rng := rand.New(rand.NewPCG(1, 2))
-	tb := newTable(20 * (entryOverhead + 64))
-	for i := range 20000 {
-		p := fmt.Sprintf("/p%d", rng.IntN(60))
-		switch rng.IntN(3) {
-		case 0:
-			tb.put(clone(metastore.Resource{Path: p, Content: make([]byte, rng.IntN(60))}))
-		case 1:
-			tb.remove(p)
-		default:
-			tb.get(p)
-		}
-		var n int
-		var bytes int64
-		for e := tb.oldest; e != nil; e = e.newer {
-			if tb.m[e.res.Path] != e {
-				t.Fatalf("op %d: listed entry %s not in the map", i, e.res.Path)
+	tb := newTable(64 << 10) // 4 KiB segments
+	model := map[string][]byte{}
+	for i := range 30000 {
+		p := fmt.Sprintf("/p%d", rng.IntN(200))
+		switch rng.IntN(4) {
+		case 0, 1:
+			// Mostly small entries, some with a segment of their own.
+			n := rng.IntN(900)
+			if rng.IntN(10) == 0 {
+				n = 1100 + rng.IntN(6000)
 			}
-			n++
-			bytes += e.size
+			c := make([]byte, n)
+			for j := range c {
+				c[j] = byte(i + j)
+			}
+			tb.put(metastore.Resource{Path: p, Content: c})
+			model[p] = c
+		case 2:
+			tb.remove(p)
+			delete(model, p)
+		default:
+			if r, ok := tb.get(p); ok && string(r.Content) != string(model[p]) {
+				t.Fatalf("op %d: %s holds other bytes than were put", i, p)
+			}
 		}
-		if n != len(tb.m) || bytes != tb.bytes || tb.bytes > tb.budget {
-			t.Fatalf("op %d: list %d entries %d bytes, map %d, counted %d bytes, budget %d", i, n, bytes, len(tb.m), tb.bytes, tb.budget)
+		checkTable(t, i, tb)
+	}
+}
+
+func checkTable(t *testing.T, op int, tb *table) {
+	t.Helper()
+	var bytes int64
+	live := 0
+	for s := tb.oldest; s != nil; s = s.next {
+		bytes += int64(cap(s.buf))
+		for _, e := range s.entries {
+			if e == nil {
+				continue
+			}
+			if tb.m[e.res.Path] != e || e.seg != s {
+				t.Fatalf("op %d: entry %s in a segment but not the map's", op, e.res.Path)
+			}
+			live++
 		}
+	}
+	bytes += int64(live) * entryOverhead
+	if live != len(tb.m) || bytes != tb.bytes || tb.bytes > tb.budget {
+		t.Fatalf("op %d: %d live entries, map %d, counted %d bytes, table says %d, budget %d", op, live, len(tb.m), bytes, tb.bytes, tb.budget)
 	}
 }

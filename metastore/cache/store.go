@@ -77,8 +77,7 @@ func New(cfg config.Metastore, inner metastore.Store, ann Announcer, opts ...met
 	return &Store{inner: inner, ann: ann, log: o.Logger, m: m, t: newTable(cfg.CacheBytes), budget: cfg.CacheBytes}, nil
 }
 
-// clone copies r's content into a buffer of its own. Its capacity is the
-// allocator's size class, which entrySize counts.
+// clone copies r's content into a buffer of its own.
 func clone(r metastore.Resource) metastore.Resource {
 	r.Content = append([]byte(nil), r.Content...)
 	return r
@@ -109,7 +108,7 @@ func (s *Store) Get(ctx context.Context, path string) (metastore.Resource, error
 	if err != nil {
 		return r, err
 	}
-	s.fill(gen, clone(r))
+	s.fill(gen, r) // the table keeps a copy
 	return r, nil
 }
 

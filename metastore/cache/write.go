@@ -33,7 +33,7 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 		ev = Create
 	}
 	aerr := s.announce(ctx, p, ev)
-	s.refresh(gen, clone(metastore.Resource{Path: p, Content: content, Timestamp: ts}))
+	s.refresh(gen, metastore.Resource{Path: p, Content: content, Timestamp: ts}) // the table keeps a copy
 	return ts, aerr
 }
 
