@@ -11,8 +11,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/metastore"
-	"github.com/kylin-go/kylin/metastore/cache"
 )
 
 // serve mounts every endpoint and serves on ln until shutdown.
@@ -41,7 +41,7 @@ func (n *node) serve(ln net.Listener) {
 // job submitted on another node starts now, not at the next poll.
 func (n *node) cacheHandler() *cluster.Handler {
 	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
-	h.Register(n.meta.Listener(), cache.Entities()...)
+	cachesync.Register(h, n.meta)
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.engine.Wake()
 		return nil
