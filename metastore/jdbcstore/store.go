@@ -82,7 +82,7 @@ func OpenDriver(ctx context.Context, cfg Config, logger *zap.Logger) (*Store, er
 	if len(p.ignored) > 0 {
 		logger.Info("jdbcstore: metadata URL parameters without effect here", zap.Strings("names", p.ignored))
 	}
-	db, err := connect(ctx, p)
+	db, err := connect(ctx, p, logger)
 	if err != nil {
 		return nil, err
 	}
@@ -98,11 +98,12 @@ func OpenDriver(ctx context.Context, cfg Config, logger *zap.Logger) (*Store, er
 }
 
 // connect opens the pool, with the sessions in READ COMMITTED as Kylin's.
-func connect(ctx context.Context, p connParams) (*sql.DB, error) {
+func connect(ctx context.Context, p connParams, l *zap.Logger) (*sql.DB, error) {
 	mc := p.mysql
 	mc.InterpolateParams = true // one round trip per statement
 	mc.ClientFoundRows = true   // an UPDATE reports the rows it matched
 	mc.ParseTime = false
+	mc.Logger = driverLogger{l}
 	var lastErr error
 	// MySQL 8 names the variable transaction_isolation; MariaDB before
 	// 11.1 only tx_isolation.
@@ -209,3 +210,9 @@ var errPoolWait = errors.New("connection pool exhausted")
 
 // now is the clock of retry budgets.
 var now = time.Now
+
+// driverLogger sends go-sql-driver's messages (a connection that broke)
+// to the injected logger at debug level instead of the standard logger.
+type driverLogger struct{ l *zap.Logger }
+
+func (d driverLogger) Print(v ...any) { d.l.Debug(fmt.Sprint(v...), zap.String("from", "go-sql-driver")) }
