@@ -215,4 +215,6 @@ var now = time.Now
 // to the injected logger at debug level instead of the standard logger.
 type driverLogger struct{ l *zap.Logger }
 
-func (d driverLogger) Print(v ...any) { d.l.Debug(fmt.Sprint(v...), zap.String("from", "go-sql-driver")) }
+func (d driverLogger) Print(v ...any) {
+	d.l.Debug(fmt.Sprint(v...), zap.String("from", "go-sql-driver"))
+}
