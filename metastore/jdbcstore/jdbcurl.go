@@ -30,8 +30,8 @@ func parseJDBCURL(s string) (*mysql.Config, []string, error) {
 	if err != nil {
 		return nil, nil, fmt.Errorf("jdbcstore: url=%q: %w", s, err)
 	}
-	db, err := url.PathUnescape(path)
-	if err != nil || db == "" || strings.ContainsAny(db, "/\x00`") {
+	db := path
+	if db == "" || strings.ContainsAny(db, "/\x00`%") {
 		return nil, nil, fmt.Errorf("jdbcstore: url=%q: name the database after the address: jdbc:mysql://%s/DATABASE", s, addr)
 	}
 	mc := mysql.NewConfig()
