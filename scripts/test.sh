@@ -8,8 +8,11 @@ cd "$(dirname "$0")/.."
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/kylin-test.XXXXXX")
 hbase_pid=""
+mariadb_pid=""
 cleanup() {
 	status=$?
+	[ -n "$mariadb_pid" ] && kill "$mariadb_pid" 2>/dev/null || true
+	[ -x scripts/mariadb.sh ] && scripts/mariadb.sh stop --dir "$state/mariadb" >&2 || true
 	[ -n "$hbase_pid" ] && kill "$hbase_pid" 2>/dev/null || true
 	[ -x scripts/hbase.sh ] && scripts/hbase.sh stop --dir "$state/hbase" >&2 || true
 	[ -x scripts/zookeeper.sh ] && scripts/zookeeper.sh stop --dir "$state/zk" >&2 || true
@@ -27,6 +30,11 @@ if [ -x scripts/hbase.sh ]; then
 	mkdir -p "$state/hbase"
 	scripts/hbase.sh start --dir "$state/hbase" >"$state/hbase.addr" 2>"$state/hbase.out" &
 	hbase_pid=$!
+fi
+if [ -x scripts/mariadb.sh ]; then
+	log "starting MariaDB (log: $state/mariadb.out)"
+	scripts/mariadb.sh start --dir "$state/mariadb" >"$state/mariadb.addr" 2>"$state/mariadb.out" &
+	mariadb_pid=$!
 fi
 if [ -x scripts/zookeeper.sh ]; then
 	log "starting ZooKeeper"
@@ -56,6 +64,19 @@ if [ -n "$hbase_pid" ]; then
 	KYLIN_TEST_HBASE_ZK=$(tail -n 1 "$state/hbase.addr")
 	export KYLIN_TEST_HBASE_ZK
 	log "HBase (its ZooKeeper) at $KYLIN_TEST_HBASE_ZK"
+fi
+
+if [ -n "$mariadb_pid" ]; then
+	if ! wait "$mariadb_pid"; then
+		mariadb_pid=""
+		log "MariaDB failed to start:"
+		tail -n 60 "$state/mariadb.out" >&2
+		exit 1
+	fi
+	mariadb_pid=""
+	KYLIN_TEST_MARIADB=$(tail -n 1 "$state/mariadb.addr")
+	export KYLIN_TEST_MARIADB
+	log "MariaDB at $KYLIN_TEST_MARIADB"
 fi
 
 log "go test -race ./..."
