@@ -40,6 +40,11 @@ final class Discovery {
             if (d != null) {
                 d.close();
             }
+            if (BY_ADDR.isEmpty()) {
+                // what the instances published is stale once none runs
+                System.clearProperty("kylin.server.cluster-servers");
+                System.clearProperty("kylin.server.cluster-servers-with-mode");
+            }
             return null;
         });
         ops.put("discovery.view", r -> {

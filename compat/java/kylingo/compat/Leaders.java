@@ -13,6 +13,7 @@ import org.apache.curator.framework.recipes.leader.LeaderSelectorListenerAdapter
 import org.apache.curator.framework.recipes.leader.Participant;
 import org.apache.kylin.common.KylinConfig;
 import org.apache.kylin.common.util.ZKUtil;
+import org.apache.zookeeper.KeeperException;
 
 /**
  * Leaders runs Curator's LeaderSelector the way Kylin 3.1.3's
@@ -68,11 +69,17 @@ final class Leaders {
             m.put("leading", c.leading);
             m.put("hasLeadership", c.selector.hasLeadership());
             m.put("terms", c.terms);
-            m.put("leader", c.selector.getLeader().getId());
             List<String> ps = new ArrayList<>();
-            for (Participant p : c.selector.getParticipants()) {
-                ps.add(p.getId());
+            String leader = "";
+            try {
+                leader = c.selector.getLeader().getId();
+                for (Participant p : c.selector.getParticipants()) {
+                    ps.add(p.getId());
+                }
+            } catch (KeeperException.NoNodeException e) {
+                // not queued yet: no election znode
             }
+            m.put("leader", leader);
             m.put("participants", ps);
             return m;
         });
