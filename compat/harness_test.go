@@ -19,6 +19,8 @@ import (
 	"testing"
 	"time"
 
+	"go.uber.org/goleak"
+
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/internal/testenv"
 )
@@ -69,6 +71,12 @@ func TestMain(m *testing.M) {
 	code := m.Run()
 	if jvm.h != nil {
 		jvm.h.close()
+	}
+	if code == 0 {
+		if err := goleak.Find(); err != nil {
+			fmt.Fprintln(os.Stderr, "goleak:", err)
+			code = 1
+		}
 	}
 	os.Exit(code)
 }
