@@ -21,7 +21,11 @@
 //   - broadcast: RestClient.wipeCache, and Kylin's Broadcaster behind
 //     ExecutableManager, against cluster.Handler;
 //   - jobs: ExecutableManager reading our jobs and outputs, ours reading
-//     Kylin's.
+//     Kylin's; Kylin's mode-2 DistributedScheduler running a job our Manager
+//     added, learning of it from our Broadcaster through a cache endpoint
+//     of the harness that hands events to Kylin's Broadcaster.notifyListener
+//     (Kylin's CacheController needs its REST server; the endpoint's path
+//     parsing is ours).
 //
 // Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK and
 // KYLIN_TEST_HBASE_ZK. Without them the tests skip locally and fail under

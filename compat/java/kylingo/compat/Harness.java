@@ -37,6 +37,8 @@ public final class Harness {
         Leaders.register(ops);
         Broadcast.register(ops);
         Jobs.register(ops);
+        CacheEndpoint.register(ops);
+        Schedulers.register(ops);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -45,6 +47,8 @@ public final class Harness {
             }
             out.println(JSON.writeValueAsString(answer(ops, line)));
         }
+        Schedulers.closeAll();
+        CacheEndpoint.closeAll();
         Leaders.closeAll();
         Discovery.closeAll();
         System.exit(0);
