@@ -67,11 +67,11 @@ func (m *Manager) Rollback(ctx context.Context, id string, from int) error {
 		}
 	}
 	if po, _, err := m.readOutput(ctx, id); err != nil || po.state() != StateSucceed {
-		m.notify()
+		m.notify(id, nil)
 		return err
 	}
 	err = m.update(ctx, id, nil, StateReady, clearTimes)
-	m.notify()
+	m.notify(id, nil)
 	return err
 }
 
@@ -104,20 +104,30 @@ func (m *Manager) admin(ctx context.Context, id string, to State, from func(Stat
 		mutate = m.resumeTimes
 	}
 	err = m.update(ctx, id, nil, to, mutate)
-	m.notify()
+	m.notify(id, nil)
 	return err
 }
 
 func (m *Manager) stepOutputs(ctx context.Context, j Job) ([]outputPO, error) {
-	outs := make([]outputPO, len(j.Steps))
+	recs, err := m.stepRecords(ctx, j)
+	outs := make([]outputPO, len(recs))
+	for i, r := range recs {
+		outs[i] = r.po
+	}
+	return outs, err
+}
+
+// stepRecords reads every step's output record with its timestamp.
+func (m *Manager) stepRecords(ctx context.Context, j Job) ([]stored, error) {
+	recs := make([]stored, len(j.Steps))
 	for i, s := range j.Steps {
-		po, _, err := m.readOutput(ctx, s.ID)
+		po, ts, err := m.readOutput(ctx, s.ID)
 		if err != nil {
 			return nil, err
 		}
-		outs[i] = po
+		recs[i] = stored{po, ts}
 	}
-	return outs, nil
+	return recs, nil
 }
 
 func (m *Manager) stamp(key string) func(*outputPO) {

@@ -48,10 +48,31 @@
 //     steps and waits for them.
 //   - 77, or a node whose kylin.server.mode cannot build (query): no engine.
 //
-// Start signal: a job starts when Wake is called (the host's broadcast
-// listener for "execute" events calls it; the Manager of this engine calls
-// it on every change), when a lock event arrives, and when a run ends.
+// Start signal: a job starts when the engine is told it changed: WakeJob
+// with its id (the host's listener for "execute" and "execute_output"
+// broadcasts; this engine's Manager calls it on every change it makes),
+// Wake (a full pass), a lock event, or the end of a run.
 // kylin.job.scheduler.poll-interval-second is only the safety net.
+//
+// # Cost follows change
+//
+// The engine's work on an event is proportional to what changed, not to
+// the job history in the store. A WakeJob reads that job only. The first
+// pass lists the job ids and walks every output record once; after it, a
+// full pass (Wake, the poll) walks only the records whose timestamps are
+// inside a window that starts at the previous walk less a slack for clock
+// differences (metastore.Store.Walk with a Window: every backend has it,
+// memstore and filestore decide the window before reading content), and
+// looks at the jobs that are not settled. Settled jobs (SUCCEED,
+// DISCARDED, ERROR, STOPPED) are remembered with their record's timestamp
+// and not read again until that record changes: a resume or rollback
+// rewrites it, which its broadcast or the next window shows. A record that
+// does not parse is remembered by (path, timestamp): parsed and logged once
+// per version. Every per-job table is bounded. Rescan makes the next pass
+// read everything again (an "all" event, a restored store).
+//
+// A job or step with no output record is READY, as in Kylin; nothing is
+// written for it until someone changes the job.
 //
 // # Fencing
 //

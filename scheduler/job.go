@@ -128,3 +128,12 @@ func (po outputPO) toOutput(ts int64) Output {
 	}
 	return Output{Status: po.state(), Content: po.content(), Info: info, Timestamp: ts}
 }
+
+func (j Job) hasStep(id string) bool {
+	for _, s := range j.Steps {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
+}
