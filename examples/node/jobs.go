@@ -22,6 +22,9 @@ type jobView struct {
 	State string     `json:"state"`
 	Owner string     `json:"owner,omitempty"` // buildInstance: the node that ran it last
 	Steps []stepView `json:"steps"`
+	// Error says why the job's records could not be read; the list shows
+	// such a job beside the others instead of failing whole.
+	Error string `json:"error,omitempty"`
 }
 
 type stepView struct {
@@ -136,7 +139,9 @@ func (n *node) handleGetJob(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// jobViews reads up to maxListedJobs jobs, newest ids last.
+// jobViews reads up to maxListedJobs jobs, newest ids last. A job whose
+// records cannot be read is listed with its Error; only a failure to list
+// the jobs fails the call.
 func (n *node) jobViews(ctx context.Context) ([]jobView, error) {
 	ids, err := n.engine.Manager().List(ctx)
 	if err != nil {
@@ -152,7 +157,7 @@ func (n *node) jobViews(ctx context.Context) ([]jobView, error) {
 			continue // removed meanwhile
 		}
 		if err != nil {
-			return nil, err
+			v = jobView{ID: id, Error: err.Error()}
 		}
 		views = append(views, v)
 	}
