@@ -87,6 +87,16 @@
 // step done and does not run it again; it never lands on a record the new
 // owner has written.
 //
+// Lock spaces: tokens compare only within one lock space (lock.Spacer).
+// A fence also carries its space (kylinGoFenceSpace), and an engine that
+// finds a job RUNNING under a claim made through another space neither
+// runs it nor takes it over; it says so in an ERROR log, the
+// kylin_scheduler_other_lock_space_total metric and Stats.OtherSpace. That
+// is the trap of two processes each with locallock.New: their leases do
+// not exclude each other. zklock reaches across processes (one space per
+// ZooKeeper chroot); locallock does not (one space per New, shared by its
+// forks in one process).
+//
 // A result that an Executor returns after its ctx was cancelled is still
 // offered to the store: fencing, not timing, decides whether it counts.
 // When the engine shuts down, a job it was running is written back to

@@ -49,6 +49,7 @@ var (
 type Engine struct {
 	cfg    config.Job
 	locks  lock.Locker
+	space  string // the Locker's lock-space identity, written into fences
 	o      options
 	mgr    *Manager
 	log    *zap.Logger
@@ -69,6 +70,7 @@ type Engine struct {
 	executors     map[string]Executor
 	table         *jobTable           // what the engine remembers of each job
 	bad           badRecords          // unparsable records by (path, timestamp)
+	spaced        badRecords          // records claimed through another lock space, by (path, timestamp)
 	named         map[string]struct{} // jobs named by WakeJob since the last pass
 	scanned       bool                // a full pass has read every job once
 	lastWalk      time.Time           // when the last full pass's walk started
@@ -100,12 +102,15 @@ func New(cfg config.Job, store metastore.Store, locks lock.Locker, opts ...Optio
 		o.owner = lock.DefaultOwner()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{cfg: cfg, locks: locks, o: o, mgr: newManager(cfg, store, o), log: o.log,
+	e := &Engine{cfg: cfg, locks: locks, space: lock.SpaceOf(locks), o: o, mgr: newManager(cfg, store, o), log: o.log,
 		met: newMetrics(o.reg), mode: cfg.Scheduler, hosts: hostNames(cfg.HostAddress),
 		runs: mode.CanBuild() && cfg.Scheduler != SchedulerNoop, wakeC: make(chan struct{}, 1), nudgeC: make(chan struct{}, 1),
 		namedC: make(chan struct{}, 1), ctx: ctx, cancel: cancel, executors: map[string]Executor{},
-		table: newJobTable(o.maxJobs), bad: badRecords{}, named: map[string]struct{}{}, running: map[string]*run{}}
+		table: newJobTable(o.maxJobs), bad: badRecords{}, spaced: badRecords{}, named: map[string]struct{}{}, running: map[string]*run{}}
 	e.mgr.changed = e.changed
+	if o.noSpace {
+		e.space = ""
+	}
 	return e, nil
 }
 
@@ -289,6 +294,7 @@ type Stats struct {
 	Retries    int64 // step retries
 	Failed     int64 // steps that ended in ERROR
 	Fenced     int64 // writes refused with ErrFenced
+	OtherSpace int64 // refusals of jobs claimed through another lock space (per record version)
 	Requeued   int64 // jobs written back to READY on shutdown
 	Passes     int64 // fetch passes
 	Reads      int64 // job records read by fetch passes (gets and walked records)

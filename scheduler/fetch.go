@@ -134,7 +134,15 @@ func (e *Engine) look(ctx context.Context, id string, act *activation) {
 		return
 	}
 	if act != nil {
-		e.launch(j, ex, act.fence, nil, act, nil)
+		var pre *stored
+		if st == StateRunning { // a takeover: whose claim is it?
+			po, ts, ok := e.readJobOutput(ctx, id)
+			if !ok || e.claimedElsewhere(id, po, ts, act.fence) {
+				return
+			}
+			pre = &stored{po, ts}
+		}
+		e.launch(j, ex, act.fence, nil, act, pre)
 		return
 	}
 	e.tryLockAndLaunch(ctx, j, ex, st)
@@ -211,13 +219,43 @@ func (e *Engine) tryLockAndLaunch(ctx context.Context, j Job, ex Executor, st St
 		return
 	}
 	po, ts, ok := e.readJobOutput(ctx, j.ID)
-	if !ok || (po.state() != StateReady && po.state() != StateRunning) {
+	f := Fence{Key: key, Token: lease.Token(), Space: e.space}
+	if !ok || (po.state() != StateReady && po.state() != StateRunning) || e.claimedElsewhere(j.ID, po, ts, f) {
 		unlock(ctx, lease)
 		return
 	}
-	if !e.launch(j, ex, Fence{Key: key, Token: lease.Token()}, lease, nil, &stored{po, ts}) {
+	if !e.launch(j, ex, f, lease, nil, &stored{po, ts}) {
 		unlock(ctx, lease)
 	}
+}
+
+// claimedElsewhere reports whether the job is RUNNING under a claim made
+// through another lock space. Such a job is neither run nor taken over:
+// that space's leases do not exclude ours, so its owner may be running it
+// now. It is said once per version of the record, in an ERROR log, the
+// kylin_scheduler_other_lock_space_total metric and Stats.OtherSpace, and
+// the job is skipped until its record changes.
+func (e *Engine) claimedElsewhere(id string, po outputPO, ts int64, f Fence) bool {
+	if po.state() != StateRunning || !f.otherSpace(po.Info) {
+		return false
+	}
+	path := outputPath(id)
+	e.mu.Lock()
+	known := e.spaced.seen(path, ts)
+	e.spaced.add(path, ts)
+	if m := e.table.get(id); m != nil {
+		m.bad, m.job, m.fresh = true, nil, false
+	}
+	e.mu.Unlock()
+	if !known {
+		e.count(func(s *Stats) { s.OtherSpace++ })
+		e.met.otherSpace()
+		e.log.Error("scheduler: job is claimed through another lock space; not running it nor taking it over "+
+			"(two processes with in-process locks run the same job twice: give every engine one lock space, such as zklock)",
+			zap.String("job", id), zap.String("their_space", po.Info[InfoFenceSpace]), zap.String("our_space", f.Space),
+			zap.String("their_owner", po.Info[InfoBuildInstance]))
+	}
+	return true
 }
 
 // unlock releases a lease taken during a pass even when the pass's ctx
@@ -243,7 +281,7 @@ func (e *Engine) checkRunning(ctx context.Context, named []string, all bool) {
 			continue
 		}
 		f := r.fence
-		if po.state() != StateRunning || f.admit("", po.Info, true) != nil {
+		if po.state() != StateRunning || f.admit("", po.Info, true, true) != nil {
 			r.cancel(errJobChanged)
 		}
 	}

@@ -55,6 +55,8 @@ const (
 	// the engine that last claimed the job (ours; Kylin ignores them).
 	InfoFenceKey   = "kylinGoFenceKey"
 	InfoFenceToken = "kylinGoFenceToken"
+	// InfoFenceSpace is the lock space of that lease (lock.SpaceOf).
+	InfoFenceSpace = "kylinGoFenceSpace"
 )
 
 // ValidateID checks a job id: Kylin strips "." and "/" from ids, so we

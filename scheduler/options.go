@@ -31,6 +31,7 @@ type options struct {
 	owner   string
 	fencing bool
 	maxJobs int
+	noSpace bool           // negative control: fences carry no lock-space identity
 	onPass  func(end bool) // test hook: a fetch pass starts, ends
 }
 
@@ -71,3 +72,7 @@ func withMaxJobs(n int) Option { return func(o *options) { o.maxJobs = n } }
 // withPassHook calls f before and after every fetch pass (tests wait on
 // it).
 func withPassHook(f func(end bool)) Option { return func(o *options) { o.onPass = f } }
+
+// withoutLockSpace leaves the lock-space identity out of fences, as before
+// there was one: the negative control of the two-spaces test.
+func withoutLockSpace() Option { return func(o *options) { o.noSpace = true } }

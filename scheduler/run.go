@@ -200,6 +200,12 @@ func (e *Engine) write(r *run, what string, err error) error {
 }
 
 func (e *Engine) writeFailed(r *run, what string, err error) {
+	if errors.Is(err, ErrOtherLockSpace) {
+		e.count(func(s *Stats) { s.OtherSpace++ })
+		e.met.otherSpace()
+		e.log.Error("scheduler: write refused, job is claimed through another lock space", zap.String("job", r.job.ID), zap.String("op", what), zap.Error(err))
+		return
+	}
 	if errors.Is(err, ErrFenced) {
 		e.count(func(s *Stats) { s.Fenced++ })
 		e.met.fence()

@@ -30,7 +30,7 @@ func (m *Manager) updateFrom(ctx context.Context, id string, pre *stored, f *Fen
 		if err != nil {
 			return err
 		}
-		if err := f.admit(path, po.Info, m.fencing); err != nil {
+		if err := f.admit(path, po.Info, m.fencing, po.state() == StateRunning); err != nil {
 			return err
 		}
 		if err := checkTransition(path, po.state(), to); err != nil {
@@ -67,7 +67,7 @@ func (m *Manager) updateStepFrom(ctx context.Context, jobID, id string, pre *sto
 			return err
 		}
 		check := *f
-		if err := check.admit(outputPath(jobID), po.Info, true); err != nil {
+		if err := check.admit(outputPath(jobID), po.Info, true, po.state() == StateRunning); err != nil {
 			return err
 		}
 	}
