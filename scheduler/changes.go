@@ -15,6 +15,10 @@ import (
 // through its broadcast (WakeJob) or a Rescan.
 const changeSlack = 2 * time.Minute
 
+// namedEvery is how many walked records pass between two looks at jobs
+// named meanwhile.
+const namedEvery = 256
+
 // catchUp reads the job records changed since the last full pass, every
 // record on the first, and updates what the engine remembers. It is
 // metastore.Store.Walk with a timestamp window on /execute and
@@ -22,13 +26,22 @@ const changeSlack = 2 * time.Minute
 // the window before touching content, and the window keeps the records the
 // scheduler reads and parses proportional to what changed. False when the
 // store failed (the pass stops; the next one retries the same window).
-func (e *Engine) catchUp(ctx context.Context) bool {
+//
+// Jobs named by WakeJob meanwhile are looked at during the walk, every
+// namedEvery records, so a start never waits for a long walk to end.
+func (e *Engine) catchUp(ctx context.Context, act *activation) bool {
 	e.mu.Lock()
 	first, from := !e.scanned, e.windowStart()
 	e.mu.Unlock()
 	start := time.Now()
 	w := metastore.Window{From: from}
-	see := func(int64) { e.count(func(s *Stats) { s.Reads++ }) }
+	seen := 0
+	see := func(int64) {
+		e.count(func(s *Stats) { s.Reads++ })
+		if seen++; seen%namedEvery == 0 {
+			e.serveNamed(ctx, act)
+		}
+	}
 	if first {
 		if !e.listJobs(ctx) {
 			return false

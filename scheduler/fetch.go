@@ -68,18 +68,11 @@ func (e *Engine) fetch(ctx context.Context, kind passKind) {
 	if !ok {
 		return
 	}
-	for _, id := range ids {
-		id = e.resolveNamed(ctx, id)
-		if !e.hasRoom() {
-			e.remember(id) // looked at by the pass after a run ends
-			continue
-		}
-		e.look(ctx, id, act)
-	}
+	e.lookNamed(ctx, ids, act)
 	if kind == passNamed {
 		return
 	}
-	if kind == passFull && !e.catchUp(ctx) {
+	if kind == passFull && !e.catchUp(ctx, act) {
 		return
 	}
 	for _, id := range e.candidates() {
@@ -88,6 +81,34 @@ func (e *Engine) fetch(ctx context.Context, kind passKind) {
 		}
 		e.look(ctx, id, act)
 	}
+}
+
+// lookNamed looks at the named jobs.
+func (e *Engine) lookNamed(ctx context.Context, ids []string, act *activation) {
+	for _, id := range ids {
+		id = e.resolveNamed(ctx, id)
+		if !e.hasRoom() {
+			e.remember(id) // looked at by the pass after a run ends
+			continue
+		}
+		e.look(ctx, id, act)
+	}
+}
+
+// serveNamed looks at jobs named since the pass began, from inside a long
+// walk, so a start does not wait for the safety net's pass to end.
+func (e *Engine) serveNamed(ctx context.Context, act *activation) {
+	e.mu.Lock()
+	pending := len(e.named) > 0
+	e.mu.Unlock()
+	if !pending {
+		return
+	}
+	ids, overflow := e.takeNamed()
+	if overflow {
+		e.Wake()
+	}
+	e.lookNamed(ctx, ids, act)
 }
 
 // resolveNamed maps a named id to the job to look at: a step's id

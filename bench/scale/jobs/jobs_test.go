@@ -131,9 +131,9 @@ func measureRow(b *testing.B, store string, n, rounds int, dir string, peer, our
 	if err != nil {
 		return r, err
 	}
-	starts, quiet := 20, "50ms"
+	starts, quiet := 20, "200ms"
 	if store == "hbase" {
-		quiet = "150ms"
+		quiet = "400ms"
 	}
 	if n >= 10000 && store != "mem" {
 		starts = 8 // the peer reads the whole history per start

@@ -131,30 +131,47 @@ func Measure(ctx context.Context, s metastore.Store, c Config) (Result, error) {
 		started <- time.Now()
 		return scheduler.Result{}, nil
 	}))
+	n0 := cs.calls.Load()
 	if err := e.Start(); err != nil {
 		return res, err
 	}
 	defer e.Close()
-	cs.quiet(ctx, c.Quiet)
-	for i := 0; i < c.Starts; i++ {
+	cs.quiet(ctx, n0, c.Quiet) // the first pass: every job once
+	add := func() (time.Duration, error) {
+		n0 := cs.calls.Load()
 		t0 := time.Now()
 		if _, err := e.Manager().Add(ctx, scheduler.Job{Name: "measured", Type: benchType,
 			Steps: []scheduler.Step{{Name: "only"}}}); err != nil {
-			return res, err
+			return 0, err
 		}
+		var d time.Duration
 		select {
 		case t := <-started:
-			res.StartsMS = append(res.StartsMS, ms(t.Sub(t0)))
+			d = t.Sub(t0)
 		case <-ctx.Done():
-			return res, ctx.Err()
+			return 0, ctx.Err()
 		}
-		cs.quiet(ctx, c.Quiet)
+		cs.quiet(ctx, n0, c.Quiet)
+		return d, nil
+	}
+	if c.Starts > 0 {
+		if _, err := add(); err != nil { // warm-up, not recorded
+			return res, err
+		}
+	}
+	for i := 0; i < c.Starts; i++ {
+		d, err := add()
+		if err != nil {
+			return res, err
+		}
+		res.StartsMS = append(res.StartsMS, ms(d))
 	}
 	for i := 0; i < c.Passes; i++ {
 		cs.reset()
+		n0 := cs.calls.Load()
 		t0 := time.Now()
 		e.Wake()
-		last := cs.quiet(ctx, c.Quiet)
+		last := cs.quiet(ctx, n0, c.Quiet)
 		res.PassesMS = append(res.PassesMS, ms(max(last.Sub(t0), 0)))
 		res.Reads = append(res.Reads, float64(cs.reads.Load()))
 	}
@@ -214,9 +231,16 @@ func (c *countingStore) Put(ctx context.Context, p string, b []byte, old int64) 
 	return ts, err
 }
 
-// quiet waits until no store call ended for d and returns when the last
-// one ended.
-func (c *countingStore) quiet(ctx context.Context, d time.Duration) time.Time {
+// quiet waits until a store call after the n0th has ended and then none
+// for d, and returns when the last one ended.
+func (c *countingStore) quiet(ctx context.Context, n0 int64, d time.Duration) time.Time {
+	for c.calls.Load() == n0 {
+		select {
+		case <-time.After(time.Millisecond):
+		case <-ctx.Done():
+			return time.Now()
+		}
+	}
 	for {
 		n := c.calls.Load()
 		select {
