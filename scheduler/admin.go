@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/kylin-go/kylin/cluster"
 )
 
 // Discard moves every non-final step to DISCARDED, then the job, as
@@ -67,12 +69,9 @@ func (m *Manager) Rollback(ctx context.Context, id string, from int) error {
 		}
 	}
 	if po, _, err := m.readOutput(ctx, id); err != nil || po.state() != StateSucceed {
-		m.notify(id, nil)
-		return err
+		return m.changedBy(ctx, id, err)
 	}
-	err = m.update(ctx, id, nil, StateReady, clearTimes)
-	m.notify(id, nil)
-	return err
+	return m.changedBy(ctx, id, m.update(ctx, id, nil, StateReady, clearTimes))
 }
 
 // admin checks that the job may move to `to`, runs steps, then moves the
@@ -103,8 +102,17 @@ func (m *Manager) admin(ctx context.Context, id string, to State, from func(Stat
 	if to == StateReady {
 		mutate = m.resumeTimes
 	}
-	err = m.update(ctx, id, nil, to, mutate)
+	return m.changedBy(ctx, id, m.update(ctx, id, nil, to, mutate))
+}
+
+// changedBy wakes this node's engine and announces the change after an
+// admin operation, whether or not its last write failed (earlier writes
+// may have landed); err is the operation's own error.
+func (m *Manager) changedBy(ctx context.Context, id string, err error) error {
 	m.notify(id, nil)
+	if aerr := m.announce(ctx, id, cluster.EventUpdate); err == nil {
+		return aerr
+	}
 	return err
 }
 

@@ -74,6 +74,30 @@
 // A job or step with no output record is READY, as in Kylin; nothing is
 // written for it until someone changes the job.
 //
+// # Joining the cluster
+//
+// An engine joins the cluster through two seams: WithAnnouncer, so its
+// Manager announces every job it adds or changes, and Listener, which the
+// host registers on its cache-sync Handler for JobEntities, so a job
+// announced anywhere (by our nodes or Kylin's) starts at once. The whole
+// wiring of a node:
+//
+//	store, _ := metastore.Open(ctx, cfg.Metastore.URL)      // the raw store: job records are compare-and-set, never cached
+//	locks, _ := zklock.New(ctx, cfg.ZooKeeper)               // one lock space for every process (not locallock)
+//	members, _ := cluster.StaticFromConfig(cfg.Server)
+//	bc, _ := cluster.NewBroadcaster(cfg.Broadcast, members)
+//	engine, _ := scheduler.New(cfg.Job, store, locks, scheduler.WithAnnouncer(bc))
+//	engine.Register("org.apache.kylin.cube.model.CubingJob", myExecutor)
+//	h := cluster.NewHandler(cluster.Auth{Token: cfg.Broadcast.Token})
+//	h.Register(engine.Listener(), scheduler.JobEntities...)
+//	http.Handle("/kylin/api/cache/", h)
+//	_ = engine.Start()
+//	job, err := engine.Manager().Add(ctx, scheduler.Job{Type: "org.apache.kylin.cube.model.CubingJob", Steps: steps})
+//
+// Shut down in the reverse order: engine.Close (its runs hand their jobs
+// back), bc.Close while HTTP still serves, the HTTP server, locks.Close,
+// store.Close.
+//
 // # Fencing
 //
 // An engine claims a job by writing its Fence (lock key and lease token)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 )
@@ -22,6 +23,7 @@ type Manager struct {
 	maxOut  int
 	clock   Clock
 	fencing bool
+	ann     Announcer
 	changed func(id string, j *Job) // called after a write (Engine.changed); j is a new job
 }
 
@@ -30,7 +32,8 @@ type Manager struct {
 const maxCASAttempts = 16
 
 // NewManager returns a Manager over store. cfg supplies
-// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock applies.
+// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock and
+// WithAnnouncer apply.
 func NewManager(cfg config.Job, store metastore.Store, opts ...Option) *Manager {
 	return newManager(cfg, store, collect(opts))
 }
@@ -40,12 +43,14 @@ func newManager(cfg config.Job, store metastore.Store, o options) *Manager {
 	if max <= 0 {
 		max = config.Default().Job.ExecuteOutputMaxSize
 	}
-	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing}
+	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing, ann: o.announcer}
 }
 
 // Add stores a new job: an output record (READY) for the job and each step,
 // then the job record, as Kylin's addJob does. An empty ID gets a UUID;
-// the stored job is returned with its step ids filled in.
+// the stored job is returned with its step ids filled in. With an
+// Announcer the new job is announced (an error wrapping ErrNotAnnounced
+// means it is stored but not announced).
 func (m *Manager) Add(ctx context.Context, j Job) (Job, error) {
 	generated := j.ID == ""
 	if generated {
@@ -76,7 +81,7 @@ func (m *Manager) Add(ctx context.Context, j Job) (Job, error) {
 		return j, existsErr(j.ID, errors.Is(err, metastore.ErrConflict), err)
 	}
 	m.notify(j.ID, &j)
-	return j, nil
+	return j, m.announce(ctx, j.ID, cluster.EventCreate)
 }
 
 func existsErr(id string, exists bool, err error) error {

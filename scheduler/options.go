@@ -31,8 +31,10 @@ type options struct {
 	owner   string
 	fencing bool
 	maxJobs int
-	noSpace bool           // negative control: fences carry no lock-space identity
-	onPass  func(end bool) // test hook: a fetch pass starts, ends
+	// announcer tells the cluster about the Manager's changes.
+	announcer Announcer
+	noSpace   bool           // negative control: fences carry no lock-space identity
+	onPass    func(end bool) // test hook: a fetch pass starts, ends
 }
 
 func collect(opts []Option) options {

@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/scheduler"
 )
 
@@ -35,8 +34,8 @@ type stepView struct {
 }
 
 // handleSubmitJob adds a demo.sleep job (?steps=3&ms=500&name=N&id=ID&fail=K,
-// K the 1-based step that fails) and announces it, so every job node's
-// engine looks at once.
+// K the 1-based step that fails); the Manager announces it, so every job
+// node's engine looks at once.
 func (n *node) handleSubmitJob(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	steps, err1 := intParam(q.Get("steps"), 3, 1, 50, "steps")
@@ -58,12 +57,11 @@ func (n *node) handleSubmitJob(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, scheduler.ErrInvalidJob):
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
+	case errors.Is(err, scheduler.ErrNotAnnounced):
+		writeError(w, http.StatusInternalServerError, "job added but not announced: "+err.Error())
+		return
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	if err := n.bc.Announce(r.Context(), "execute", job.ID, cluster.EventCreate); err != nil {
-		writeError(w, http.StatusInternalServerError, "job added but not announced: "+err.Error())
 		return
 	}
 	v, err := n.jobView(r.Context(), job.ID)
@@ -110,11 +108,10 @@ func (n *node) handleJobAction(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, scheduler.ErrIllegalTransition):
 		writeError(w, http.StatusConflict, err.Error())
 		return
-	case err != nil:
+	case err != nil && !errors.Is(err, scheduler.ErrNotAnnounced): // stored; the poll tells the others
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	n.bc.Announce(r.Context(), "execute", id, cluster.EventUpdate) // wake the engine running it
 	n.handleGetJob(w, r)
 }
 
