@@ -37,6 +37,11 @@ fi
 
 log "go vet"
 go vet ./...
+log "gofmt"
+unformatted=$(gofmt -l .)
+[ -z "$unformatted" ] || { printf 'not gofmt-ed:\n%s\n' "$unformatted" >&2; exit 1; }
+log "staticcheck"
+scripts/staticcheck.sh ./...
 log "compiling tests"
 go test -race -count=1 -run '^$' ./... >/dev/null
 

@@ -13,8 +13,8 @@ import (
 )
 
 func init() {
-	metastore.Register("", openURL)
-	metastore.Register("file", openURL)
+	metastore.RegisterStore("", openURL)
+	metastore.RegisterStore("file", openURL)
 }
 
 // openURL opens a metadata URL with scheme "" (Kylin's plain local path,

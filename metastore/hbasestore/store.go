@@ -39,7 +39,7 @@ type Store struct {
 }
 
 func init() {
-	metastore.Register("hbase", func(ctx context.Context, u config.MetadataURL, opts ...metastore.Option) (metastore.Store, error) {
+	metastore.RegisterStore("hbase", func(ctx context.Context, u config.MetadataURL, opts ...metastore.Option) (metastore.Store, error) {
 		cfg := config.Default().Metastore
 		cfg.URL = u.String()
 		return Open(ctx, cfg, opts...)

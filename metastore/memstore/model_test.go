@@ -39,7 +39,7 @@ func FuzzOps(f *testing.F) {
 }
 
 // applyOp runs one operation on both and checks the store's answer.
-func applyOp(t *testing.T, ctx context.Context, s *memstore.Store, model map[string]int64, kind byte, p string) {
+func applyOp(t *testing.T, ctx context.Context, s metastore.Store, model map[string]int64, kind byte, p string) {
 	switch kind % 4 {
 	case 0, 1: // compare-and-set with the right ts, or a wrong one
 		old := model[p]
@@ -78,7 +78,7 @@ func applyOp(t *testing.T, ctx context.Context, s *memstore.Store, model map[str
 }
 
 // compare checks List and Walk of every fuzz folder against the model.
-func compare(t *testing.T, ctx context.Context, s *memstore.Store, model map[string]int64) {
+func compare(t *testing.T, ctx context.Context, s metastore.Store, model map[string]int64) {
 	for _, f := range fuzzFolders {
 		want := map[string]bool{}
 		var walk []string
