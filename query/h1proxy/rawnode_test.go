@@ -33,7 +33,8 @@ type rawNode struct {
 
 type cannedResp struct {
 	raw   string
-	close bool // close the connection after writing it
+	then  string // written a moment after raw, in a separate segment
+	close bool   // close the connection after writing it
 }
 
 func startRawNode(t *testing.T, resps ...cannedResp) *rawNode {
@@ -96,6 +97,12 @@ func (n *rawNode) serve(c net.Conn) {
 			r := n.next()
 			if _, err := c.Write([]byte(r.raw)); err != nil {
 				return
+			}
+			if r.then != "" {
+				time.Sleep(50 * time.Millisecond)
+				if _, err := c.Write([]byte(r.then)); err != nil {
+					return
+				}
 			}
 			if r.close {
 				c.Close()
