@@ -5,8 +5,7 @@
 // query nodes) and an http.RoundTripper (client-side balancing for Go
 // callers). query/h1proxy puts the same balancing core behind a
 // purpose-built HTTP/1.1 data plane, the standalone router's default
-// (examples/router); query/fastproxy behind a fasthttp one, for hosts that
-// already serve with fasthttp.
+// (examples/router).
 //
 // # Policies
 //

@@ -17,7 +17,7 @@ import (
 // Router balances requests over the query nodes of a cluster.Membership.
 // It is an http.Handler (a reverse proxy: ServeHTTP) and an
 // http.RoundTripper (client-side balancing: RoundTrip); other front ends,
-// such as query/fastproxy, drive the same core through Begin and Exchange.
+// such as query/h1proxy, drive the same core through Begin and Exchange.
 //
 // A Router follows the membership until Close; nodes whose mode cannot
 // serve queries are ignored.

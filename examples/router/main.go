@@ -115,7 +115,7 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 
 // ownKeys are this program's keys, not used by the library packages.
 type ownKeys struct {
-	DataPlane       string        // kylin.go.router.data-plane: h1 | fasthttp | net/http
+	DataPlane       string        // kylin.go.router.data-plane: h1 | net/http
 	AdminListen     string        // kylin.go.router.admin-listen: /metrics, /nodes, /drain
 	ShutdownTimeout time.Duration // kylin.go.router.shutdown-timeout-ms
 }
@@ -123,8 +123,8 @@ type ownKeys struct {
 func loadOwnKeys(raw map[string]string) (ownKeys, error) {
 	k := ownKeys{DataPlane: "h1", AdminListen: "127.0.0.1:7071", ShutdownTimeout: 30 * time.Second}
 	if v, ok := raw["kylin.go.router.data-plane"]; ok {
-		if v != "h1" && v != "fasthttp" && v != "net/http" {
-			return k, fmt.Errorf("kylin.go.router.data-plane=%q: use h1 (the default, fastest), fasthttp or net/http", v)
+		if v != "h1" && v != "net/http" {
+			return k, fmt.Errorf("kylin.go.router.data-plane=%q: use h1 (the default, fastest) or net/http", v)
 		}
 		k.DataPlane = v
 	}

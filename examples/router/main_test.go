@@ -18,19 +18,14 @@ import (
 )
 
 func TestMain(m *testing.M) {
-	goleak.VerifyTestMain(m,
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*HostClient).connsCleaner"),
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*workerPool).Start.func2"),
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.updateServerDate.func1"),
-		goleak.IgnoreAnyFunction("github.com/valyala/fasthttp.(*TCPDialer).tcpAddrsClean"),
-	)
+	goleak.VerifyTestMain(m)
 }
 
 // TestRouterProcess runs the program on a kylin.properties naming two
 // nodes, sends traffic through it, reads its metrics, and stops it while a
 // request is in flight: the request must still complete.
 func TestRouterProcess(t *testing.T) {
-	for _, plane := range []string{"h1", "fasthttp", "net/http"} {
+	for _, plane := range []string{"h1", "net/http"} {
 		t.Run(strings.ReplaceAll(plane, "/", ""), func(t *testing.T) { testProcess(t, plane) })
 	}
 }

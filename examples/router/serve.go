@@ -14,7 +14,6 @@ import (
 
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/query"
-	"github.com/kylin-go/kylin/query/fastproxy"
 	"github.com/kylin-go/kylin/query/h1proxy"
 )
 
@@ -30,9 +29,6 @@ func newDataPlane(kind string, r *query.Router, cfg config.Query, log *zap.Logge
 	if kind == "net/http" {
 		return &http.Server{Handler: r, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
 			ErrorLog: zap.NewStdLog(log)}
-	}
-	if kind == "fasthttp" {
-		return fastproxy.New(r, fastproxy.WithLogger(log))
 	}
 	return h1proxy.New(r, h1proxy.WithLogger(log))
 }
