@@ -16,6 +16,19 @@
 // The project comes from the X-Kylin-Project header, the "project" URL
 // parameter, or the "project" field of a JSON body (Kylin's query request).
 //
+// # Session affinity
+//
+// With config.Query.SessionAffinity, a node's session stays on it: when a
+// response sets the nodes' session cookie (SessionCookie, JSESSIONID by
+// default, Kylin's), the router adds a cookie of its own (RouteCookie,
+// KYLIN_ROUTE) whose value is an HMAC of the node's address under
+// RouteKey, never the address; a request carrying it goes to that node
+// while the node is healthy (not ejected, down or draining), whatever the
+// policy. When it is not, the policy picks another node, which does not
+// know the session and answers as it does (Kylin: 401, log in again); the
+// router never invents a session. Set the same RouteKey on every router
+// of a cluster so that their cookies agree and survive restarts.
+//
 // # Health
 //
 // Passive: EjectAfter consecutive failures (a failed connection, a reset,

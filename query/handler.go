@@ -30,14 +30,17 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		key = projectOf(req.Header, req.URL.Query(), body)
 	}
 	x := r.Begin(Safe(req.Method, req.URL.Path, req.Header.Get(IdempotencyKeyHeader) != ""), key)
+	if r.aff.on {
+		x.Stick(RouteFromCookies(req.Header["Cookie"], r.aff.route))
+	}
 	ctx, cancel := context.WithDeadline(req.Context(), x.Deadline())
 	defer cancel()
 	out := outbound(ctx, req)
-	x.End(r.serve(ctx, w, out, &x, body))
+	x.End(r.serve(ctx, w, out, &x, body, req.TLS != nil))
 }
 
 // serve runs the attempts and returns the status sent (0 when none was).
-func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Request, x *Exchange, body *replayBody) int {
+func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Request, x *Exchange, body *replayBody, secure bool) int {
 	for attempt := 0; ; attempt++ {
 		node, err := x.Pick()
 		if err != nil {
@@ -60,6 +63,7 @@ func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Req
 			discard(resp.Body)
 			continue
 		}
+		r.addRouteCookie(resp.Header, x, secure)
 		res := r.copyResponse(w, resp)
 		x.Finish(res, false) // a no-op when Unavailable already ended the attempt
 		if res == ResultFailed {

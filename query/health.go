@@ -28,7 +28,7 @@ func (r *Router) healthLoop(ctx context.Context) {
 // node that does not answer 2xx is marked down (no new requests) until a
 // later round sees it answer again. Without a HealthPath it does nothing.
 func (r *Router) CheckHealth(ctx context.Context) {
-	if r.cfg.HealthPath == "" {
+	if r.cfg.NoHealthCheck {
 		return
 	}
 	var wg sync.WaitGroup

@@ -26,6 +26,7 @@ type Router struct {
 	opts      options
 	policy    policy
 	needsKey  bool
+	aff       affinity
 	budget    *budget
 	metrics   *metrics
 	transport http.RoundTripper
@@ -44,8 +45,9 @@ type Router struct {
 
 // snapshot is the immutable node list a pick reads without locks.
 type snapshot struct {
-	nodes []*backend // sorted by Addr
-	ring  *ring      // only for the consistent-hash policy
+	nodes  []*backend          // sorted by Addr
+	ring   *ring               // only for the consistent-hash policy
+	routes map[string]*backend // by route token, only with session affinity
 }
 
 // New returns a Router over the query nodes of m, tuned by cfg (zero fields
@@ -69,6 +71,7 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 		return nil, err
 	}
 	_, r.needsKey = r.policy.(*boundedHash)
+	r.aff = newAffinity(cfg.SessionAffinity, cfg.SessionCookie, cfg.RouteCookie, cfg.RouteKey)
 	r.budget = newBudget(cfg.RetryBudget, r.opts.retryReserve)
 	if r.metrics, err = newMetrics(r.opts.registerer, r); err != nil {
 		return nil, fmt.Errorf("query: registering metrics: %w", err)
@@ -82,7 +85,7 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	r.stop = cancel
 	r.wg.Add(1)
 	go r.follow(ctx, m)
-	if cfg.HealthPath != "" && !r.opts.noHealthLoop {
+	if !cfg.NoHealthCheck && !r.opts.noHealthLoop {
 		r.wg.Add(1)
 		go r.healthLoop(ctx)
 	}
@@ -162,7 +165,12 @@ func (r *Router) join(nodes map[string]*backend, n cluster.Node) {
 	if old, ok := nodes[n.Addr]; ok && old.node == n {
 		return
 	}
-	nodes[n.Addr] = newBackend(n, r.metrics)
+	b := newBackend(n, r.metrics)
+	if r.aff.on {
+		tok := r.aff.token(n.Addr)
+		b.routeCookie, b.routeCookieSecure = r.aff.setCookie(tok, false), r.aff.setCookie(tok, true)
+	}
+	nodes[n.Addr] = b
 }
 
 func (r *Router) leave(nodes map[string]*backend, addr string) {
@@ -184,6 +192,12 @@ func (r *Router) update(change func(map[string]*backend)) {
 	sort.Slice(s.nodes, func(i, j int) bool { return s.nodes[i].node.Addr < s.nodes[j].node.Addr })
 	if r.needsKey {
 		s.ring = newRing(s.nodes)
+	}
+	if r.aff.on {
+		s.routes = make(map[string]*backend, len(s.nodes))
+		for _, b := range s.nodes {
+			s.routes[r.aff.token(b.node.Addr)] = b
+		}
 	}
 	r.snap.Store(s)
 	close(r.changed)

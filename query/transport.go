@@ -44,6 +44,9 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	x := &Exchange{}
 	*x = r.Begin(Safe(req.Method, req.URL.Path, req.Header.Get(IdempotencyKeyHeader) != ""), key)
+	if r.aff.on {
+		x.Stick(RouteFromCookies(req.Header["Cookie"], r.aff.route))
+	}
 	ctx, cancel := context.WithDeadline(req.Context(), x.Deadline())
 	resp, err := r.attempts(ctx, req, x, body)
 	if err != nil {
@@ -52,6 +55,7 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 		body.close()
 		return nil, err
 	}
+	r.addRouteCookie(resp.Header, x, req.URL.Scheme == "https")
 	resp.Body = &finishingBody{ReadCloser: resp.Body, x: x, cancel: cancel, status: resp.StatusCode, body: body}
 	return resp, nil
 }

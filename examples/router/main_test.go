@@ -50,7 +50,7 @@ func testProcess(t *testing.T, plane string) {
 kylin.go.router.listen=127.0.0.1:0
 kylin.go.router.admin-listen=127.0.0.1:0
 kylin.go.router.policy=round-robin
-kylin.go.router.health-path=
+kylin.go.router.health-check-enabled=false
 kylin.go.router.data-plane=%s
 `, strings.Join(addrs, ","), plane)
 	if err := os.WriteFile(filepath.Join(dir, "kylin.properties"), []byte(props), 0o644); err != nil {

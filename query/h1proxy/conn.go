@@ -39,13 +39,14 @@ type clientConn struct {
 	vecs [4][]byte
 	hdr  [24]byte // a chunk size line
 
-	rb      reqBody
-	bodyErr *httpError // why a streamed body was cut off
-	isHead  bool
-	nhead   int  // response head length in nbuf
-	nlen    int  // bytes of nbuf read from the node
-	mode    int  // how the response body is framed
-	exact   bool // the node's response was read to its end and no further
+	rb          reqBody
+	routeCookie string     // a Set-Cookie value to add to the response (session affinity)
+	bodyErr     *httpError // why a streamed body was cut off
+	isHead      bool
+	nhead       int  // response head length in nbuf
+	nlen        int  // bytes of nbuf read from the node
+	mode        int  // how the response body is framed
+	exact       bool // the node's response was read to its end and no further
 
 	req    *request  // while a request is in progress, from reqPool
 	resp   *response // likewise, from respPool

@@ -44,6 +44,9 @@ func (cc *clientConn) handle() bool {
 		key = cc.project(b)
 	}
 	x := cc.p.r.Begin(safe, key)
+	if cc.p.cfg.affinity {
+		x.Stick(bytesString(cc.cookie(cc.p.cfg.route)))
+	}
 	status, keep := cc.exchange(&x, b)
 	x.End(status)
 	cc.active.Store(nil)
@@ -87,6 +90,10 @@ func (cc *clientConn) exchange(x *query.Exchange, b *reqBody) (int, bool) {
 			}
 		} else {
 			x.Finish(query.ResultOK, false)
+		}
+		cc.routeCookie = ""
+		if cc.p.cfg.affinity && cc.resp.setsCookie(cc.p.cfg.session) {
+			cc.routeCookie = x.RouteCookie(false)
 		}
 		return cc.relay(nc, b)
 	}

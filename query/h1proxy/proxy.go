@@ -42,6 +42,9 @@ type Proxy struct {
 type proxyConfig struct {
 	maxBody, replay int64
 	idle, header    time.Duration
+	// session affinity: on, the nodes' session cookie, the route cookie
+	affinity       bool
+	session, route string
 }
 
 // Option configures a Proxy.
@@ -86,6 +89,7 @@ func New(r *query.Router, opts ...Option) *Proxy {
 	p := &Proxy{r: r, parse: parseRequest, log: zap.NewNop(), listeners: map[net.Listener]struct{}{},
 		cfg: proxyConfig{maxBody: cfg.MaxBodyBytes, replay: min(cfg.ReplayBodyBytes, cfg.MaxBodyBytes),
 			idle: DefaultIdleTimeout, header: DefaultHeaderTimeout}}
+	p.cfg.affinity, p.cfg.session, p.cfg.route = r.SessionAffinity()
 	for _, o := range opts {
 		o(p)
 	}

@@ -213,6 +213,11 @@ func (cc *clientConn) appendResponseHead(w []byte, keep bool) []byte {
 			w = append(w, f.line...)
 		}
 	}
+	if cc.routeCookie != "" {
+		w = append(w, "Set-Cookie: "...)
+		w = append(w, cc.routeCookie...)
+		w = append(w, "\r\n"...)
+	}
 	switch {
 	case cc.mode == bodyBuffered || cc.mode == bodyLength ||
 		cc.mode == bodyNone && resp.lengthCL != nil && (cc.isHead || resp.status == 304):
