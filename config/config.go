@@ -226,6 +226,9 @@ type Query struct {
 	MaxConnsPerNode     int
 	MaxIdleConnsPerNode int
 	NodeIdleTimeout     time.Duration
+	// NodeConnWait bounds how long a request waits for a connection to
+	// its node (300 s; the request's own deadline bounds it too), then 503.
+	NodeConnWait time.Duration
 
 	// TLSCert and TLSKey (PEM files) make the standalone router serve TLS;
 	// NodeTLS makes it speak TLS to the nodes, trusting NodeCA (a PEM

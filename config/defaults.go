@@ -76,6 +76,7 @@ func Default() Config {
 			MaxConnsPerNode:     256,
 			MaxIdleConnsPerNode: 64,
 			NodeIdleTimeout:     10 * time.Second,
+			NodeConnWait:        300 * time.Second,
 		},
 		Storage: Storage{URL: "hbase"},
 	}

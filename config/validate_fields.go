@@ -134,6 +134,7 @@ func (v *validator) query() {
 	v.check(q.MaxIdleConnsPerNode >= 0 && q.MaxIdleConnsPerNode <= q.MaxConnsPerNode, keyForField("Query.MaxIdleConnsPerNode"),
 		fmt.Sprint(q.MaxIdleConnsPerNode), fmt.Sprintf("must be from 0 to kylin.go.router.max-conns-per-node (%d)", q.MaxConnsPerNode))
 	v.positiveMs(q.NodeIdleTimeout, "Query.NodeIdleTimeout")
+	v.positiveMs(q.NodeConnWait, "Query.NodeConnWait")
 	v.check((q.TLSCert == "") == (q.TLSKey == ""), keyForField("Query.TLSKey"), q.TLSKey,
 		"must be set together with kylin.go.router.tls-cert (both or neither)")
 	v.positiveMs(q.HealthInterval, "Query.HealthInterval")

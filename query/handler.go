@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -52,7 +53,11 @@ func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Req
 		}
 		out.URL.Host = node.Addr
 		out.Body, out.ContentLength = body.reader()
-		resp, err := r.transport.RoundTrip(out)
+		resp, err := r.roundTrip(ctx, out, node.Addr)
+		if errors.Is(err, ErrNodeBusy) {
+			x.Finish(ResultAbandoned, false) // busy, not failing; the deadline has passed
+			return r.fail(ctx, w, err)
+		}
 		if err != nil {
 			if x.Finish(classify(ctx, err), body.replayable()) {
 				continue

@@ -31,6 +31,7 @@ type Router struct {
 	metrics   *metrics
 	transport http.RoundTripper
 	ownsTrans bool
+	conns     connStats // of the transport, when the Router built it
 
 	snap     atomic.Pointer[snapshot]
 	mu       sync.Mutex // guards nodes, changed
@@ -78,7 +79,9 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	}
 	r.transport = r.opts.transport
 	if r.transport == nil {
-		r.transport, r.ownsTrans = NewTransport(cfg), true
+		t := NewTransport(cfg)
+		t.DialContext = r.conns.dialer(t.DialContext)
+		r.transport, r.ownsTrans = t, true
 	}
 	r.resync(m.Nodes())
 	ctx, cancel := context.WithCancel(context.Background())

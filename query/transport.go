@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,14 +16,19 @@ import (
 
 // NewTransport returns the http.Transport the Router uses by default: no
 // proxy from the environment, no compression of its own (the client's
-// Accept-Encoding passes through), HTTP/1.1, many idle connections per
-// node, and dials bounded by 10 s.
+// Accept-Encoding passes through), HTTP/1.1, at most MaxConnsPerNode
+// connections per node of which MaxIdleConnsPerNode idle, closed after
+// NodeIdleTimeout (zero fields take the defaults), and dials bounded by
+// 10 s.
 func NewTransport(cfg config.Query) *http.Transport {
+	cfg = withDefaults(cfg)
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		DialContext:           d.DialContext,
-		MaxIdleConnsPerHost:   1024,
-		IdleConnTimeout:       90 * time.Second,
+		MaxConnsPerHost:       cfg.MaxConnsPerNode,
+		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerNode,
+		MaxIdleConns:          0, // no limit over all nodes: the per-node one applies
+		IdleConnTimeout:       cfg.NodeIdleTimeout,
 		DisableCompression:    true,
 		ExpectContinueTimeout: time.Second,
 	}
@@ -71,7 +77,11 @@ func (r *Router) attempts(ctx context.Context, req *http.Request, x *Exchange, b
 		out.Host = ""
 		out.Body, out.ContentLength = body.reader()
 		out.GetBody = nil
-		resp, err := r.transport.RoundTrip(out)
+		resp, err := r.roundTrip(ctx, out, node.Addr)
+		if errors.Is(err, ErrNodeBusy) {
+			x.Finish(ResultAbandoned, false)
+			return nil, err
+		}
 		if err != nil {
 			if x.Finish(classify(ctx, err), body.replayable()) {
 				continue
@@ -156,4 +166,29 @@ func (b *finishingBody) finish(res Result) {
 		b.cancel()
 		b.body.close()
 	})
+}
+
+// roundTrip sends one attempt through the transport; with the Router's own
+// transport it follows the connection, so that a request that waited for
+// one past its deadline fails with ErrNodeBusy.
+func (r *Router) roundTrip(ctx context.Context, out *http.Request, addr string) (*http.Response, error) {
+	if !r.ownsTrans {
+		return r.transport.RoundTrip(out)
+	}
+	var w connWait
+	actx, cancel := context.WithCancelCause(ctx)
+	w.timer = time.AfterFunc(r.cfg.NodeConnWait, func() {
+		if w.waiting.Load() && !w.got.Load() && !w.dialed.Load() {
+			cancel(ErrNodeBusy)
+		}
+	})
+	out = out.WithContext(r.conns.trace(actx, addr, &w))
+	resp, err := r.transport.RoundTrip(out)
+	if err != nil {
+		cancel(nil) // else the parent's end releases it with the body
+		if context.Cause(actx) == ErrNodeBusy {
+			err = ErrNodeBusy
+		}
+	}
+	return resp, w.done(err, r.cfg.MaxConnsPerNode)
 }

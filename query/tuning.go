@@ -30,6 +30,7 @@ func withDefaults(c config.Query) config.Query {
 	setDefault(&c.MaxConnsPerNode, d.MaxConnsPerNode)
 	setDefault(&c.MaxIdleConnsPerNode, d.MaxIdleConnsPerNode)
 	setDefault(&c.NodeIdleTimeout, d.NodeIdleTimeout)
+	setDefault(&c.NodeConnWait, d.NodeConnWait)
 	if c.MaxRetries < 0 {
 		c.MaxRetries = 0
 	}

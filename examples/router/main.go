@@ -84,7 +84,11 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 	if err != nil {
 		return fmt.Errorf("kylin.go.router.listen=%s: %w", cfg.Query.Listen, err)
 	}
-	plane := newDataPlane(own.DataPlane, router, cfg.Query, log)
+	plane, err := newDataPlane(own.DataPlane, router, reg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	admin, adminAddr, err := startAdmin(own.AdminListen, router, reg, log)
 	if err != nil {
 		ln.Close()

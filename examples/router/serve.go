@@ -12,7 +12,6 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
-	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/query"
 	"github.com/kylin-go/kylin/query/h1proxy"
 )
@@ -25,12 +24,12 @@ type dataPlane interface {
 	Shutdown(context.Context) error
 }
 
-func newDataPlane(kind string, r *query.Router, cfg config.Query, log *zap.Logger) dataPlane {
+func newDataPlane(kind string, r *query.Router, reg prometheus.Registerer, log *zap.Logger) (dataPlane, error) {
 	if kind == "net/http" {
 		return &http.Server{Handler: r, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
-			ErrorLog: zap.NewStdLog(log)}
+			ErrorLog: zap.NewStdLog(log)}, nil
 	}
-	return h1proxy.New(r, h1proxy.WithLogger(log))
+	return h1proxy.New(r, h1proxy.WithLogger(log), h1proxy.WithRegisterer(reg))
 }
 
 // startAdmin serves /metrics, GET /nodes, POST /drain?node=host:port and

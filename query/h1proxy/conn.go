@@ -13,9 +13,6 @@ import (
 	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
 
-// maxCached bounds the node connections one client connection keeps.
-const maxCached = 4
-
 // clientConn is one client connection and everything its requests need,
 // reused from a pool: the parsed request and response heads (slices into
 // the buffers, fixed arrays of fields), the buffers, and a node connection
@@ -48,9 +45,8 @@ type clientConn struct {
 	mode        int  // how the response body is framed
 	exact       bool // the node's response was read to its end and no further
 
-	req    *request  // while a request is in progress, from reqPool
-	resp   *response // likewise, from respPool
-	cache  [maxCached]*nodeConn
+	req    *request                 // while a request is in progress, from reqPool
+	resp   *response                // likewise, from respPool
 	active atomic.Pointer[nodeConn] // the node connection of the request in flight
 
 	fd        int         // the socket, for the sweeper's hang-up check; -1 if none
@@ -82,12 +78,6 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 // release returns the connection's buffers and node connections to their
 // pools and the connection to its own.
 func (cc *clientConn) release() {
-	for i, nc := range cc.cache {
-		if nc != nil {
-			cc.p.pools.put(nc)
-			cc.cache[i] = nil
-		}
-	}
 	cc.shed()
 	putBuf(cc.rbuf)
 	cc.rbuf = nil

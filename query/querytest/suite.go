@@ -56,6 +56,8 @@ func Run(t *testing.T, fe FrontEnd) {
 		{"NoNode", testNoNode},
 		{"KilledUnderLoad", testKilledUnderLoad},
 		{"SessionAffinity", testSessionAffinity},
+		{"NodeConnLimit", testNodeConnLimit},
+		{"NodeBusy", testNodeBusy},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { c.run(t, fe) })
