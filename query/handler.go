@@ -37,6 +37,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	ctx, cancel := context.WithDeadline(req.Context(), x.Deadline())
 	defer cancel()
 	out := outbound(ctx, req)
+	out.URL.Scheme = r.scheme()
 	x.End(r.serve(ctx, w, out, &x, body, req.TLS != nil))
 }
 

@@ -59,7 +59,7 @@ func (r *Router) checkNode(ctx context.Context, b *backend) {
 }
 
 func (r *Router) probe(ctx context.Context, b *backend) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.node.Addr+r.cfg.HealthPath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.scheme()+"://"+b.node.Addr+r.cfg.HealthPath, nil)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"sort"
@@ -32,6 +33,7 @@ type Router struct {
 	transport http.RoundTripper
 	ownsTrans bool
 	conns     connStats // of the transport, when the Router built it
+	nodeTLS   *tls.Config
 
 	snap     atomic.Pointer[snapshot]
 	mu       sync.Mutex // guards nodes, changed
@@ -77,9 +79,13 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	if r.metrics, err = newMetrics(r.opts.registerer, r); err != nil {
 		return nil, fmt.Errorf("query: registering metrics: %w", err)
 	}
+	if r.nodeTLS, err = nodeTLS(cfg); err != nil {
+		return nil, err
+	}
 	r.transport = r.opts.transport
 	if r.transport == nil {
 		t := NewTransport(cfg)
+		t.TLSClientConfig = r.NodeTLS()
 		t.DialContext = r.conns.dialer(t.DialContext)
 		r.transport, r.ownsTrans = t, true
 	}

@@ -73,7 +73,7 @@ func (r *Router) attempts(ctx context.Context, req *http.Request, x *Exchange, b
 			return nil, err
 		}
 		out := req.Clone(ctx)
-		out.URL = cloneURL(req.URL, node.Addr)
+		out.URL = cloneURL(req.URL, node.Addr, r.scheme())
 		out.Host = ""
 		out.Body, out.ContentLength = body.reader()
 		out.GetBody = nil
@@ -96,12 +96,10 @@ func (r *Router) attempts(ctx context.Context, req *http.Request, x *Exchange, b
 	}
 }
 
-func cloneURL(u *url.URL, host string) *url.URL {
+func cloneURL(u *url.URL, host, scheme string) *url.URL {
 	c := *u
 	c.Host = host
-	if c.Scheme == "" {
-		c.Scheme = "http"
-	}
+	c.Scheme = scheme
 	return &c
 }
 

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -80,9 +79,9 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 	}
 	defer router.Close()
 
-	ln, err := net.Listen("tcp", cfg.Query.Listen)
+	ln, err := listen(cfg.Query)
 	if err != nil {
-		return fmt.Errorf("kylin.go.router.listen=%s: %w", cfg.Query.Listen, err)
+		return err
 	}
 	plane, err := newDataPlane(own.DataPlane, router, reg, log)
 	if err != nil {

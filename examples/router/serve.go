@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -12,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/query"
 	"github.com/kylin-go/kylin/query/h1proxy"
 )
@@ -72,4 +75,25 @@ func adminResult(w http.ResponseWriter, err error) {
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// listen opens the data plane's listener: TLS when kylin.go.router.tls-cert
+// and tls-key are set.
+func listen(cfg config.Query) (net.Listener, error) {
+	var conf *tls.Config
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("kylin.go.router.tls-cert=%s, tls-key=%s: %w", cfg.TLSCert, cfg.TLSKey, err)
+		}
+		conf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("kylin.go.router.listen=%s: %w", cfg.Listen, err)
+	}
+	if conf != nil {
+		ln = tls.NewListener(ln, conf)
+	}
+	return ln, nil
 }

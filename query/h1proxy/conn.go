@@ -1,6 +1,8 @@
 package h1proxy
 
 import (
+	"context"
+	"crypto/tls"
 	"net"
 	"net/netip"
 	"strconv"
@@ -50,6 +52,7 @@ type clientConn struct {
 	active atomic.Pointer[nodeConn] // the node connection of the request in flight
 
 	fd        int         // the socket, for the sweeper's hang-up check; -1 if none
+	secure    bool        // the client speaks TLS
 	cancelled atomic.Bool // the sweeper saw the client hang up mid-request
 	holding   atomic.Bool // request resources are held (see shed)
 }
@@ -66,6 +69,10 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 	cc.state.v.Store(pack(stateIdle, p.track.now()))
 	cc.rbuf = getBuf(idleReadBuf)
 	cc.fd = socketFD(c)
+	var tc *tls.Conn
+	if tc, cc.secure = c.(*tls.Conn); cc.secure {
+		cc.fd = socketFD(tc.NetConn()) // the hang-up peek looks for an end of stream only
+	}
 	cc.ip = cc.ip[:0]
 	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		if a, ok := netip.AddrFromSlice(ta.IP); ok {
@@ -148,6 +155,9 @@ func (cc *clientConn) serve() {
 		cc.c.Close()
 		cc.release()
 	}()
+	if cc.secure && !cc.handshake() {
+		return
+	}
 	for {
 		if !cc.readHead() {
 			return
@@ -165,6 +175,18 @@ func (cc *clientConn) serve() {
 			return
 		}
 	}
+}
+
+// handshake runs a TLS client's handshake under the header timeout.
+func (cc *clientConn) handshake() bool {
+	tc := cc.c.(*tls.Conn)
+	ctx, cancel := context.WithTimeout(context.Background(), cc.p.cfg.header)
+	defer cancel()
+	if err := tc.HandshakeContext(ctx); err != nil {
+		cc.p.log.Debug("h1proxy: TLS handshake failed", zap.Error(err))
+		return false
+	}
+	return true
 }
 
 // consume drops the finished request's bytes; pipelined ones move to the

@@ -95,10 +95,19 @@
 // of a response reached the client, a failure closes the client
 // connection: never a second response, never a retry.
 //
+// # TLS
+//
+// Serve a tls.NewListener and the Proxy terminates TLS: the handshake runs
+// under the header timeout, nodes see X-Forwarded-Proto: https, and the
+// route cookie is Secure. With config.Query.NodeTLS the Router's NodeTLS
+// configuration dials the nodes over TLS. The plain-TCP path is unchanged
+// (and allocates nothing); TLS connections give up splice(2) and, toward
+// nodes, the liveness peek (a TLS node's unread session tickets would look
+// like bytes sent unasked).
+//
 // # Not supported
 //
-// No TLS termination (wrap the listener with tls.NewListener if needed,
-// X-Forwarded-Proto still says http), no HTTP/2, no Upgrade (WebSocket):
+// No HTTP/2, no Upgrade (WebSocket):
 // Upgrade is hop-by-hop and dropped, a node answering 101 fails the attempt.
 //
 // # Client cancellation

@@ -97,7 +97,7 @@ func (cc *clientConn) exchange(x *query.Exchange, b *reqBody) (int, bool) {
 		}
 		cc.routeCookie = ""
 		if cc.p.cfg.affinity && cc.resp.setsCookie(cc.p.cfg.session) {
-			cc.routeCookie = x.RouteCookie(false)
+			cc.routeCookie = x.RouteCookie(cc.secure)
 		}
 		return cc.relay(nc, b)
 	}
@@ -243,7 +243,11 @@ func (cc *clientConn) appendHead(w []byte, addr string, b *reqBody) []byte {
 		w = append(w, "\r\nX-Forwarded-Host: "...)
 		w = append(w, req.host...)
 	}
-	w = append(w, "\r\nX-Forwarded-Proto: http\r\n"...)
+	if cc.secure {
+		w = append(w, "\r\nX-Forwarded-Proto: https\r\n"...)
+	} else {
+		w = append(w, "\r\nX-Forwarded-Proto: http\r\n"...)
+	}
 	if req.trailers {
 		w = append(w, "Te: trailers\r\n"...)
 	}

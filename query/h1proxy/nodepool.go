@@ -2,6 +2,7 @@ package h1proxy
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net"
 	"sync"
@@ -19,6 +20,7 @@ const dialTimeout = 10 * time.Second
 type poolLimits struct {
 	open, idle int
 	idleFor    time.Duration
+	tls        *tls.Config // nodes speak TLS (query.Router.NodeTLS), nil: plain TCP
 }
 
 // nodeConn is a keep-alive connection to one node. It is used by one
@@ -309,9 +311,24 @@ type dialError struct{ err error }
 func (e *dialError) Error() string { return "dial: " + e.err.Error() }
 func (e *dialError) Unwrap() error { return e.err }
 
-// dial opens a connection to addr for pool (nil in tests).
+// dial opens a connection to addr for pool (nil in tests), with TLS when
+// the pool's nodes speak it. A TLS connection gets no liveness peek: the
+// node's post-handshake messages (session tickets) wait unread in its
+// socket and would look like bytes sent unasked.
 func dial(ctx context.Context, addr string, deadline time.Time, pool *nodePool) (*nodeConn, error) {
 	d := net.Dialer{Timeout: min(dialTimeout, time.Until(deadline))}
+	if pool != nil && pool.lim.tls != nil {
+		conf := pool.lim.tls.Clone()
+		if host, _, err := net.SplitHostPort(addr); err == nil && conf.ServerName == "" {
+			conf.ServerName = host
+		}
+		td := tls.Dialer{NetDialer: &d, Config: conf}
+		c, err := td.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return nil, &dialError{err} // a failed handshake sent no request either
+		}
+		return &nodeConn{Conn: c, addr: addr, pool: pool, lastUsed: time.Now(), fd: -1}, nil
+	}
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, &dialError{err}

@@ -99,7 +99,8 @@ func New(r *query.Router, opts ...Option) (*Proxy, error) {
 		o(p)
 	}
 	p.track = newTracker(p.cfg.idle, p.cfg.header)
-	p.pools = newPools(poolLimits{open: cfg.MaxConnsPerNode, idle: cfg.MaxIdleConnsPerNode, idleFor: cfg.NodeIdleTimeout}, p.members)
+	p.pools = newPools(poolLimits{open: cfg.MaxConnsPerNode, idle: cfg.MaxIdleConnsPerNode, idleFor: cfg.NodeIdleTimeout,
+		tls: r.NodeTLS()}, p.members)
 	if p.reg != nil {
 		if err := p.reg.Register(connCollector{p}); err != nil {
 			return nil, fmt.Errorf("h1proxy: registering metrics: %w", err)
