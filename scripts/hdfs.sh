@@ -50,21 +50,13 @@ usage() {
 	exit 2
 }
 
-# ensure_tools installs Java 17 and Maven from Debian when they are missing.
-# scripts/test.sh starts HBase at the same time, whose script may be running
-# apt-get too: wait for the package lock and retry.
+# ensure_tools installs Java 17 and Maven from Debian when they are missing
+# (scripts/apt-install.sh waits for apt's locks: make test starts several
+# servers at once).
 ensure_tools() {
 	command -v java >/dev/null && command -v mvn >/dev/null && return 0
-	command -v apt-get >/dev/null || die "java and mvn are required (install JDK 17 and Maven)"
 	log "installing JDK 17 and Maven with apt-get"
-	export DEBIAN_FRONTEND=noninteractive
-	local i apt=(apt-get -o DPkg::Lock::Timeout=300 -qq)
-	for i in 1 2 3 4 5 6; do
-		"${apt[@]}" update >&2 && "${apt[@]}" install -y openjdk-17-jdk-headless maven >&2 && return 0
-		log "apt-get failed (attempt $i; another apt-get may hold the lock); retrying in 10s"
-		sleep 10
-	done
-	die "could not install openjdk-17-jdk-headless and maven with apt-get"
+	"$here/apt-install.sh" openjdk-17-jdk-headless maven || die "java and mvn are required (install JDK 17 and Maven)"
 }
 
 # cache_dir prints the cache directory for the current pom, sources and

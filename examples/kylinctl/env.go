@@ -16,6 +16,7 @@ import (
 	_ "github.com/kylin-go/kylin/metastore/filestore" // plain paths and DIR@file
 	"github.com/kylin-go/kylin/metastore/hbasestore"
 	_ "github.com/kylin-go/kylin/metastore/hdfsstore" // NAME@hdfs,path=hdfs://...
+	_ "github.com/kylin-go/kylin/metastore/jdbcstore" // NAME@jdbc,url=jdbc:mysql://...
 )
 
 // hooks are what tests replace: how locks are reached and whether stderr
