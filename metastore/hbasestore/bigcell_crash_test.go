@@ -130,13 +130,13 @@ func runWriter(t *testing.T, cfg config.Metastore, mode string) (acked, inflight
 			lines <- sc.Text()
 		}
 	}()
+	kill := time.AfterFunc(time.Hour, func() { cmd.Process.Kill() })
+	defer kill.Stop()
 	for line := range lines {
 		f := strings.Fields(line)
 		switch {
 		case len(f) == 1 && f[0] == "ready":
-			delay := time.Duration(200+rand.IntN(2800)) * time.Millisecond
-			kill := time.AfterFunc(delay, func() { cmd.Process.Kill() })
-			defer kill.Stop()
+			kill.Reset(time.Duration(200+rand.IntN(2800)) * time.Millisecond)
 		case len(f) == 2 && f[0] == "start":
 			inflight = version{sum: f[1]}
 		case len(f) == 3 && f[0] == "ok":
