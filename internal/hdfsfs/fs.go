@@ -85,7 +85,7 @@ func (f *FS) Do(ctx context.Context, fn func(c *hdfs.Client) error) error {
 	s.conns.bind(ctx)
 	stop := context.AfterFunc(ctx, s.conns.closeAll)
 	err = fn(s.c)
-	if !stop() {
+	if !stop() || (err != nil && ctx.Err() != nil) { // the deadline may surface as an i/o timeout first
 		s.close()
 		return ctx.Err()
 	}

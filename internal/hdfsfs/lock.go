@@ -37,7 +37,7 @@ func (f *FS) Lock(ctx context.Context, name string) (*Lease, error) {
 	s.conns.bind(ctx)
 	stop := context.AfterFunc(ctx, s.conns.closeAll)
 	w, err := f.acquire(ctx, s.c, name)
-	if !stop() {
+	if !stop() || (err != nil && ctx.Err() != nil) {
 		s.close()
 		return nil, ctx.Err()
 	}
