@@ -52,6 +52,9 @@ func TestBigCellCrash(t *testing.T) {
 	if st.torn != 0 || st.lost != 0 {
 		t.Fatalf("%d torn and %d lost resources after %d kills", st.torn, st.lost, st.kills)
 	}
+	if st.writes == 0 {
+		t.Fatal("no write was acknowledged: the kills came too early to test anything")
+	}
 }
 
 // TestBigCellCrashNegativeControl: a writer that commits the marker before
@@ -91,7 +94,7 @@ func runCrash(t *testing.T, mode string, rounds int, untilCaught bool) crashStat
 	}
 	ctx := context.Background()
 	cur, err := s.Get(ctx, crashPath)
-	if err != nil {
+	if err != nil && !errors.Is(err, metastore.ErrNotFound) {
 		t.Fatalf("read after the last kill: %v", err)
 	}
 	if _, err := s.Put(ctx, crashPath, pseudo(crashSize, 7), cur.Timestamp); err != nil {
@@ -102,6 +105,11 @@ func runCrash(t *testing.T, mode string, rounds int, untilCaught bool) crashStat
 	}
 	return st
 }
+
+// writeTime is how long the last acknowledged write took (start to ok),
+// doubled after a round without one; the kill delay scales with it, so that kills land inside writes on a
+// fast machine and under the race detector alike.
+var writeTime = 2 * time.Second
 
 // version is a write as the writer reported it.
 type version struct {
@@ -132,20 +140,27 @@ func runWriter(t *testing.T, cfg config.Metastore, mode string) (acked, inflight
 	}()
 	kill := time.AfterFunc(time.Hour, func() { cmd.Process.Kill() })
 	defer kill.Stop()
+	var started time.Time
 	for line := range lines {
 		f := strings.Fields(line)
 		switch {
-		case len(f) == 1 && f[0] == "ready":
-			kill.Reset(time.Duration(200+rand.IntN(2800)) * time.Millisecond)
 		case len(f) == 2 && f[0] == "start":
-			inflight = version{sum: f[1]}
+			if started.IsZero() {
+				// somewhere in the first two or three writes, however long they take here
+				kill.Reset(time.Duration(rand.Int64N(int64(5 * writeTime / 2))))
+			}
+			inflight, started = version{sum: f[1]}, time.Now()
 		case len(f) == 3 && f[0] == "ok":
 			ts, _ := strconv.ParseInt(f[1], 10, 64)
 			acked, inflight = version{ts: ts, sum: f[2]}, version{}
+			writeTime = time.Since(started)
 			writes++
 		}
 	}
 	cmd.Wait()
+	if writes == 0 { // killed before any write finished: writes take longer here
+		writeTime = min(2*writeTime, 30*time.Second)
+	}
 	return acked, inflight, writes
 }
 
