@@ -94,3 +94,34 @@ func ReadFile(c *hdfs.Client, name string) ([]byte, os.FileInfo, error) {
 
 // ModMillis is a file's modification time in milliseconds, as HDFS keeps it.
 func ModMillis(fi os.FileInfo) int64 { return fi.ModTime().UnixMilli() }
+
+// errReplaced is returned by ReadStable for a file replaced while read.
+var errReplaced = errors.New("replaced while read")
+
+// ReadStable is ReadFile that also checks that name was not replaced (a
+// rename over it makes a new file) between its status and the end of the
+// read: otherwise the status and the blocks may belong to different files.
+// A replaced file gives an error; read again.
+func ReadStable(c *hdfs.Client, name string) ([]byte, os.FileInfo, error) {
+	data, fi, err := ReadFile(c, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	after, err := c.Stat(name)
+	if err != nil {
+		return nil, nil, err
+	}
+	if FileID(fi) != FileID(after) {
+		return nil, nil, &os.PathError{Op: "read", Path: name, Err: errReplaced}
+	}
+	return data, fi, nil
+}
+
+// FileID is the inode id HDFS gives each file; a rename keeps it, a new
+// file has another.
+func FileID(fi os.FileInfo) uint64 {
+	if st, ok := fi.Sys().(interface{ GetFileId() uint64 }); ok {
+		return st.GetFileId()
+	}
+	return 0
+}

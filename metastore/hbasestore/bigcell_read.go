@@ -62,7 +62,7 @@ func (b *bigCells) load(ctx context.Context, p string, ts int64) (data []byte, f
 			if err != nil || name == "" {
 				return err
 			}
-			data, err = readStable(c, name)
+			data, _, err = hdfsfs.ReadStable(c, name)
 			if err == nil {
 				found = true
 				return nil
@@ -92,29 +92,4 @@ func (b *bigCells) committed(c *hdfs.Client, p string, ts int64) (string, error)
 		return b.file(p), nil
 	}
 	return "", nil
-}
-
-// readStable reads name and checks that the file was not replaced between
-// its status and the end of the read (a rename over it makes a new file id).
-func readStable(c *hdfs.Client, name string) ([]byte, error) {
-	data, fi, err := hdfsfs.ReadFile(c, name)
-	if err != nil {
-		return nil, err
-	}
-	after, err := c.Stat(name)
-	if err != nil {
-		return nil, err
-	}
-	if fileID(fi) != fileID(after) {
-		return nil, fmt.Errorf("%s was replaced while read", name)
-	}
-	return data, nil
-}
-
-// fileID is the inode id HDFS gives each file; a rename keeps it.
-func fileID(fi os.FileInfo) uint64 {
-	if st, ok := fi.Sys().(interface{ GetFileId() uint64 }); ok {
-		return st.GetFileId()
-	}
-	return 0
 }

@@ -40,31 +40,16 @@ func (s *store) read(c *hdfs.Client, p string) (driver.Resource, error) {
 	var err error
 	for range readAttempts {
 		var data []byte
-		var fi, after os.FileInfo
-		data, fi, err = hdfsfs.ReadFile(c, name)
-		if err == nil {
-			after, err = c.Stat(name)
-		}
+		var fi os.FileInfo
+		data, fi, err = hdfsfs.ReadStable(c, name)
 		switch {
-		case errors.Is(err, os.ErrNotExist), errors.Is(err, hdfsfs.ErrIsDir), err == nil && fi.IsDir():
+		case errors.Is(err, os.ErrNotExist), errors.Is(err, hdfsfs.ErrIsDir):
 			return driver.Resource{}, driver.ErrNotFound
-		case err == nil && fileID(fi) == fileID(after):
+		case err == nil:
 			return driver.Resource{Path: p, Content: data, Timestamp: hdfsfs.ModMillis(fi)}, nil
 		}
 	}
-	if err == nil {
-		err = errors.New("the file kept being replaced while read")
-	}
 	return driver.Resource{}, err
-}
-
-// fileID is the inode id HDFS gives each file; a rename keeps it, a new
-// file has another.
-func fileID(fi os.FileInfo) uint64 {
-	if st, ok := fi.Sys().(interface{ GetFileId() uint64 }); ok {
-		return st.GetFileId()
-	}
-	return 0
 }
 
 // Exists implements driver.Store.
