@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,13 +155,20 @@ var ErrRowNotFound = errors.New("testenv: row not found")
 // run runs the script and returns its standard output; on failure the error
 // carries the tail of its standard error (which ends with HBase's log tail).
 func (h *HBaseInstance) run(ctx context.Context, args ...string) (string, error) {
+	return runScript(ctx, h.script, "KYLIN_HBASE_HEAP=768m", args...)
+}
+
+// runScript runs a server script with one extra environment variable and
+// returns its standard output; on failure the error carries the tail of its
+// standard error (which ends with the server's log tail).
+func runScript(ctx context.Context, script, env string, args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "bash", append([]string{h.script}, args...)...)
+	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Env = append(os.Environ(), "KYLIN_HBASE_HEAP=768m")
+	cmd.Env = append(os.Environ(), env)
 	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("scripts/hbase.sh %s: %w\n%s", args[0], err, hbaseTail(stderr.String(), 60))
+		return stdout.String(), fmt.Errorf("scripts/%s %s: %w\n%s", filepath.Base(script), args[0], err, hbaseTail(stderr.String(), 60))
 	}
 	return stdout.String(), nil
 }

@@ -1,10 +1,7 @@
 package testenv
 
 import (
-	"bytes"
 	"context"
-	"fmt"
-	"os"
 	"os/exec"
 	"sync"
 	"testing"
@@ -152,16 +149,7 @@ func (h *HDFSInstance) script1(cmd string, args ...string) {
 	}
 }
 
-// run runs the script and returns its standard output; on failure the error
-// carries the tail of its standard error (which ends with the cluster's log).
+// run runs scripts/hdfs.sh (see runScript).
 func (h *HDFSInstance) run(ctx context.Context, args ...string) (string, error) {
-	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "bash", append([]string{h.script}, args...)...)
-	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Env = append(os.Environ(), "KYLIN_HDFS_HEAP=384m")
-	cmd.WaitDelay = 10 * time.Second
-	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("scripts/hdfs.sh %s: %w\n%s", args[0], err, hbaseTail(stderr.String(), 60))
-	}
-	return stdout.String(), nil
+	return runScript(ctx, h.script, "KYLIN_HDFS_HEAP=384m", args...)
 }
