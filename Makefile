@@ -1,6 +1,6 @@
 # make test: start ZooKeeper and HBase, run every test with -race, the
 # benchmark smoke, the quickstart and the demo cluster, then stop them.
-.PHONY: test unit vet fmt quickstart demo
+.PHONY: test unit vet fmt quickstart demo compat-chaos
 
 test:
 	bash scripts/test.sh
@@ -22,3 +22,8 @@ quickstart:
 
 demo:
 	bash scripts/demo-cluster.sh
+
+# compat-chaos: Kylin's own mode-2 scheduler beside our engine under
+# SIGKILLs (several minutes; not part of make test).
+compat-chaos:
+	bash scripts/compat-chaos.sh
