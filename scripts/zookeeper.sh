@@ -26,6 +26,7 @@
 # longest session the server grants, which caps clients such as Kylin's
 # that ask for 120 s).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 log() { printf 'zookeeper.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -47,8 +48,7 @@ ensure_installed() {
 	fi
 	log "installing Debian's zookeeper package"
 	[ "$(id -u)" = 0 ] || die "zookeeper is not installed and installing it needs root: apt-get install zookeeper"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zookeeper >&2
+	"$here/apt-install.sh" zookeeper
 	[ -f "$zk_jar" ] || die "apt-get install zookeeper did not provide $zk_jar"
 }
 
