@@ -7,11 +7,10 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/kylin-go/kylin/config"
-	"github.com/kylin-go/kylin/lock"
-	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/lock/zklock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/scheduler"
@@ -24,7 +23,7 @@ const (
 	envZK      = "KYLIN_COMPAT_ZK"
 	envCluster = "KYLIN_COMPAT_CLUSTER"
 	envEvents  = "KYLIN_COMPAT_EVENTS"
-	envBreak   = "KYLIN_COMPAT_BREAK" // "locallock": each node its own lock (the negative control)
+	envBreak   = "KYLIN_COMPAT_BREAK" // "nolock": go-2 runs our jobs without any lock (the negative control)
 )
 
 // Job types of the mixed cluster: Kylin runs DefaultChainedExecutable jobs
@@ -70,16 +69,15 @@ func runGoNode(name string) error {
 	if err != nil {
 		return err
 	}
-	var locks lock.Locker
-	if os.Getenv(envBreak) == "locallock" {
-		locks = locallock.New()
-	} else {
-		zc := config.Default().ZooKeeper
-		zc.ConnectString, zc.BasePath, zc.ClusterName = os.Getenv(envZK), "/kylin", os.Getenv(envCluster)
-		zc.SessionTimeout = 4 * time.Second
-		if locks, err = zklock.New(ctx, zc, zklock.WithOwner(name)); err != nil {
-			return err
-		}
+	if os.Getenv(envBreak) == "nolock" && name == "go-2" {
+		return runLocklessNode(ctx, name, store, os.Getenv(envEvents))
+	}
+	zc := config.Default().ZooKeeper
+	zc.ConnectString, zc.BasePath, zc.ClusterName = os.Getenv(envZK), "/kylin", os.Getenv(envCluster)
+	zc.SessionTimeout = 4 * time.Second
+	locks, err := zklock.New(ctx, zc, zklock.WithOwner(name))
+	if err != nil {
+		return err
 	}
 	cfg := config.Default().Job
 	cfg.Scheduler, cfg.PollInterval, cfg.ServerMode, cfg.HostAddress = scheduler.SchedulerDistributed, time.Second, "all", name+":7070"
@@ -104,4 +102,44 @@ func runGoNode(name string) error {
 	}
 	fmt.Println("ready")
 	select {}
+}
+
+// runLocklessNode is the negative control's deliberately broken node: it
+// runs every READY or RUNNING job of ours it sees, once, taking no lock and
+// writing no state, beside the real engine.
+func runLocklessNode(ctx context.Context, name string, store metastore.Store, events string) error {
+	m := scheduler.NewManager(config.Default().Job, store)
+	ran := map[string]bool{}
+	fmt.Println("ready")
+	for {
+		ids, err := m.List(ctx)
+		if err != nil {
+			return err
+		}
+		for _, id := range ids {
+			if ran[id] || !strings.HasPrefix(id, "go-") {
+				continue
+			}
+			out, err := m.Output(ctx, id)
+			if err != nil || (out.Status != scheduler.StateReady && out.Status != scheduler.StateRunning) {
+				continue
+			}
+			j, err := m.Get(ctx, id)
+			if err != nil {
+				continue
+			}
+			ran[id] = true
+			for _, st := range j.Steps {
+				if err := appendEvent(events, "start", id, st.ID, name); err != nil {
+					return err
+				}
+				ms, _ := strconv.Atoi(st.Params["sleepMs"])
+				time.Sleep(time.Duration(ms) * time.Millisecond)
+				if err := appendEvent(events, "end", id, st.ID, name); err != nil {
+					return err
+				}
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }

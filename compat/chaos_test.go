@@ -66,8 +66,8 @@ func envInt(name string, dft int) int {
 // and one ZooKeeper, each side with its own job types, submits jobs to
 // both, SIGKILLs a random node every round and restarts it, then checks
 // every job finished and no two nodes ran a job at once. make
-// compat-chaos runs it; KYLIN_COMPAT_BREAK=locallock is its negative
-// control (our nodes lock only in process) and must report violations.
+// compat-chaos runs it; KYLIN_COMPAT_BREAK=nolock is its negative control
+// (node go-2 runs our jobs without any lock) and must report violations.
 func TestMixedClusterChaos(t *testing.T) {
 	lib := filepath.Join(testenv.KylinJars(t), "lib")
 	quorum := testenv.HBase(t)

@@ -30,4 +30,11 @@
 // Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK and
 // KYLIN_TEST_HBASE_ZK. Without them the tests skip locally and fail under
 // CI=true.
+//
+// Behind the build tag chaos (make compat-chaos, not make test),
+// TestMixedClusterChaos runs a mixed cluster under faults: two JVMs of
+// Kylin's DistributedScheduler and two processes of our mode-2 engine on
+// one HBase metastore and a ZooKeeper of its own, each side with its own
+// job types, a random node SIGKILLed and restarted every other job; it
+// reports jobs, kills, takeovers and violations.
 package compat
