@@ -56,6 +56,7 @@ type harness struct {
 	// sink receives what Kylin's own Broadcaster sends (the harness's
 	// kylin.server.cluster-servers points at it).
 	sinkSrv *http.Server
+	sinkLn  net.Listener
 	sink    *recorder
 
 	mu sync.Mutex
@@ -157,6 +158,11 @@ func compileHarness(lib, dir string) (string, error) {
 	return classes, nil
 }
 
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
 func libClasspath(lib string) string { return lib + string(filepath.Separator) + "*" }
 
 // launch starts the JVM with KYLIN_CONF=conf and the given system
@@ -172,6 +178,12 @@ func (h *harness) launch(lib, classes, conf string, sysProps map[string]string) 
 		"-DKYLIN_CONF=" + conf, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"}
 	for k, v := range sysProps {
 		args = append(args, "-D"+k+"="+v)
+	}
+	// JDBCResourceStore reads its SQL templates through
+	// Properties.class.getResourceAsStream, which on JDK 9+ looks only in
+	// java.base: kylin-jars.sh extracts them for --patch-module.
+	if patch := filepath.Join(filepath.Dir(lib), "patch-java-base"); dirExists(patch) {
+		args = append(args, "--patch-module", "java.base="+patch)
 	}
 	args = append(args, "-cp", classes+string(filepath.ListSeparator)+libClasspath(lib), "kylingo.compat.Harness")
 	h.cmd = exec.Command("java", args...)
@@ -193,6 +205,33 @@ func (h *harness) launch(lib, classes, conf string, sysProps map[string]string) 
 		return fmt.Errorf("harness did not answer ping (%q, %v)", pong, err)
 	}
 	return nil
+}
+
+// sideHarness starts another JVM of the harness, with the package
+// harness's classes and configuration plus extra, stopped in t.Cleanup.
+func sideHarness(t *testing.T, h *harness, extra map[string]string) *harness {
+	t.Helper()
+	side := &harness{dir: t.TempDir(), cluster: h.cluster}
+	conf := filepath.Join(side.dir, "conf")
+	lib := filepath.Join(testenv.KylinJars(t), "lib")
+	if err := side.writeConf(conf, h.sinkAddr(), extra); err != nil {
+		t.Fatal(err)
+	}
+	if err := side.launch(lib, filepath.Join(h.dir, "classes"), conf, nil); err != nil {
+		t.Fatalf("second Kylin harness: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = side.stdin.Close()
+		_ = side.cmd.Wait()
+	})
+	return side
+}
+
+func (h *harness) sinkAddr() string {
+	if h.sinkLn == nil {
+		return ""
+	}
+	return h.sinkLn.Addr().String()
 }
 
 // writeConf writes the harness's kylin.properties: the shared ZooKeeper,
@@ -231,6 +270,7 @@ func (h *harness) startSink() (string, error) {
 	if err != nil {
 		return "", err
 	}
+	h.sinkLn = ln
 	hd := cluster.NewHandler(cluster.Auth{})
 	hd.Register(h.sink, "all", "execute", "execute_output")
 	mux := http.NewServeMux()
