@@ -28,9 +28,10 @@ type handle struct {
 }
 
 var (
-	_ driver.Store     = (*handle)(nil)
-	_ driver.Importer  = (*handle)(nil)
-	_ driver.Describer = (*handle)(nil)
+	_ driver.Store       = (*handle)(nil)
+	_ driver.Importer    = (*handle)(nil)
+	_ driver.Describer   = (*handle)(nil)
+	_ driver.SliceLister = (*handle)(nil)
 )
 
 // data is what handles on one named store share.
