@@ -34,8 +34,9 @@ func isClosed(ch <-chan struct{}) bool {
 	}
 }
 
-// checkTryLock: TryLock returns ErrLocked while another owner (or the same
-// Locker: locks are not re-entrant) holds the key, and succeeds once free.
+// checkTryLock checks that TryLock returns ErrLocked while another owner (or
+// the same Locker: locks are not re-entrant) holds the key, and succeeds once
+// free.
 func checkTryLock(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
@@ -62,8 +63,8 @@ func checkTryLock(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, lb)
 }
 
-// checkTokensIncrease: tokens of successive holders of one key strictly
-// increase, across Lockers.
+// checkTokensIncrease checks that tokens of successive holders of one key
+// strictly increase, across Lockers.
 func checkTokensIncrease(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
@@ -87,7 +88,7 @@ func checkTokensIncrease(t testing.TB, newLocker NewLocker, h Harness) {
 	}
 }
 
-// checkUnlockByNonOwner: a lease that ended cannot release the next
+// checkUnlockByNonOwner checks that a lease that ended cannot release the next
 // holder's lock, and a second Unlock returns ErrNotHeld.
 func checkUnlockByNonOwner(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
@@ -114,10 +115,9 @@ func checkUnlockByNonOwner(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, cur)
 }
 
-// checkCancelWhileWaiting: a Lock cancelled at various points while
-// another owner holds the key returns the context's error and leaves
-// nothing behind: once the holder unlocks, a third owner's TryLock
-// succeeds.
+// checkCancelWhileWaiting checks that a Lock cancelled at various points while
+// another owner holds the key returns the context's error and leaves nothing
+// behind: once the holder unlocks, a third owner's TryLock succeeds.
 func checkCancelWhileWaiting(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
@@ -153,8 +153,8 @@ func checkCancelWhileWaiting(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, ls)
 }
 
-// checkClosed: Close releases leases (their Done closes, the key is free),
-// is idempotent, and every call after it returns ErrClosed.
+// checkClosed checks that Close releases leases (their Done closes, the key is
+// free), is idempotent, and every call after it returns ErrClosed.
 func checkClosed(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
@@ -187,8 +187,8 @@ func checkClosed(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, lb)
 }
 
-// checkBadKeys: malformed keys return an error naming the problem, never
-// a panic or a lock.
+// checkBadKeys checks that malformed keys return an error naming the problem,
+// never a panic or a lock.
 func checkBadKeys(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)

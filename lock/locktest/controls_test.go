@@ -168,8 +168,8 @@ func contains(msgs []string, sub string) bool {
 	return false
 }
 
-// TestHarnessRefusesOneGoroutine: a Goroutines value that cannot show a
-// violation is refused by name instead of being raised silently.
+// TestHarnessRefusesOneGoroutine checks that a Goroutines value that cannot
+// show a violation is refused by name instead of being raised silently.
 func TestHarnessRefusesOneGoroutine(t *testing.T) {
 	nl, h := localLockers()
 	h.Goroutines = 1

@@ -8,10 +8,10 @@ import (
 	"github.com/kylin-go/kylin/lock"
 )
 
-// checkLeaseLoss: when the harness ends the session behind a lease, the
-// lease's Done closes, another owner that was waiting gets the key only
-// after that, the lost holder's Unlock returns ErrNotHeld, a write with
-// its old token is refused by a Fence, and the Locker can lock again.
+// checkLeaseLoss checks that when the harness ends the session behind a lease,
+// the lease's Done closes, another owner that was waiting gets the key only
+// after that, the lost holder's Unlock returns ErrNotHeld, a write with its
+// old token is refused by a Fence, and the Locker can lock again.
 func checkLeaseLoss(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	if h.LoseSession == nil {

@@ -26,9 +26,9 @@ func nextEvent(t testing.TB, ctx context.Context, ch <-chan lock.Event, key stri
 	}
 }
 
-// checkWatch: a watcher of a prefix sees locked (with the owner) and
-// unlocked events for its direct children, and its channel closes when
-// its context ends.
+// checkWatch checks that a watcher of a prefix sees locked (with the owner)
+// and unlocked events for its direct children, and its channel closes when its
+// context ends.
 func checkWatch(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
@@ -63,10 +63,10 @@ func checkWatch(t testing.TB, newLocker NewLocker, h Harness) {
 	}
 }
 
-// checkOwnerListPurge: Owner reports the holder; the optional Lister lists
-// held direct children; the optional Purger ends every lease under a
-// prefix, closing their Done channels. A backend lacking Lister or Purger
-// passes those parts.
+// checkOwnerListPurge checks that Owner reports the holder; the optional
+// Lister lists held direct children; the optional Purger ends every lease
+// under a prefix, closing their Done channels. A backend lacking Lister or
+// Purger passes those parts.
 func checkOwnerListPurge(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)

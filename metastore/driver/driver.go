@@ -78,9 +78,10 @@ type SliceLister interface {
 type Caps struct {
 	// Backend names the driver in metrics (the backend label) and logs.
 	Backend string
-	// EmptyContent: the driver holds empty content. When false (hbasestore,
-	// where an empty cell is Kylin's marker for content kept in HDFS), the
-	// portable Store refuses an empty Put with ErrEmptyContent.
+	// EmptyContent reports that the driver holds empty content. When
+	// false (hbasestore, where an empty cell is Kylin's marker for content
+	// kept in HDFS), the portable Store refuses an empty Put with
+	// ErrEmptyContent.
 	EmptyContent bool
 	// MaxValue is the largest content Put accepts, in bytes; 0 means no
 	// limit. Larger content is refused with ErrTooLarge.
