@@ -111,32 +111,28 @@ func (g segment) contains(key string) bool {
 	return key >= g.lo && (g.hi == "" || key < g.hi)
 }
 
-// List streams the direct children of folder in byte order. Rows come
-// ordered as if '/' sorted first (see buildStatements), so folding each
-// key to its child yields children in byte order, repeats adjacent.
+// List streams the direct children of folder in byte order: keys come in
+// key order (the primary key's), and fold turns them into children.
 func (s *Store) List(ctx context.Context, folder string, fn func(child string) error) error {
-	last := ""
+	f := &folding{prefix: driver.FolderPrefix(folder), emit: fn}
 	for _, g := range s.segments(folder) {
 		cond, args := g.where()
-		order := "REPLACE(" + colKey + ", '/', CHAR(1))"
-		q := "SELECT " + colKey + " FROM " + quoteIdent(g.t.name) + " WHERE " + cond + " ORDER BY CAST(" + order + " AS BINARY)"
+		q := "SELECT " + colKey + " FROM " + quoteIdent(g.t.name) + " WHERE " + cond + " ORDER BY " + g.t.order()
 		err := s.scan(ctx, q, args, func(rows *sql.Rows) error {
 			var key string
 			if err := rows.Scan(&key); err != nil {
 				return err
 			}
-			child, ok := driver.DirectChild(folder, key)
-			if !ok || !g.contains(key) || child == last {
+			if !g.contains(key) {
 				return nil
 			}
-			last = child
-			return fn(child)
+			return f.add(key)
 		})
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return f.flush()
 }
 
 // Walk streams the resources under folder whose timestamp is inside w,
@@ -148,12 +144,8 @@ func (s *Store) Walk(ctx context.Context, folder string, w driver.Window, fn fun
 	}
 	for _, g := range s.segments(folder) {
 		cond, args := g.where()
-		order := colKey
-		if !g.t.binaryKey {
-			order = "BINARY " + colKey
-		}
 		q := "SELECT " + colKey + ", " + colTS + ", " + colContent + " FROM " + quoteIdent(g.t.name) +
-			" WHERE " + cond + " AND " + colTS + " >= ? AND " + colTS + " < ? ORDER BY " + order
+			" WHERE " + cond + " AND " + colTS + " >= ? AND " + colTS + " < ? ORDER BY " + g.t.order()
 		err := s.scan(ctx, q, append(args, w.From, to), func(rows *sql.Rows) error {
 			var r driver.Resource
 			var ts sql.NullInt64

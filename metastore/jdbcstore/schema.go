@@ -118,3 +118,12 @@ func (t *table) keyArgs(path string) []any {
 	}
 	return []any{path, path}
 }
+
+// order is the ORDER BY of key-ordered scans: the primary key's own order
+// when it compares bytes, else the bytes of the key.
+func (t *table) order() string {
+	if t.binaryKey {
+		return colKey
+	}
+	return "BINARY " + colKey
+}
