@@ -56,6 +56,8 @@
 // not reach the server is retried for up to Config.RetryFor (5 s) within
 // the call's ctx; after one whose reply was lost, a refusal is checked
 // against the row (this Put's timestamp and content mean it was applied).
+// A row with timestamp 0 (Kylin writes /UUID so) counts as nothing stored:
+// a Put expecting 0 replaces it, as Kylin's checkAndPut does.
 //
 // # Listing
 //
