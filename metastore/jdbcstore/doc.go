@@ -64,7 +64,9 @@
 // Listing selects keys with LIKE ? ESCAPE '#' as Kylin does, with '%', '_'
 // and '#' all escaped (Kylin escapes only '_', so its listing of /a%b also
 // returns /aXb). List and Walk stream rows: memory does not grow with the
-// folder.
+// folder. The scan holds its connection while the callback runs, so a call
+// on the same store from inside the callback needs a second connection
+// (maxActive of 2 or more; with 1 it fails after maxWait).
 //
 // # Big cells
 //
