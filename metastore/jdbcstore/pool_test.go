@@ -13,13 +13,15 @@ import (
 // TestPoolLimits: with maxActive=1 a call made while a Walk holds the only
 // connection waits maxWait, then fails naming the settings to raise; once
 // the Walk is done the same call succeeds. maxActive=2 is the control: the
-// call then succeeds during the Walk.
+// call then succeeds during the Walk (with a maxWait long enough to dial a
+// second connection on a loaded machine).
 func TestPoolLimits(t *testing.T) {
 	srv := sharedServer(t)
 	db := srv.freshDB(t)
 	ctx := context.Background()
 	for _, active := range []string{"1", "2"} {
-		cfg := DefaultConfig(srv.url("kylin_metadata", db, "maxActive="+active, "maxWait=100"))
+		wait := map[string]string{"1": "100", "2": "30000"}[active]
+		cfg := DefaultConfig(srv.url("kylin_metadata", db, "maxActive="+active, "maxWait="+wait))
 		cfg.RetryFor = 300 * time.Millisecond
 		s := openStore(t, cfg)
 		if _, err := s.Put(ctx, "/pool/"+active+".json", []byte("{}"), 0); err != nil {

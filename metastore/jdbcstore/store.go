@@ -28,8 +28,10 @@ type Store struct {
 	maxPacket  int64
 	logger     *zap.Logger
 	closed     atomic.Bool
+	resumes    atomic.Int64 // scans resumed after a broken connection
 
-	unchecked bool // tests only: Put compares nothing (negative control)
+	unchecked       bool // tests only: Put compares nothing (negative control)
+	rescanFromStart bool // tests only: a broken scan starts over (negative control)
 }
 
 var (
