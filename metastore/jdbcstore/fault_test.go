@@ -17,8 +17,8 @@ import (
 
 const (
 	faultWriters  = 8
-	faultDeadline = 3 * time.Second        // each call's ctx
-	faultSlack    = time.Second // a call may return this much after its deadline (a loaded CI machine)
+	faultDeadline = 3 * time.Second // each call's ctx
+	faultSlack    = time.Second     // a call may return this much after its deadline (a loaded CI machine)
 )
 
 // faultStats is what the writers saw.
