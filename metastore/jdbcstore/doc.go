@@ -63,10 +63,12 @@
 //
 // Listing selects keys with LIKE ? ESCAPE '#' as Kylin does, with '%', '_'
 // and '#' all escaped (Kylin escapes only '_', so its listing of /a%b also
-// returns /aXb). List and Walk stream rows: memory does not grow with the
-// folder. A scan whose connection breaks (a server restart) goes on from
-// after the last key it handed on, within Config.RetryFor, so every row is
-// handed on once. The scan holds its connection while the callback runs, so a call
+// returns /aXb). List and Walk stream rows in primary-key order: memory
+// does not grow with the folder (List holds back only the siblings a
+// sub-folder may still sort before: a-1, a-2, ... until a/ is passed). A
+// scan whose connection breaks (a server restart) goes on from after the
+// last key it handed on, within Config.RetryFor, so every row is handed on
+// once. The scan holds its connection while the callback runs, so a call
 // on the same store from inside the callback needs a second connection
 // (maxActive of 2 or more; with 1 it fails after maxWait).
 //
