@@ -46,7 +46,7 @@ func BenchmarkScaleMembership(b *testing.B) {
 		table := membershipTable(cfg, join, churn, heap)
 		fmt.Print(table)
 		if os.Getenv("KYLIN_BENCH_README") != "" && !testing.Short() {
-			if err := readme.Replace("../../README.md", "scale membership bench", table); err != nil {
+			if err := readme.Replace("../../README.md", "scale membership", table); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -141,7 +141,7 @@ func sameSet(view []cluster.Node, members map[string]*zkmembership.Membership) b
 
 func membershipTable(cfg memberConfig, join, churn, heap []float64) string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "## scale: ZooKeeper membership, %d registrations\n\n", cfg.nodes)
+	fmt.Fprintf(&w, "### scale: ZooKeeper membership, %d registrations\n\n", cfg.nodes)
 	fmt.Fprintf(&w, "%d zkmembership.Membership instances in one process, each with its own ZooKeeper session (one\n", cfg.nodes)
 	fmt.Fprintf(&w, "standalone server, scripts/zookeeper.sh), registered one after another; \"join\" is from the first\n")
 	fmt.Fprintf(&w, "registration until every view holds all %d. \"Churn\": %d members close and %d new ones register;\n", cfg.nodes, cfg.churn, cfg.churn)
