@@ -1,6 +1,6 @@
 # make test: start ZooKeeper and HBase, run every test with -race, the
 # benchmark smoke, the quickstart and the demo cluster, then stop them.
-.PHONY: test unit vet fmt quickstart demo bench-scale
+.PHONY: test unit vet lint fmt quickstart demo bench-scale
 
 test:
 	bash scripts/test.sh
@@ -13,6 +13,9 @@ unit:
 vet:
 	go vet ./...
 	test -z "$$(gofmt -l .)"
+
+lint:
+	bash scripts/staticcheck.sh ./...
 
 fmt:
 	gofmt -w .

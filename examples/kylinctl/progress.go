@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"golang.org/x/sys/unix"
+
+	"github.com/kylin-go/kylin/metastore"
 )
 
 // progressEvery is how often the progress line is redrawn on a terminal.
@@ -45,13 +47,13 @@ func (e *env) progress(verb string) *progress {
 
 // expectFrom sets the total for the bar when src is a directory store
 // whose files can be counted cheaply, and only on a terminal.
-func (p *progress) expectFrom(src any) {
-	d, ok := src.(interface{ Root() string })
-	if !p.tty || !ok {
+func (p *progress) expectFrom(src metastore.Store) {
+	root := rootOf(src)
+	if !p.tty || root == "" {
 		return
 	}
 	n := 0
-	filepath.WalkDir(d.Root(), func(_ string, de fs.DirEntry, err error) error {
+	filepath.WalkDir(root, func(_ string, de fs.DirEntry, err error) error {
 		if err == nil && de.Type().IsRegular() {
 			n++
 		}

@@ -105,8 +105,6 @@ func (l *Locker) OwnerID() string { return l.opts.owner }
 
 func (l *Locker) path(key string) string { return l.root + key }
 
-func (l *Locker) key(path string) string { return strings.TrimPrefix(path, l.root) }
-
 // session returns the current established session, opening a new one
 // when the last was lost, and waiting within ctx for it to be
 // established.

@@ -83,6 +83,10 @@ func seed(root string, n int) error {
 		return err
 	}
 	defer s.Close()
+	imp, ok := s.(metastore.Importer)
+	if !ok {
+		return fmt.Errorf("filestore %T has no Importer", s)
+	}
 	folders := []string{"cube", "cube_desc", "execute", "execute_output", "table", "dict/DB.T/COL"}
 	for i := range n {
 		c := make([]byte, 256+int(uint32(i)*2654435761%3840))
@@ -90,7 +94,7 @@ func seed(root string, n int) error {
 			c[j] = 'a' + byte((i+j)%26)
 		}
 		p := fmt.Sprintf("/%s/r%07d.json", folders[i%len(folders)], i)
-		if err := s.Import(ctx, metastore.Resource{Path: p, Content: c, Timestamp: int64(1_700_000_000_000 + i)}); err != nil {
+		if err := imp.Import(ctx, metastore.Resource{Path: p, Content: c, Timestamp: int64(1_700_000_000_000 + i)}); err != nil {
 			return err
 		}
 	}
