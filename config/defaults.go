@@ -71,6 +71,13 @@ func Default() Config {
 			HealthPath:      "/kylin/api/health",
 			HealthInterval:  5 * time.Second,
 			HashLoadBound:   1.25,
+			SessionCookie:   "JSESSIONID",
+			RouteCookie:     "KYLIN_ROUTE",
+
+			MaxConnsPerNode:     256,
+			MaxIdleConnsPerNode: 64,
+			NodeIdleTimeout:     10 * time.Second,
+			NodeConnWait:        300 * time.Second,
 		},
 		Storage: Storage{URL: "hbase"},
 	}

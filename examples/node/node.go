@@ -136,7 +136,7 @@ func (n *node) startEngine() error {
 	jc := n.cfg.Job
 	jc.HostAddress = n.self.Addr
 	e, err := scheduler.New(jc, n.raw, n.locks, scheduler.WithLogger(n.log),
-		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr))
+		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr), scheduler.WithAnnouncer(n.bc))
 	if err != nil {
 		return fmt.Errorf("job engine: %w", err)
 	}

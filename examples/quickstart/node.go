@@ -77,7 +77,8 @@ func newEngine(n *node, store metastore.Store, w *demoWork) (*scheduler.Engine, 
 	cfg := config.Default().Job
 	cfg.Scheduler = scheduler.SchedulerDistributed
 	cfg.HostAddress = n.addr
-	e, err := scheduler.New(cfg, store, n.locks, scheduler.WithOwner(n.name))
+	// WithAnnouncer: the Manager announces every job it adds or changes.
+	e, err := scheduler.New(cfg, store, n.locks, scheduler.WithOwner(n.name), scheduler.WithAnnouncer(n.bc))
 	if err != nil {
 		return nil, err
 	}
@@ -98,10 +99,7 @@ func (n *node) serve(ln net.Listener) {
 		return nil
 	}), cache.Entities()...)
 	cachesync.Register(h, n.meta)
-	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
-		n.engine.Wake() // a job was added or changed somewhere: look now
-		return nil
-	}), "execute")
+	h.Register(n.engine.Listener(), scheduler.JobEntities...) // a job changed somewhere: look at it now
 
 	mux := http.NewServeMux()
 	mux.Handle(cluster.CachePathPrefix, h)
