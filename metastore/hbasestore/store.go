@@ -96,8 +96,8 @@ func openDriver(ctx context.Context, cfg config.Metastore, hopts []hbase.Option,
 	return s, nil
 }
 
-// Capabilities: no empty content (Kylin's marker), values up to the cell
-// limit.
+// Capabilities declares no empty content (Kylin's marker) and values up to
+// the cell limit, or, with big cells in HDFS, empty content and no limit.
 func (s *tableStore) Capabilities() driver.Caps {
 	if s.big != nil { // big and empty content go to HDFS
 		return driver.Caps{Backend: "hbase", EmptyContent: true}
