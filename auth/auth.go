@@ -57,7 +57,7 @@ func (ch Chain) Authenticate(ctx context.Context, c Credentials) (Principal, err
 		switch {
 		case err == nil:
 			return p, nil
-		case errors.Is(err, errScheme):
+		case isSchemeError(err):
 		case errors.Is(err, ErrUnauthenticated):
 			rejected = err
 		case failed == nil:

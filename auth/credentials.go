@@ -111,6 +111,18 @@ func clip(s string) string {
 	return s
 }
 
-// errScheme says an Authenticator does not handle the credentials' scheme;
-// Chain tries the next one.
-var errScheme = errors.New("auth: scheme not handled")
+// schemeError says an Authenticator does not handle the credentials'
+// scheme (or got none). It is an ErrUnauthenticated; Chain tries the next
+// member.
+type schemeError struct{ err error }
+
+func (e *schemeError) Error() string { return e.err.Error() }
+func (e *schemeError) Unwrap() error { return e.err }
+
+// notHandled is the error of an Authenticator that does not handle c.
+func notHandled(c Credentials) error { return &schemeError{err: unauthenticated(c)} }
+
+func isSchemeError(err error) bool {
+	var se *schemeError
+	return errors.As(err, &se)
+}

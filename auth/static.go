@@ -19,7 +19,7 @@ type Basic struct {
 // Authenticate implements Authenticator.
 func (b Basic) Authenticate(_ context.Context, c Credentials) (Principal, error) {
 	if c.Scheme != SchemeBasic {
-		return Principal{}, errScheme
+		return Principal{}, notHandled(c)
 	}
 	userOK := subtle.ConstantTimeCompare([]byte(c.User), []byte(b.User))
 	passOK := subtle.ConstantTimeCompare([]byte(c.Password.Reveal()), []byte(b.Password.Reveal()))
@@ -40,7 +40,7 @@ type Bearer struct {
 // Authenticate implements Authenticator.
 func (b Bearer) Authenticate(_ context.Context, c Credentials) (Principal, error) {
 	if c.Scheme != SchemeBearer {
-		return Principal{}, errScheme
+		return Principal{}, notHandled(c)
 	}
 	if b.Token.IsZero() || !b.Token.Equal(c.Token.Reveal()) {
 		return Principal{}, fmt.Errorf("%w: wrong token", ErrUnauthenticated)

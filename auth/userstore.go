@@ -96,7 +96,7 @@ func NewUserStore(s UserGetter, opts ...UserStoreOption) *UserStore {
 // Authenticate implements Authenticator. It handles Basic credentials.
 func (u *UserStore) Authenticate(ctx context.Context, c Credentials) (Principal, error) {
 	if c.Scheme != SchemeBasic {
-		return Principal{}, errScheme
+		return Principal{}, notHandled(c)
 	}
 	name := strings.ToUpper(c.User)
 	if err := checkUserName(name); err != nil {

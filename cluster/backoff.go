@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/secret"
 )
 
 // settings is config.Broadcast with defaults applied and checked.
@@ -13,7 +14,7 @@ type settings struct {
 	base, max      time.Duration
 	queueSize      int
 	requestTimeout time.Duration
-	token          string
+	token          secret.String
 	maxPerRoute    int
 	maxTotal       int
 }

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // CachePathPrefix is where Kylin serves its cache endpoints.
@@ -19,7 +21,7 @@ const maxKeyBytes = 64 << 10
 // newCacheRequest builds the request Kylin 3.x's RestClient.wipeCache sends:
 // PUT {prefix}{entity}/{key}/{event} with no body, or, when the key holds a
 // '/', PUT {prefix}{entity}/{event} with the raw key as a JSON-typed body.
-func newCacheRequest(ctx context.Context, n Node, token string, note Notification) (*http.Request, error) {
+func newCacheRequest(ctx context.Context, n Node, token secret.String, note Notification) (*http.Request, error) {
 	var (
 		path string
 		body io.Reader
@@ -38,10 +40,10 @@ func newCacheRequest(ctx context.Context, n Node, token string, note Notificatio
 		req.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	}
 	switch {
-	case n.User != "" || n.Password != "":
-		req.SetBasicAuth(n.User, n.Password)
-	case token != "":
-		req.Header.Set("Authorization", "Bearer "+token)
+	case n.User != "" || !n.Password.IsZero():
+		req.SetBasicAuth(n.User, n.Password.Reveal())
+	case !token.IsZero():
+		req.Header.Set("Authorization", "Bearer "+token.Reveal())
 	}
 	return req, nil
 }

@@ -71,6 +71,14 @@ func Default() Config {
 			HealthInterval:  5 * time.Second,
 			HashLoadBound:   1.25,
 		},
-		Storage: Storage{URL: "hbase"},
+		Storage:  Storage{URL: "hbase"},
+		Security: Security{Users: "metastore"},
+		HTTP: HTTP{
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      300 * time.Second,
+			IdleTimeout:       60 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+		},
 	}
 }

@@ -67,7 +67,7 @@ func FuzzParseServerList(f *testing.F) {
 				}
 				written := a.Addr()
 				if a.User != "" {
-					written = a.User + ":" + a.Password + "@" + written
+					written = a.User + ":" + a.Password.Reveal() + "@" + written
 				}
 				again, err := ParseServerList(written)
 				if err != nil || len(again) != 1 || again[0] != a {

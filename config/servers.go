@@ -5,6 +5,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // DefaultServerPort is the port of a server list entry that names none.
@@ -66,7 +68,7 @@ func parseServer(entry string) (ServerAddr, error) {
 		if !ok || user == "" {
 			return a, fmt.Errorf("credentials must be user:password")
 		}
-		a.User, a.Password, hostport = user, pass, entry[i+1:]
+		a.User, a.Password, hostport = user, secret.New(pass), entry[i+1:]
 	}
 	host, port, err := splitHostPort(hostport, DefaultServerPort)
 	if err != nil {

@@ -29,6 +29,8 @@ func (c Config) Validate() error {
 	v.job()
 	v.query()
 	v.storage()
+	v.security()
+	v.http()
 	return errors.Join(v.errs...)
 }
 

@@ -64,7 +64,7 @@ func (v *validator) broadcast() {
 		fmt.Sprintf("must be at least kylin.go.broadcast.retry-base-ms (%s)", formatMillis(b.RetryBase)))
 	v.atLeast(int64(b.QueueSize), 1, "Broadcast.QueueSize")
 	v.positiveMs(b.RequestTimeout, "Broadcast.RequestTimeout")
-	v.check(!strings.ContainsFunc(b.Token, isSpaceOrControl), keyForField("Broadcast.Token"), b.Token,
+	v.check(!strings.ContainsFunc(b.Token.Reveal(), isSpaceOrControl), keyForField("Broadcast.Token"), b.Token.String(),
 		"must not hold spaces or control characters (it is sent in an HTTP header)")
 }
 

@@ -10,23 +10,29 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
 )
 
-// serve mounts every endpoint and serves on ln until shutdown.
+// serve mounts every endpoint and serves on ln until shutdown. Every
+// write needs ROLE_ADMIN (Basic against Kylin's user records, or the
+// bearer token); so do reads of user records and ACLs (handleGetResource).
+// Queries, job and other resource reads, health, metrics and status are
+// open, as this example serves them to its router and operators.
 func (n *node) serve(ln net.Listener) {
 	mux := http.NewServeMux()
+	admin := func(h http.HandlerFunc) http.Handler { return auth.Require(n.apiAuth, auth.RoleAdmin, h) }
 	mux.Handle(cluster.CachePathPrefix, n.cacheHandler())
 	mux.HandleFunc("GET /kylin/api/query", n.handleQuery)
 	mux.HandleFunc("POST /kylin/api/query", n.handleQuery)
 	mux.HandleFunc("GET /kylin/api/resource/{path...}", n.handleGetResource)
-	mux.HandleFunc("PUT /kylin/api/resource/{path...}", n.handlePutResource)
-	mux.HandleFunc("POST /kylin/api/jobs", n.handleSubmitJob)
+	mux.Handle("PUT /kylin/api/resource/{path...}", admin(n.handlePutResource))
+	mux.Handle("POST /kylin/api/jobs", admin(n.handleSubmitJob))
 	mux.HandleFunc("GET /kylin/api/jobs", n.handleListJobs)
 	mux.HandleFunc("GET /kylin/api/jobs/{id}", n.handleGetJob)
-	mux.HandleFunc("PUT /kylin/api/jobs/{id}/{action}", n.handleJobAction)
+	mux.Handle("PUT /kylin/api/jobs/{id}/{action}", admin(n.handleJobAction))
 	mux.HandleFunc("GET /kylin/api/health", n.handleHealth)
 	mux.HandleFunc("GET /healthz", n.handleHealth)
 	mux.HandleFunc("GET /readyz", n.handleReady)
@@ -40,7 +46,7 @@ func (n *node) serve(ln net.Listener) {
 // from the metadata cache, and "execute" events wake the job engine so a
 // job submitted on another node starts now, not at the next poll.
 func (n *node) cacheHandler() *cluster.Handler {
-	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
+	h := cluster.NewHandler(auth.ForCacheEndpoint(n.cfg, n.raw), cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
 	h.Register(n.meta.Listener(), cache.Entities()...)
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.engine.Wake()

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/lock"
@@ -39,6 +40,8 @@ type node struct {
 	closeMembers func() error
 	bc           *cluster.Broadcaster
 	engine       *scheduler.Engine
+
+	apiAuth auth.Authenticator // who may write; see serve
 
 	srv    *http.Server
 	served chan error
@@ -121,6 +124,10 @@ func (n *node) open(ctx context.Context) error {
 	}
 	if n.bc, err = cluster.NewBroadcaster(n.cfg.Broadcast, n.members, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg)); err != nil {
 		return err
+	}
+	n.apiAuth = auth.ForAPI(n.cfg, n.raw)
+	if n.cfg.Security.Disabled {
+		n.log.Warn("kylin.go.security.disabled=true: every API route is open to anyone")
 	}
 	if n.meta, err = cache.New(n.raw, n.bc, metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
 		return err

@@ -14,6 +14,8 @@ import (
 	"github.com/kylin-go/kylin/metastore/cache"
 	"github.com/kylin-go/kylin/metastore/filestore"
 	"github.com/kylin-go/kylin/scheduler"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // node is one kylin-go node, wired as a host application would wire it: a
@@ -91,7 +93,7 @@ func newEngine(n *node, store metastore.Store, w *demoWork) (*scheduler.Engine, 
 // serve mounts the cache-sync Handler (its listeners drop stale cache
 // entries and wake the job engine) and the query endpoint.
 func (n *node) serve(ln net.Listener) {
-	h := cluster.NewHandler(cluster.Auth{})
+	h := cluster.NewHandler(auth.AllowAll)
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.events.Add(1)
 		return nil

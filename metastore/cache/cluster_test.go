@@ -12,6 +12,8 @@ import (
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // node is one in-process cluster node: a cache over the shared store, a
@@ -36,7 +38,7 @@ func startCluster(t *testing.T, n int, announce bool) []node {
 	var addrs []cluster.Node
 	handlers := make([]*cluster.Handler, n)
 	for i := range n {
-		handlers[i] = cluster.NewHandler(cluster.Auth{})
+		handlers[i] = cluster.NewHandler(auth.AllowAll)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		must(t, err)
 		srv := &http.Server{Handler: handlers[i], ReadHeaderTimeout: 10 * time.Second}
