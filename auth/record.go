@@ -30,7 +30,7 @@ type UserRecord struct {
 	Disabled    bool
 	Locked      bool
 
-	hash string
+	hash secret.String
 }
 
 // managedUser is ManagedUser's JSON as Kylin 3.1 writes it.
@@ -64,7 +64,7 @@ func ParseUserRecord(content []byte) (UserRecord, error) {
 	if m.Username == "" || m.Password == "" {
 		return UserRecord{}, fmt.Errorf("%w: username or password is empty", ErrBadRecord)
 	}
-	r := UserRecord{Name: m.Username, Disabled: m.Disabled, Locked: m.Locked, hash: m.Password}
+	r := UserRecord{Name: m.Username, Disabled: m.Disabled, Locked: m.Locked, hash: secret.New(m.Password)}
 	for _, a := range m.Authorities {
 		if a.Authority == legacyDisabled {
 			r.Disabled = true

@@ -133,7 +133,7 @@ func (u *UserStore) verify(ctx context.Context, name, password string) (Principa
 	if rec.Disabled || rec.Locked {
 		return Principal{}, fmt.Errorf("%w: user %s is disabled or locked", ErrUnauthenticated, name)
 	}
-	if err := u.compare(ctx, rec.hash, password); err != nil {
+	if err := u.compare(ctx, rec.hash.Reveal(), password); err != nil {
 		return Principal{}, err
 	}
 	return Principal{Name: name, Roles: rec.Authorities}, nil

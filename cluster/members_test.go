@@ -100,7 +100,7 @@ func TestStaticFromConfig(t *testing.T) {
 		{Addr: "h2:7070", Mode: ModeAll},
 		{Addr: "h3:7071", Mode: ModeQuery},
 	}
-	if got := m.Nodes(); !slices.Equal(got, want) {
+	if got := m.Nodes(); !slices.EqualFunc(got, want, sameNode) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 	for _, bad := range []config.Server{

@@ -26,9 +26,10 @@ type Config struct {
 	// Sources maps each key that was set to the file it came from, so that
 	// Validate can name the file. Keys left at their default are absent.
 	Sources map[string]string
-	// Raw holds every property after renames and ${NAME} substitution,
+	// Raw holds every property after renames and ${NAME} substitution
+	// (printed and encoded with its credentials redacted),
 	// including the keys this package does not model.
-	Raw map[string]string
+	Raw Properties
 	// Warnings lists what Load noticed but did not reject: old key names
 	// that were renamed, unknown keys close to a known one (with the
 	// suggestion), a ZooKeeper lock backend without a ZooKeeper address.

@@ -48,7 +48,7 @@ func FuzzParseMetadataURL(f *testing.F) {
 		if u.Identifier == "" || u.Params == nil {
 			t.Fatalf("%q: empty identifier or nil params: %+v", s, u)
 		}
-		again, err := ParseMetadataURL(u.String())
+		again, err := ParseMetadataURL(u.Full())
 		if err != nil || !reflect.DeepEqual(again, u) {
 			t.Fatalf("%q -> %q -> %+v, %v; want %+v", s, u.String(), again, err, u)
 		}
@@ -70,7 +70,7 @@ func FuzzParseServerList(f *testing.F) {
 					written = a.User + ":" + a.Password.Reveal() + "@" + written
 				}
 				again, err := ParseServerList(written)
-				if err != nil || len(again) != 1 || again[0] != a {
+				if err != nil || len(again) != 1 || !reflect.DeepEqual(again[0], a) {
 					t.Fatalf("%q: entry %+v -> %q -> %+v, %v", s, a, written, again, err)
 				}
 			}

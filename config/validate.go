@@ -82,19 +82,6 @@ func (c *Config) problem(key, shown, allowed string) error {
 	return fmt.Errorf("config: %s=%s %s: %s", key, value, where, allowed)
 }
 
-// redact hides secrets in messages: passwords in server lists, the token.
-func redact(key, value string) string {
-	switch key {
-	case "kylin.server.cluster-servers":
-		return redactServers(value)
-	case "kylin.go.broadcast.token":
-		if value != "" {
-			return "***"
-		}
-	}
-	return value
-}
-
 func (v *validator) positiveMs(d time.Duration, field string) {
 	v.check(d > 0, keyForField(field), formatMillis(d), "must be more than 0 ms")
 }

@@ -12,27 +12,44 @@ const Mask = "***"
 // String is a credential. Its zero value is the empty secret, which prints
 // as the empty string (so "not set" stays visible); any other value prints
 // as Mask.
+//
+// The value sits behind a pointer, so even a printer that cannot call
+// String's methods (fmt reaching it through an unexported field) shows an
+// address, not the value. Compare Strings with Same, not ==.
 type String struct {
-	v string
+	p *string
 }
 
 // New returns s as a secret.
-func New(s string) String { return String{v: s} }
+func New(s string) String {
+	if s == "" {
+		return String{}
+	}
+	return String{p: &s}
+}
 
 // Reveal returns the value. Call it only where the value must leave the
 // process (a request header) or be compared.
-func (s String) Reveal() string { return s.v }
+func (s String) Reveal() string {
+	if s.p == nil {
+		return ""
+	}
+	return *s.p
+}
 
 // IsZero reports whether the secret is empty.
-func (s String) IsZero() bool { return s.v == "" }
+func (s String) IsZero() bool { return s.p == nil || *s.p == "" }
 
 // Equal compares the secret with other in constant time (for equal lengths).
 func (s String) Equal(other string) bool {
-	return subtle.ConstantTimeCompare([]byte(s.v), []byte(other)) == 1
+	return subtle.ConstantTimeCompare([]byte(s.Reveal()), []byte(other)) == 1
 }
 
+// Same reports whether two secrets hold the same value.
+func (s String) Same(other String) bool { return s.Equal(other.Reveal()) }
+
 func (s String) masked() string {
-	if s.v == "" {
+	if s.IsZero() {
 		return ""
 	}
 	return Mask
@@ -64,7 +81,7 @@ func (s String) MarshalText() ([]byte, error) { return []byte(s.masked()), nil }
 // UnmarshalText reads a value, so configuration decoded from text fills a
 // String. Encoding it again gives the mask, not the value.
 func (s *String) UnmarshalText(b []byte) error {
-	s.v = string(b)
+	*s = New(string(b))
 	return nil
 }
 

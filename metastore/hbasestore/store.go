@@ -41,7 +41,7 @@ type Store struct {
 func init() {
 	metastore.Register("hbase", func(ctx context.Context, u config.MetadataURL, opts ...metastore.Option) (metastore.Store, error) {
 		cfg := config.Default().Metastore
-		cfg.URL = u.String()
+		cfg.URL = u.Full()
 		return Open(ctx, cfg, opts...)
 	})
 }
