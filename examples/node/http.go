@@ -8,10 +8,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
 )
@@ -38,8 +38,8 @@ func (n *node) serve(ln net.Listener) {
 	mux.HandleFunc("GET /readyz", n.handleReady)
 	mux.Handle("GET /metrics", promhttp.HandlerFor(n.reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /status", n.handleStatus)
-	n.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second, ErrorLog: zap.NewStdLog(n.log)}
-	go func() { n.served <- n.srv.Serve(ln) }()
+	n.srv.Handler = mux
+	go func() { n.served <- httpserver.Serve(n.srv, ln) }()
 }
 
 // cacheHandler is Kylin's cache-sync endpoint: events drop stale entries

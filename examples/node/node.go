@@ -16,6 +16,7 @@ import (
 	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
@@ -100,6 +101,9 @@ func start(ctx context.Context, cfg config.Config, ln net.Listener, log *zap.Log
 			n.closeParts(context.Background())
 		}
 	}()
+	if n.srv, err = newServer(cfg.HTTP, log); err != nil {
+		return nil, err
+	}
 	if err := n.open(ctx); err != nil {
 		return nil, err
 	}
@@ -149,6 +153,20 @@ func (n *node) startEngine() error {
 	n.engine = e
 	e.Register(demoJobType, demoExecutor{})
 	return e.Start()
+}
+
+// newServer is the node's HTTP server with the configured timeouts, and
+// HTTPS when kylin.go.http.tls-cert-file and tls-key-file are set.
+func newServer(cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
+	srv := httpserver.New(nil, cfg, log)
+	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {
+		tc, err := httpserver.TLSConfig(cfg)
+		if err != nil {
+			return nil, err
+		}
+		srv.TLSConfig = tc
+	}
+	return srv, nil
 }
 
 // advertised is the address other nodes reach this one at: the listener's,

@@ -9,6 +9,7 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
@@ -108,7 +109,7 @@ func (n *node) serve(ln net.Listener) {
 	mux.Handle(cluster.CachePathPrefix, h)
 	mux.HandleFunc("GET /kylin/api/query", n.query)
 	mux.HandleFunc("GET /kylin/api/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	n.srv = &http.Server{Handler: mux}
+	n.srv = httpserver.New(mux, config.HTTP{}, nil) // the default timeouts
 	go func() { n.served <- n.srv.Serve(ln) }()
 }
 
