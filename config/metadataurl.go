@@ -38,7 +38,7 @@ func ParseMetadataURL(s string) (MetadataURL, error) {
 		k, v, _ := strings.Cut(p, "=")
 		k = strings.TrimSpace(k)
 		if k == "" {
-			return MetadataURL{}, fmt.Errorf("config: metadata URL %q: parameter %q has no name; write key=value", s, p)
+			return MetadataURL{}, fmt.Errorf("config: metadata URL %s: parameter %s has no name; write key=value", quote(redactMetadataURL(s)), quote(p))
 		}
 		u.Params[k] = strings.TrimSpace(v)
 	}

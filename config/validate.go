@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Validate checks every field and returns all problems joined
@@ -71,7 +72,7 @@ func (c *Config) problem(key, shown, allowed string) error {
 	if raw, ok := c.Raw[key]; ok {
 		value = raw
 	}
-	value = redact(key, value)
+	value = clipValue(redact(key, value))
 	where := "(not from a file: the default or set in code)"
 	if src, ok := c.Sources[key]; ok {
 		where = "in " + src
@@ -105,4 +106,16 @@ func (v *validator) metadataURL(s, field string) {
 		msg = strings.TrimPrefix(err.Error(), "config: ")
 	}
 	v.check(err == nil, keyForField(field), s, msg)
+}
+
+// clipValue keeps messages short: at most maxQuoted bytes of a value.
+func clipValue(v string) string {
+	if len(v) <= maxQuoted {
+		return v
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", v[:cut], len(v))
 }
