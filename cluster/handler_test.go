@@ -251,7 +251,7 @@ func replayKylinRestClient(t *testing.T, a auth.Authenticator) {
 
 func TestNewCacheRequestShape(t *testing.T) {
 	n := Node{Addr: "10.0.0.1:7070", User: "ADMIN", Password: secret.New("KYLIN")}
-	req, err := newCacheRequest(context.Background(), n, secret.String{}, Notification{"cube", "c1", EventUpdate})
+	req, err := newCacheRequest(context.Background(), "http", n, secret.String{}, Notification{"cube", "c1", EventUpdate})
 	must(t, err)
 	if req.Method != "PUT" || req.URL.String() != "http://10.0.0.1:7070/kylin/api/cache/cube/c1/update" || req.Body != nil {
 		t.Errorf("path variant: %s %s body=%v", req.Method, req.URL, req.Body != nil)
@@ -259,7 +259,7 @@ func TestNewCacheRequestShape(t *testing.T) {
 	if u, p, ok := req.BasicAuth(); !ok || u != "ADMIN" || p != "KYLIN" {
 		t.Errorf("no Basic credentials")
 	}
-	req, err = newCacheRequest(context.Background(), Node{Addr: "h:1"}, secret.New("tok"), Notification{"table", "a/b", EventDrop})
+	req, err = newCacheRequest(context.Background(), "http", Node{Addr: "h:1"}, secret.New("tok"), Notification{"table", "a/b", EventDrop})
 	must(t, err)
 	if req.URL.Path != "/kylin/api/cache/table/drop" || req.Header.Get("Content-Type") != "application/json; charset=UTF-8" ||
 		req.Header.Get("Authorization") != "Bearer tok" || req.ContentLength != 3 {

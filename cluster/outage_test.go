@@ -129,7 +129,7 @@ func (k *kylinSender) Announce(ctx context.Context, entity, key string, ev Event
 		k.wg.Go(func() {
 			k.pool <- struct{}{}
 			defer func() { <-k.pool }()
-			req, err := newCacheRequest(context.Background(), n, secret.String{}, Notification{entity, key, ev})
+			req, err := newCacheRequest(context.Background(), "http", n, secret.String{}, Notification{entity, key, ev})
 			if err != nil {
 				return
 			}

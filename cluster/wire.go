@@ -21,7 +21,7 @@ const maxKeyBytes = 64 << 10
 // newCacheRequest builds the request Kylin 3.x's RestClient.wipeCache sends:
 // PUT {prefix}{entity}/{key}/{event} with no body, or, when the key holds a
 // '/', PUT {prefix}{entity}/{event} with the raw key as a JSON-typed body.
-func newCacheRequest(ctx context.Context, n Node, token secret.String, note Notification) (*http.Request, error) {
+func newCacheRequest(ctx context.Context, scheme string, n Node, token secret.String, note Notification) (*http.Request, error) {
 	var (
 		path string
 		body io.Reader
@@ -32,7 +32,7 @@ func newCacheRequest(ctx context.Context, n Node, token secret.String, note Noti
 	} else {
 		path = CachePathPrefix + url.PathEscape(note.Entity) + "/" + url.PathEscape(note.Key) + "/" + string(note.Event)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+n.Addr+path, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, scheme+"://"+n.Addr+path, body)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: request to %s: %w", n.Addr, err)
 	}

@@ -134,6 +134,13 @@ type Broadcast struct {
 	// Security.Users says, or Token) even without a Token. Kylin's own
 	// cache endpoint is open, hence the default.
 	RequireAuth bool
+	// Scheme is ours (kylin.go.broadcast.scheme, "http"): "https" when the
+	// peers serve TLS (Kylin's own RestClient speaks http only).
+	Scheme string
+	// TLSCAFile is ours (kylin.go.broadcast.tls-ca-file, empty = the
+	// system's roots): the PEM certificates that sign the peers' TLS
+	// certificates.
+	TLSCAFile string
 }
 
 // Security is who may call this node's API (ours, kylin.go.security.*).

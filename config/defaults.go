@@ -35,6 +35,7 @@ func Default() Config {
 			RetryMax:       10 * time.Second,
 			QueueSize:      10000,
 			RequestTimeout: 30 * time.Second,
+			Scheme:         "http",
 		},
 		ZooKeeper: ZooKeeper{
 			BasePath:       "/kylin",

@@ -143,6 +143,12 @@ var keyTable = []Key{
 	{Name: "kylin.go.broadcast.require-auth", Default: "false", Field: "Broadcast.RequireAuth", Ours: true,
 		Meaning: "the cache endpoint requires credentials (Basic checked as kylin.go.security.users says, or the token) even without a token; Kylin's own is open",
 		set:     setBool(func(c *Config) *bool { return &c.Broadcast.RequireAuth })},
+	{Name: "kylin.go.broadcast.scheme", Default: "http", Field: "Broadcast.Scheme", Ours: true,
+		Meaning: "http, or https when the peers serve TLS (Kylin's own nodes speak http)",
+		set:     setString(func(c *Config) *string { return &c.Broadcast.Scheme })},
+	{Name: "kylin.go.broadcast.tls-ca-file", Default: "", Field: "Broadcast.TLSCAFile", Ours: true,
+		Meaning: "PEM certificates that sign the peers' TLS certificates (empty: the system's roots)",
+		set:     setString(func(c *Config) *string { return &c.Broadcast.TLSCAFile })},
 
 	// Security
 	{Name: "kylin.go.security.disabled", Default: "false", Field: "Security.Disabled", Ours: true,

@@ -32,6 +32,7 @@ func (c Config) Validate() error {
 	v.storage()
 	v.security()
 	v.http()
+	v.broadcastTLS()
 	return errors.Join(v.errs...)
 }
 

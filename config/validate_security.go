@@ -26,6 +26,15 @@ func (v *validator) security() {
 	}
 }
 
+func (v *validator) broadcastTLS() {
+	b := v.c.Broadcast
+	v.check(b.Scheme == "http" || b.Scheme == "https", keyForField("Broadcast.Scheme"), b.Scheme, "must be http or https")
+	if b.TLSCAFile != "" {
+		v.check(b.Scheme == "https", keyForField("Broadcast.TLSCAFile"), b.TLSCAFile,
+			"is used only with kylin.go.broadcast.scheme=https; set it, or remove the CA file")
+	}
+}
+
 func (v *validator) http() {
 	h := v.c.HTTP
 	v.positiveMs(h.ReadHeaderTimeout, "HTTP.ReadHeaderTimeout")
