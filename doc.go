@@ -6,6 +6,7 @@
 //
 // The packages, leaf first:
 //
+//	secret                   a credential type that never prints or encodes its value
 //	config                   kylin.properties -> typed Config; the one place that knows key names and defaults
 //	metastore                Store (path -> bytes + timestamp, compare-and-set), path rules, Open(url)
 //	metastore/memstore       in memory: the embedded default and the reference in tests
@@ -17,6 +18,8 @@
 //	lock/locallock           in process
 //	lock/zklock              ZooKeeper, Kylin-compatible znodes
 //	lock/locktest            the conformance suite every Locker passes
+//	auth                     Kylin-compatible authentication: Basic against Kylin's user records, static, bearer
+//	httpserver               the *http.Server with timeouts (and TLS) every server here uses
 //	cluster                  nodes and modes, membership, the broadcaster and its receiving Handler
 //	cluster/zkmembership     ZooKeeper discovery compatible with Kylin 3.x self-discovery
 //	scheduler                Kylin's job model and a fenced job engine in modes 0, 2 and 100
@@ -26,8 +29,8 @@
 // metastore.Store from cfg.Metastore.URL (importing the backend package for
 // its URL scheme, as database/sql drivers are imported); create a
 // lock.Locker; build a cluster.Membership and a cluster.Broadcaster; wrap the
-// store in a metastore/cache; mount cluster.Handler on the node's HTTP
-// server; start a scheduler.Engine when the node's mode can build; put a
+// store in a metastore/cache; mount cluster.Handler (with an auth.Authenticator)
+// on the node's HTTP server (httpserver.New); start a scheduler.Engine when the node's mode can build; put a
 // query.Router in front of the query nodes. examples/quickstart shows all of
 // it in one process.
 package kylin
