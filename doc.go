@@ -13,7 +13,7 @@
 //	metastore/filestore      a local directory in Kylin's FileResourceStore layout
 //	metastore/hbasestore     HBase in Kylin's HBaseResourceStore schema (our own native-RPC client)
 //	metastore/metastoretest  the conformance suite every Store passes
-//	metastore/cache          a read cache over a Store that broadcasts keep fresh
+//	metastore/cache          a read cache over a Store within a byte budget
 //	lock                     Locker and Lease with fencing tokens
 //	lock/locallock           in process
 //	lock/zklock              ZooKeeper, Kylin-compatible znodes
@@ -22,6 +22,7 @@
 //	httpserver               the *http.Server with timeouts (and TLS) every server here uses
 //	cluster                  nodes and modes, membership, the broadcaster and its receiving Handler
 //	cluster/zkmembership     ZooKeeper discovery compatible with Kylin 3.x self-discovery
+//	cluster/cachesync        announces a cache's writes, and turns received events into invalidations
 //	scheduler                Kylin's job model and a fenced job engine in modes 0, 2 and 100
 //	query                    a router that spreads queries over the query nodes
 //
@@ -29,8 +30,10 @@
 // metastore.Store from cfg.Metastore.URL (importing the backend package for
 // its URL scheme, as database/sql drivers are imported); create a
 // lock.Locker; build a cluster.Membership and a cluster.Broadcaster; wrap the
-// store in a metastore/cache; mount cluster.Handler (with an auth.Authenticator)
-// on the node's HTTP server (httpserver.New); start a scheduler.Engine when the node's mode can build; put a
+// store in a metastore/cache (cluster/cachesync connects it to the
+// Broadcaster and the Handler); mount cluster.Handler (with an
+// auth.Authenticator) on the node's HTTP server (httpserver.New); start a
+// scheduler.Engine when the node's mode can build; put a
 // query.Router in front of the query nodes. examples/quickstart shows all of
 // it in one process.
 package kylin

@@ -43,7 +43,9 @@ func cacheAttacks() []cacheAttack {
 		{"empty segment", "PUT", "/kylin/api/cache/cube//update", "", ok, 400, false},
 		{"too many segments", "PUT", "/kylin/api/cache/a/b/c/update", "", ok, 400, false},
 		{"empty body key", "PUT", "/kylin/api/cache/table/drop", "  ", ok, 400, false},
-		{"oversized body key", "PUT", "/kylin/api/cache/table/drop", strings.Repeat("k", maxKeyBytes+1), ok, 400, false},
+		{"oversized body key", "PUT", "/kylin/api/cache/table/drop", strings.Repeat("k", maxKeyBytes+1), ok, 413, false},
+		{"oversized path key", "PUT", "/kylin/api/cache/cube/" + strings.Repeat("k", 2000) + "/update", "", ok, 414, false},
+		{"oversized entity", "PUT", "/kylin/api/cache/" + strings.Repeat("e", 100) + "/k/update", "", ok, 414, false},
 	}
 }
 

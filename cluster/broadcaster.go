@@ -105,11 +105,11 @@ func newTransport(s settings) (*http.Transport, error) {
 	if s.caFile != "" {
 		pem, err := os.ReadFile(s.caFile)
 		if err != nil {
-			return nil, fmt.Errorf("cluster: kylin.go.broadcast.tls-ca-file: %w", err)
+			return nil, fmt.Errorf("cluster: kylin.go.broadcast.tls-ca: %w", err)
 		}
 		roots := x509.NewCertPool()
 		if !roots.AppendCertsFromPEM(pem) {
-			return nil, fmt.Errorf("cluster: kylin.go.broadcast.tls-ca-file=%s holds no PEM certificate", s.caFile)
+			return nil, fmt.Errorf("cluster: kylin.go.broadcast.tls-ca=%s holds no PEM certificate", s.caFile)
 		}
 		t.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
 	}

@@ -48,7 +48,7 @@ func configAttacks() []configAttack {
 		{"mode injection", []byte("kylin.server.mode=all\\u000akylin.job.scheduler.default=2\n"), "kylin.server.mode", false},
 		{"token with a newline", []byte("kylin.go.broadcast.token=a\\nb\n"), "must not hold spaces or control characters", false},
 		{"unknown user source", []byte("kylin.go.security.users=ldap\n"), "must be metastore", false},
-		{"plain-HTTP CA", []byte("kylin.go.broadcast.tls-ca-file=/ca.pem\n"), "is used only with kylin.go.broadcast.scheme=https", false},
+		{"plain-HTTP CA", []byte("kylin.go.broadcast.tls-ca=/ca.pem\n"), "is used only with kylin.go.broadcast.scheme=https", false},
 		{"credential mismatch", []byte("kylin.server.cluster-servers=ADMIN:pw@a:7070\nkylin.go.broadcast.token=t\nkylin.go.security.users=none\n"), "sends Basic credentials", false},
 		{"zero idle timeout", []byte("kylin.go.http.idle-timeout-ms=0\n"), "must be more than 0 ms", false},
 	}

@@ -44,6 +44,6 @@ func (v *validator) http() {
 	v.atLeast(int64(h.MaxHeaderBytes), 1024, "HTTP.MaxHeaderBytes")
 	if (h.TLSCertFile == "") != (h.TLSKeyFile == "") {
 		v.check(false, keyForField("HTTP.TLSCertFile"), h.TLSCertFile,
-			"kylin.go.http.tls-cert-file and kylin.go.http.tls-key-file must be set together")
+			"kylin.go.http.tls-cert and kylin.go.http.tls-key must be set together")
 	}
 }

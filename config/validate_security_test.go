@@ -25,7 +25,7 @@ func TestValidateCredentialMismatch(t *testing.T) {
 			"kylin.server.cluster-servers": "a:7070", "kylin.go.broadcast.token": "t0k", "kylin.go.security.users": "none"}, ""},
 		{"no way in", map[string]string{"kylin.go.security.users": "none"}, "nobody could write"},
 		{"unknown users", map[string]string{"kylin.go.security.users": "ldap"}, "must be metastore"},
-		{"half tls", map[string]string{"kylin.go.http.tls-cert-file": "/c.pem"}, "must be set together"},
+		{"half tls", map[string]string{"kylin.go.http.tls-cert": "/c.pem"}, "must be set together"},
 		{"tiny headers", map[string]string{"kylin.go.http.max-header-bytes": "10"}, "must be at least 1024"},
 	} {
 		c, err := FromMap(tc.props, site)

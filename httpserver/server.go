@@ -38,11 +38,11 @@ func New(h http.Handler, cfg config.HTTP, log *zap.Logger) *http.Server {
 // configuration, TLS 1.2 or later.
 func TLSConfig(cfg config.HTTP) (*tls.Config, error) {
 	if cfg.TLSCertFile == "" || cfg.TLSKeyFile == "" {
-		return nil, errors.New("httpserver: set both kylin.go.http.tls-cert-file and kylin.go.http.tls-key-file")
+		return nil, errors.New("httpserver: set both kylin.go.http.tls-cert and kylin.go.http.tls-key")
 	}
 	cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
 	if err != nil {
-		return nil, fmt.Errorf("httpserver: kylin.go.http.tls-cert-file=%s, tls-key-file=%s: %w", cfg.TLSCertFile, cfg.TLSKeyFile, err)
+		return nil, fmt.Errorf("httpserver: kylin.go.http.tls-cert=%s, tls-key=%s: %w", cfg.TLSCertFile, cfg.TLSKeyFile, err)
 	}
 	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
 }

@@ -145,7 +145,7 @@ func TestDefaultsAndErrors(t *testing.T) {
 		t.Errorf("zero config did not take the defaults: %+v", srv)
 	}
 	if _, err := TLSConfig(config.HTTP{TLSCertFile: "/nonexistent.pem", TLSKeyFile: "/nonexistent.key"}); err == nil ||
-		!strings.Contains(err.Error(), "kylin.go.http.tls-cert-file=/nonexistent.pem") {
+		!strings.Contains(err.Error(), "kylin.go.http.tls-cert=/nonexistent.pem") {
 		t.Errorf("missing cert: %v", err)
 	}
 	if _, err := TLSConfig(config.HTTP{TLSCertFile: "/c.pem"}); err == nil {

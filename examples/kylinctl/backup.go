@@ -53,7 +53,7 @@ func backupCmd(fs *flag.FlagSet) action {
 		defer dst.Close()
 		p := e.progress("backup")
 		err = src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
-			if err := dst.Import(ctx, r); err != nil {
+			if err := dst.(metastore.Importer).Import(ctx, r); err != nil {
 				return err
 			}
 			p.add(len(r.Content))
@@ -63,7 +63,7 @@ func backupCmd(fs *flag.FlagSet) action {
 		if err != nil {
 			return fmt.Errorf("backup stopped after %s; %s is incomplete, delete it: %w", p.summary(), dir, err)
 		}
-		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), dst.Root())
+		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), rootOf(dst))
 		return skippedError(src)
 	}
 }
@@ -75,12 +75,11 @@ const maxSkippedNamed = 20
 // out because they are not regular files; nil when there are none or the
 // store is not a directory.
 func skippedError(s metastore.Store) error {
-	fs, ok := s.(*filestore.Store)
+	root, ok := filestore.RootOf(s)
 	if !ok {
 		return nil
 	}
 	var skipped []string
-	root := fs.Root()
 	err := filepath.WalkDir(root, func(p string, d iofs.DirEntry, err error) error {
 		if err != nil {
 			return nil // unreadable: Walk reported it, or it vanished
@@ -123,7 +122,7 @@ func kindName(m iofs.FileMode) string {
 // notInside refuses a directory at or below the root of a filestore s,
 // which would copy the store into itself.
 func notInside(s metastore.Store, dir, format string) error {
-	fs, ok := s.(*filestore.Store)
+	fsRoot, ok := filestore.RootOf(s)
 	if !ok {
 		return nil
 	}
@@ -131,9 +130,9 @@ func notInside(s metastore.Store, dir, format string) error {
 	if err != nil {
 		return err
 	}
-	abs, root := resolve(abs), resolve(fs.Root())
+	abs, root := resolve(abs), resolve(fsRoot)
 	if abs == root || strings.HasPrefix(abs, root+string(filepath.Separator)) {
-		return usagef(nil, format, dir, fs.Root())
+		return usagef(nil, format, dir, fsRoot)
 	}
 	return nil
 }
@@ -167,4 +166,10 @@ func prepareBackupDir(dir string) error {
 		return usagef(nil, "backup directory %s is not empty; give a new or empty directory so no old file mixes into the backup", dir)
 	}
 	return nil
+}
+
+// rootOf is the directory of a filestore ("" for another store).
+func rootOf(s metastore.Store) string {
+	root, _ := filestore.RootOf(s)
+	return root
 }

@@ -43,9 +43,9 @@
 // kylin.go.security.disabled=true opens everything (trusted networks only).
 //
 // The server has the timeouts of kylin.go.http.*, and serves HTTPS when
-// kylin.go.http.tls-cert-file and tls-key-file are set; peers that serve
+// kylin.go.http.tls-cert and tls-key are set; peers that serve
 // HTTPS are reached with kylin.go.broadcast.scheme=https and, for a
-// private CA, kylin.go.broadcast.tls-ca-file.
+// private CA, kylin.go.broadcast.tls-ca.
 //
 // The last line printed on stdout is the address the node listens on.
 // SIGTERM or SIGINT shuts it down gracefully: readiness turns false, the HTTP

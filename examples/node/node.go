@@ -15,6 +15,7 @@ import (
 
 	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/lock"
@@ -133,7 +134,7 @@ func (n *node) open(ctx context.Context) error {
 	if n.cfg.Security.Disabled {
 		n.log.Warn("kylin.go.security.disabled=true: every API route is open to anyone")
 	}
-	if n.meta, err = cache.New(n.raw, n.bc, metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
+	if n.meta, err = cache.New(n.cfg.Metastore, n.raw, cachesync.Announcer(n.bc), metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
 	return n.startEngine()
@@ -146,7 +147,7 @@ func (n *node) startEngine() error {
 	jc := n.cfg.Job
 	jc.HostAddress = n.self.Addr
 	e, err := scheduler.New(jc, n.raw, n.locks, scheduler.WithLogger(n.log),
-		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr))
+		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr), scheduler.WithAnnouncer(n.bc))
 	if err != nil {
 		return fmt.Errorf("job engine: %w", err)
 	}
@@ -156,7 +157,7 @@ func (n *node) startEngine() error {
 }
 
 // newServer is the node's HTTP server with the configured timeouts, and
-// HTTPS when kylin.go.http.tls-cert-file and tls-key-file are set.
+// HTTPS when kylin.go.http.tls-cert and tls-key are set.
 func newServer(cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
 	srv := httpserver.New(nil, cfg, log)
 	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {

@@ -76,7 +76,7 @@ func newTestCA(t *testing.T) testCA {
 // client trusts ca.
 func startTLSNode(t *testing.T, ca testCA, props ...string) *testNode {
 	t.Helper()
-	n := startTestNode(t, append([]string{"kylin.go.http.tls-cert-file=" + ca.certFile, "kylin.go.http.tls-key-file=" + ca.keyFile,
+	n := startTestNode(t, append([]string{"kylin.go.http.tls-cert=" + ca.certFile, "kylin.go.http.tls-key=" + ca.keyFile,
 		"kylin.go.broadcast.scheme=https", "kylin.metadata.sync-retries=0"}, props...)...)
 	n.base = "https://" + strings.TrimPrefix(n.base, "http://")
 	n.client = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: ca.pool}}, Timeout: 30 * time.Second}
@@ -88,7 +88,7 @@ func startTLSNode(t *testing.T, ca testCA, props ...string) *testNode {
 // CA (the negative control) the same broadcast fails and the peer is stale.
 func TestNodeServesTLSAndBroadcastsOverIt(t *testing.T) {
 	ca := newTestCA(t)
-	n := startTLSNode(t, ca, "kylin.go.broadcast.tls-ca-file="+ca.caFile)
+	n := startTLSNode(t, ca, "kylin.go.broadcast.tls-ca="+ca.caFile)
 	n.mustDo("GET", "/healthz", "", http.StatusOK)
 	var put map[string]any
 	if err := json.Unmarshal([]byte(n.mustDo("PUT", "/kylin/api/resource/project/p.json", projectJSON(1), http.StatusOK)), &put); err != nil {
@@ -108,7 +108,7 @@ func TestNodeServesTLSAndBroadcastsOverIt(t *testing.T) {
 		t.Errorf("a client without the CA: %v, want a certificate error", err)
 	}
 
-	control := startTLSNode(t, ca) // no tls-ca-file: the system's roots do not know the test CA
+	control := startTLSNode(t, ca) // no tls-ca: the system's roots do not know the test CA
 	b := control.mustDo("PUT", "/kylin/api/resource/project/p.json", projectJSON(1), http.StatusOK)
 	if !strings.Contains(b, `"stale"`) && !strings.Contains(b, `"behind"`) {
 		t.Errorf("control: a broadcast without the CA reached the node: %s", b)
