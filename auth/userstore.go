@@ -44,7 +44,9 @@ type UserGetter interface {
 // a keyed hash of the password, for at most the cache size (default 1024)
 // users, so bcrypt runs once per user and TTL rather than per request; a
 // password change, a disabled or a deleted user therefore takes effect
-// within one TTL. Failed checks are not remembered, and at most GOMAXPROCS
+// within one TTL. An unknown user costs the same bcrypt check as a wrong
+// password, so timing does not tell which users exist. Failed checks are
+// not remembered, and at most GOMAXPROCS
 // bcrypt checks run at once, so wrong passwords cost CPU but cannot take
 // all of it.
 type UserStore struct {
@@ -118,6 +120,9 @@ func (u *UserStore) Authenticate(ctx context.Context, c Credentials) (Principal,
 func (u *UserStore) verify(ctx context.Context, name, password string) (Principal, error) {
 	res, err := u.store.Get(ctx, UserFolder+name)
 	if errors.Is(err, metastore.ErrNotFound) {
+		// The same bcrypt work as for a known user, so the answer's
+		// timing does not tell which users exist.
+		u.compare(ctx, dummyHash(), password)
 		return Principal{}, fmt.Errorf("%w: wrong user or password", ErrUnauthenticated)
 	}
 	if err != nil {
@@ -194,6 +199,24 @@ func (u *UserStore) remember(name string, mac []byte, p Principal) {
 		}
 	}
 	u.cache[name] = cachedUser{mac: mac, p: p, expires: now.Add(u.ttl)}
+}
+
+var (
+	dummyOnce sync.Once
+	dummy     string
+)
+
+// dummyHash is a bcrypt hash of a random password, at the cost Kylin uses.
+func dummyHash() string {
+	dummyOnce.Do(func() {
+		pw := make([]byte, 16)
+		rand.Read(pw)
+		h, err := bcrypt.GenerateFromPassword(pw, bcryptCost)
+		if err == nil {
+			dummy = string(h)
+		}
+	})
+	return dummy
 }
 
 // checkUserName refuses names that would not address one record.
