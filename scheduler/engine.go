@@ -39,7 +39,6 @@ const writeTimeout = 30 * time.Second
 // Causes of a run's cancellation.
 var (
 	errShutdown   = errors.New("scheduler: engine shutting down")
-	errLeaseLost  = errors.New("scheduler: lease lost")
 	errJobChanged = errors.New("scheduler: job discarded, paused or taken over")
 )
 
@@ -63,7 +62,7 @@ type Engine struct {
 	ctx    context.Context // cancelled by Close after runs have ended
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // loop goroutines
-	runWG  sync.WaitGroup // job runs and their lease watchers
+	runWG  sync.WaitGroup // job runs
 
 	mu            sync.Mutex
 	namedOverflow bool // more jobs were named than named holds
