@@ -212,6 +212,7 @@ func (e *Engine) changed(id string, j *Job) {
 		if m := e.table.get(id); m != nil {
 			cp := *j
 			m.job, m.state, m.bad = &cp, "", false
+			e.table.touch(id)
 		}
 		e.mu.Unlock()
 	}
