@@ -136,7 +136,9 @@ func Measure(ctx context.Context, s metastore.Store, c Config) (Result, error) {
 		return res, err
 	}
 	defer e.Close()
-	cs.quiet(ctx, n0, c.Quiet) // the first pass: every job once
+	// The first pass reads every job once, with work between its calls
+	// that a short quiet would take for its end.
+	cs.quiet(ctx, n0, max(10*c.Quiet, 2*time.Second))
 	add := func() (time.Duration, error) {
 		n0 := cs.calls.Load()
 		t0 := time.Now()
