@@ -210,8 +210,11 @@ func (e *Engine) changed(id string, j *Job) {
 	if j != nil {
 		e.mu.Lock()
 		if m := e.table.get(id); m != nil {
+			// Just stored READY by this Manager: no need to read it back
+			// before locking (the read under the lock, or the claim's
+			// compare-and-set, still checks it).
 			cp := *j
-			m.job, m.state, m.bad = &cp, "", false
+			m.job, m.state, m.bad, m.fresh = &cp, StateReady, false, true
 			e.table.touch(id)
 		}
 		e.mu.Unlock()
