@@ -59,6 +59,10 @@ type Metastore struct {
 	// applied), so that a metadata write does not fail because HBase split
 	// a region. 1 ms leaves HBaseClientRetries alone to decide.
 	HBaseRegionWait time.Duration
+	// CacheBytes is ours (kylin.go.metadata.cache-bytes, 64 MiB): the
+	// memory budget of metastore/cache, content and bookkeeping included;
+	// 0 caches nothing.
+	CacheBytes int64
 	// ReconnectEnabled is kylin.resourcestore.reconnect-enabled (false).
 	ReconnectEnabled bool
 	// ReconnectBase, ReconnectMax and ReconnectTimeout are
@@ -204,6 +208,39 @@ type Query struct {
 	HealthInterval time.Duration
 	// HashLoadBound is the consistent-hash load bound factor (1.25).
 	HashLoadBound float64
+	// NoHealthCheck turns the active health checks off (false: they run).
+	NoHealthCheck bool
+
+	// SessionAffinity sends a request that carries the router's route
+	// cookie (RouteCookie) to the node named in it while that node is
+	// healthy; the router sets the cookie on responses that set the
+	// session cookie (SessionCookie, "JSESSIONID"). Off by default.
+	SessionAffinity bool
+	SessionCookie   string
+	RouteCookie     string // "KYLIN_ROUTE"
+	// RouteKey keys the route cookie's value, an HMAC of the node's
+	// address (empty: a random key per process, so cookies do not survive
+	// a restart nor work across several routers).
+	RouteKey string
+
+	// MaxConnsPerNode bounds the open connections to one node (256);
+	// requests that find the limit reached wait for one, up to their
+	// timeout. MaxIdleConnsPerNode bounds the idle ones kept (64), closed
+	// after NodeIdleTimeout (10 s).
+	MaxConnsPerNode     int
+	MaxIdleConnsPerNode int
+	NodeIdleTimeout     time.Duration
+	// NodeConnWait bounds how long a request waits for a connection to
+	// its node (300 s; the request's own deadline bounds it too), then 503.
+	NodeConnWait time.Duration
+
+	// TLSCert and TLSKey (PEM files) make the standalone router serve TLS;
+	// NodeTLS makes it speak TLS to the nodes, trusting NodeCA (a PEM
+	// file; empty: the system roots).
+	TLSCert string
+	TLSKey  string
+	NodeTLS bool
+	NodeCA  string
 }
 
 // Storage is the read/write separation keys.

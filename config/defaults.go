@@ -16,6 +16,7 @@ func Default() Config {
 			MaxScanResultBytes:  5 << 20,
 			MaxCellSize:         10 << 20,
 			HBaseRegionWait:     30 * time.Second,
+			CacheBytes:          64 << 20,
 			ReconnectBase:       time.Second,
 			ReconnectMax:        time.Minute,
 			ReconnectTimeout:    time.Hour,
@@ -70,6 +71,13 @@ func Default() Config {
 			HealthPath:      "/kylin/api/health",
 			HealthInterval:  5 * time.Second,
 			HashLoadBound:   1.25,
+			SessionCookie:   "JSESSIONID",
+			RouteCookie:     "KYLIN_ROUTE",
+
+			MaxConnsPerNode:     256,
+			MaxIdleConnsPerNode: 64,
+			NodeIdleTimeout:     10 * time.Second,
+			NodeConnWait:        300 * time.Second,
 		},
 		Storage: Storage{URL: "hbase"},
 	}

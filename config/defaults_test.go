@@ -117,8 +117,8 @@ func TestEveryKeyFillsItsField(t *testing.T) {
 		}
 		c := Default()
 		before := c
-		for _, v := range []string{"7", "true", "0.75", "h1:7071", "h1:7071:all", "/p", "zookeeper", "x@y"} {
-			if err := k.set(&c, v); err == nil {
+		for _, v := range []string{"7", "true", "false", "0.75", "h1:7071", "h1:7071:all", "/p", "zookeeper", "x@y"} {
+			if err := k.set(&c, v); err == nil && !sameConfig(c, before) {
 				break
 			}
 		}

@@ -17,6 +17,7 @@ func (v *validator) metastore() {
 	v.atLeast(m.MaxScanResultBytes, 1, "Metastore.MaxScanResultBytes")
 	v.atLeast(m.MaxCellSize, 1, "Metastore.MaxCellSize")
 	v.positiveMs(m.HBaseRegionWait, "Metastore.HBaseRegionWait")
+	v.atLeast(m.CacheBytes, 0, "Metastore.CacheBytes")
 	v.positiveMs(m.ReconnectBase, "Metastore.ReconnectBase")
 	v.check(m.ReconnectMax >= m.ReconnectBase, keyForField("Metastore.ReconnectMax"), formatMillis(m.ReconnectMax),
 		fmt.Sprintf("must be at least kylin.resourcestore.reconnect-base-ms (%s)", formatMillis(m.ReconnectBase)))
@@ -124,8 +125,19 @@ func (v *validator) query() {
 	v.check(q.EjectMax >= q.EjectBase, keyForField("Query.EjectMax"), formatMillis(q.EjectMax),
 		fmt.Sprintf("must be at least kylin.go.router.eject-base-ms (%s)", formatMillis(q.EjectBase)))
 	v.share(q.MaxEjectedShare, "Query.MaxEjectedShare")
-	v.check(q.HealthPath == "" || strings.HasPrefix(q.HealthPath, "/"), keyForField("Query.HealthPath"), q.HealthPath,
-		"must be empty (no active checks) or a path starting with /")
+	v.check(strings.HasPrefix(q.HealthPath, "/"), keyForField("Query.HealthPath"), q.HealthPath,
+		"must be a path starting with / (to turn active checks off, set kylin.go.router.health-check-enabled=false)")
+	v.check(q.SessionCookie != "" && validCookieName(q.SessionCookie), keyForField("Query.SessionCookie"), q.SessionCookie,
+		"must be a cookie name (a token), e.g. JSESSIONID")
+	v.check(q.RouteCookie != "" && validCookieName(q.RouteCookie) && q.RouteCookie != q.SessionCookie,
+		keyForField("Query.RouteCookie"), q.RouteCookie, "must be a cookie name (a token) other than the session cookie, e.g. KYLIN_ROUTE")
+	v.atLeast(int64(q.MaxConnsPerNode), 1, "Query.MaxConnsPerNode")
+	v.check(q.MaxIdleConnsPerNode >= 0 && q.MaxIdleConnsPerNode <= q.MaxConnsPerNode, keyForField("Query.MaxIdleConnsPerNode"),
+		fmt.Sprint(q.MaxIdleConnsPerNode), fmt.Sprintf("must be from 0 to kylin.go.router.max-conns-per-node (%d)", q.MaxConnsPerNode))
+	v.positiveMs(q.NodeIdleTimeout, "Query.NodeIdleTimeout")
+	v.positiveMs(q.NodeConnWait, "Query.NodeConnWait")
+	v.check((q.TLSCert == "") == (q.TLSKey == ""), keyForField("Query.TLSKey"), q.TLSKey,
+		"must be set together with kylin.go.router.tls-cert (both or neither)")
 	v.positiveMs(q.HealthInterval, "Query.HealthInterval")
 	v.check(q.HashLoadBound >= 1, keyForField("Query.HashLoadBound"), fmt.Sprint(q.HashLoadBound), "must be at least 1")
 }
@@ -185,4 +197,15 @@ func joinServers(addrs []ServerAddr) string {
 		parts[i] = a.String()
 	}
 	return strings.Join(parts, ",")
+}
+
+// validCookieName: an RFC 6265 cookie name is an RFC 9110 token.
+func validCookieName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c <= ' ' || c >= 0x7f || strings.IndexByte("()<>@,;:\\\"/[]?={}", c) >= 0 {
+			return false
+		}
+	}
+	return true
 }

@@ -95,6 +95,19 @@ func setBool(field func(*Config) *bool) setter {
 	}
 }
 
+// setNegated is setBool for a field that says the opposite of its key
+// (the key enables a feature, the field, zero by default, turns it off).
+func setNegated(field func(*Config) *bool) setter {
+	return func(c *Config, v string) error {
+		var on bool
+		if err := setBool(func(*Config) *bool { return &on })(c, v); err != nil {
+			return err
+		}
+		*field(c) = !on
+		return nil
+	}
+}
+
 func setString(field func(*Config) *string) setter {
 	return func(c *Config, v string) error {
 		*field(c) = v

@@ -27,6 +27,9 @@
 // timestamp equals oldTS, with 0 meaning "nothing stored", and returns the
 // confirmed new timestamp. A mismatch wraps ErrConflict and names the
 // stored and the expected timestamp. DeleteIf is the same check for delete.
+// Update wraps the read-modify-write loop around Put (read, change, write,
+// again on conflict, until ctx ends); PutLastWriterWins overwrites whatever
+// is stored, for the rare data where losing a concurrent write is fine.
 // Content is copied in and out: a caller may reuse or mutate its slices.
 //
 // # Timestamps

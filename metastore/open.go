@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/kylin-go/kylin/config"
@@ -15,44 +16,21 @@ import (
 // registerer for its own extras; the portable Store does the rest).
 type OpenFunc func(ctx context.Context, u config.MetadataURL, o Options) (driver.Store, error)
 
-// Opener opens a whole Store for a parsed metadata URL.
-//
-// Deprecated: backends register an OpenFunc with Register; Opener remains
-// for backends not yet on the driver seam.
-type Opener func(ctx context.Context, u config.MetadataURL, opts ...Option) (Store, error)
-
-// backend is a registry entry: one of the two is set.
-type backend struct {
-	open   OpenFunc
-	legacy Opener
-}
-
 var (
 	registryMu sync.RWMutex
-	registry   = map[string]backend{}
+	registry   = map[string]OpenFunc{}
 )
 
 // Register makes a backend's driver available to Open under scheme.
 // Backends call it from init, as database/sql drivers do; registering a
 // scheme twice panics, since that is a programming error found at start-up.
 func Register(scheme string, open OpenFunc) {
-	register(scheme, backend{open: open})
-}
-
-// RegisterStore registers an Opener.
-//
-// Deprecated: use Register with a driver.
-func RegisterStore(scheme string, o Opener) {
-	register(scheme, backend{legacy: o})
-}
-
-func register(scheme string, b backend) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	if _, dup := registry[scheme]; dup {
 		panic("metastore: Register called twice for scheme " + scheme)
 	}
-	registry[scheme] = b
+	registry[scheme] = open
 }
 
 // Open parses a Kylin metadata URL ("kylin_metadata@hbase,hbase.zookeeper.quorum=zk:2181",
@@ -66,21 +44,20 @@ func Open(ctx context.Context, url string, opts ...Option) (Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParsed(url, u); err != nil {
+		return nil, err
+	}
 	registryMu.RLock()
-	b, ok := registry[u.Scheme]
+	open, ok := registry[u.Scheme]
 	registryMu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("metastore: open %q: %w %q: registered schemes are %v; import the backend package",
-			url, ErrUnknownScheme, u.Scheme, Schemes())
-	}
-	if b.legacy != nil {
-		return b.legacy(ctx, u, opts...)
+		return nil, unknownScheme(url, u)
 	}
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
 	o := Collect(opts...)
-	d, err := b.open(ctx, u, o)
+	d, err := open(ctx, u, o)
 	if err != nil {
 		return nil, err
 	}
@@ -102,4 +79,46 @@ func Schemes() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkParsed refuses a URL that parsed but cannot mean what was written:
+// a parameter that holds '@' and no '=' is the rest of an identifier that
+// held a comma ("a,b@mem"), which Kylin's syntax cannot express.
+func checkParsed(url string, u config.MetadataURL) error {
+	for _, part := range strings.Split(url, ",")[1:] {
+		if strings.Contains(part, "@") && !strings.Contains(part, "=") {
+			return fmt.Errorf("metastore: open %q: %w: read as %s; the part %q after a ',' looks like the rest of the name: "+
+				"',' separates parameters, so an identifier cannot hold one; rename it without ','",
+				url, ErrBadURL, describe(u), strings.TrimSpace(part))
+		}
+	}
+	return nil
+}
+
+// unknownScheme says how url was read and which schemes exist.
+func unknownScheme(url string, u config.MetadataURL) error {
+	hint := "import the backend package"
+	if u.Scheme == "" {
+		hint = "a URL without '@' is a local directory: import " +
+			"_ \"github.com/kylin-go/kylin/metastore/filestore\", or add @mem or @hbase"
+	}
+	return fmt.Errorf("metastore: open %q: %w %q: read as %s; registered schemes are %q; %s",
+		url, ErrUnknownScheme, u.Scheme, describe(u), Schemes(), hint)
+}
+
+// describe shows how a metadata URL was parsed.
+func describe(u config.MetadataURL) string {
+	params := "no parameters"
+	if len(u.Params) > 0 {
+		keys := make([]string, 0, len(u.Params))
+		for k := range u.Params {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			keys[i] = fmt.Sprintf("%q=%q", k, u.Params[k])
+		}
+		params = "parameters " + strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("identifier %q, scheme %q, %s", u.Identifier, u.Scheme, params)
 }

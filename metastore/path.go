@@ -187,13 +187,3 @@ func truncate(p string) string {
 	}
 	return p[:max] + "..."
 }
-
-// FolderPrefix is driver.FolderPrefix.
-//
-// Deprecated: backends use driver.FolderPrefix.
-func FolderPrefix(folder string) string { return driver.FolderPrefix(folder) }
-
-// DirectChild is driver.DirectChild.
-//
-// Deprecated: backends use driver.DirectChild.
-func DirectChild(folder, p string) (string, bool) { return driver.DirectChild(folder, p) }

@@ -33,7 +33,7 @@ type portable struct {
 	caps    driver.Caps
 	now     func() time.Time
 	log     *zap.Logger
-	metrics *Metrics
+	metrics *metrics
 	closed  atomic.Bool
 }
 
@@ -63,7 +63,7 @@ func newPortable(d driver.Store, o Options) Store {
 	if c, ok := d.(driver.Describer); ok {
 		caps = c.Capabilities()
 	}
-	m, err := NewMetrics(o.Registerer, caps.Backend)
+	m, err := newMetrics(o.Registerer, caps.Backend)
 	if err != nil {
 		o.Logger.Warn("metastore: metrics disabled", zap.String("backend", caps.Backend), zap.Error(err))
 	}
@@ -99,42 +99,54 @@ func (s *portable) Close() error {
 	return nil
 }
 
+// call is one operation in flight.
+type call struct {
+	op    string
+	arg   string // the path as given, shown in errors when it is refused
+	path  string // the clean path; "" until begin accepted it
+	start time.Time
+}
+
 // begin runs the checks every call starts with: closed store, ended ctx,
 // clean path (a folder when folder is true). Its error is bare; end words
 // it.
-func (s *portable) begin(ctx context.Context, path string, folder bool) (string, error) {
+func (s *portable) begin(ctx context.Context, op, arg string, folder bool) (call, error) {
+	c := call{op: op, arg: arg, start: s.metrics.start()}
 	if s.closed.Load() {
-		return "", ErrClosed
+		return c, ErrClosed
 	}
 	if err := ctx.Err(); err != nil {
-		return "", err
+		return c, err
 	}
+	var err error
 	if folder {
-		return cleanFolder(path)
+		c.path, err = cleanFolder(arg)
+	} else {
+		c.path, err = cleanPath(arg)
 	}
-	return cleanPath(path)
+	return c, err
 }
 
 // end counts the call and words its error once: ctx errors unwrapped when
-// ctx has ended, everything else as "metastore: OP PATH: ERR". clean is ""
-// when the path was refused, and the argument is shown instead.
-func (s *portable) end(ctx context.Context, op, clean, arg string, err error) error {
+// ctx has ended, everything else as "metastore: OP PATH: ERR".
+func (s *portable) end(ctx context.Context, c call, err error) error {
 	if err != nil {
-		err = s.word(ctx, op, clean, arg, err)
+		err = word(ctx, c, err)
 	}
-	s.metrics.Observe(op, err)
+	s.metrics.observe(c.op, c.start, err)
 	return err
 }
 
-func (s *portable) word(ctx context.Context, op, clean, arg string, err error) error {
+func word(ctx context.Context, c call, err error) error {
 	if ctx.Err() != nil && (errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)) {
 		return ctx.Err()
 	}
+	op, path := c.op, c.path
 	if op == opDeleteIf {
 		op = opDelete
 	}
-	if clean == "" {
-		clean = shown(arg)
+	if path == "" {
+		path = shown(c.arg)
 	}
-	return &Error{Op: op, Path: clean, Err: err}
+	return &Error{Op: op, Path: path, Err: err}
 }

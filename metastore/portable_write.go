@@ -9,18 +9,18 @@ import (
 // Put stores content at path if the stored timestamp equals oldTS and
 // returns the new timestamp, max(now, oldTS+1).
 func (s *portable) Put(ctx context.Context, path string, content []byte, oldTS int64) (int64, error) {
-	p, err := s.begin(ctx, path, false)
+	c, err := s.begin(ctx, opPut, path, false)
 	if err == nil {
 		err = s.fits(content)
 	}
 	if err != nil {
-		return 0, s.end(ctx, opPut, p, path, err)
+		return 0, s.end(ctx, c, err)
 	}
 	ts := NextTimestamp(s.now(), oldTS)
-	if err := s.d.Put(ctx, p, content, oldTS, ts); err != nil {
-		return 0, s.end(ctx, opPut, p, path, expected(err, oldTS))
+	if err := s.d.Put(ctx, c.path, content, oldTS, ts); err != nil {
+		return 0, s.end(ctx, c, expected(err, oldTS))
 	}
-	return ts, s.end(ctx, opPut, p, path, nil)
+	return ts, s.end(ctx, c, nil)
 }
 
 // fits checks content against the driver's declared limits.
@@ -51,25 +51,25 @@ func expected(err error, ts int64) error {
 
 // Delete removes the resource at path; a missing path is not an error.
 func (s *portable) Delete(ctx context.Context, path string) error {
-	p, err := s.begin(ctx, path, false)
+	c, err := s.begin(ctx, opDelete, path, false)
 	if err == nil {
-		err = s.d.Delete(ctx, p)
+		err = s.d.Delete(ctx, c.path)
 	}
-	return s.end(ctx, opDelete, p, path, err)
+	return s.end(ctx, c, err)
 }
 
 // DeleteIf removes the resource at path if its timestamp equals ts.
 func (s *portable) DeleteIf(ctx context.Context, path string, ts int64) error {
-	p, err := s.begin(ctx, path, false)
+	c, err := s.begin(ctx, opDeleteIf, path, false)
 	if err == nil {
-		err = expected(s.d.DeleteIf(ctx, p, ts), ts)
+		err = expected(s.d.DeleteIf(ctx, c.path, ts), ts)
 	}
-	return s.end(ctx, opDeleteIf, p, path, err)
+	return s.end(ctx, c, err)
 }
 
 // Import stores r exactly as given; see Importer.
 func (s importing) Import(ctx context.Context, r Resource) error {
-	p, err := s.begin(ctx, r.Path, false)
+	c, err := s.begin(ctx, opImport, r.Path, false)
 	if err == nil && r.Timestamp < 1 {
 		err = fmt.Errorf("timestamp %d is not positive; an imported resource needs its original timestamp (ms since 1970, at least 1)",
 			r.Timestamp)
@@ -78,8 +78,8 @@ func (s importing) Import(ctx context.Context, r Resource) error {
 		err = s.fits(r.Content)
 	}
 	if err == nil {
-		r.Path = p
+		r.Path = c.path
 		err = s.imp.Import(ctx, r)
 	}
-	return s.end(ctx, opImport, p, r.Path, err)
+	return s.end(ctx, c, err)
 }

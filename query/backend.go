@@ -11,8 +11,11 @@ import (
 // backend is one query node as the Router sees it. The fields read on every
 // pick are atomics; the rest is guarded by mu.
 type backend struct {
-	node     cluster.Node
-	inflight atomic.Int64
+	node cluster.Node
+	// routeCookie and routeCookieSecure are the Set-Cookie values that
+	// route a session here (empty without session affinity).
+	routeCookie, routeCookieSecure string
+	inflight                       atomic.Int64
 	// ejectedUntil is the end of a passive ejection in Unix nanoseconds
 	// (0 when not ejected).
 	ejectedUntil atomic.Int64

@@ -32,7 +32,7 @@ func errorStatus(ctx context.Context, err error) int {
 	switch {
 	case isTooLarge(err):
 		return 413
-	case errors.Is(err, ErrNoNode), errors.Is(err, ErrClosed):
+	case errors.Is(err, ErrNoNode), errors.Is(err, ErrClosed), errors.Is(err, ErrNodeBusy):
 		return 503
 	case errors.Is(ctx.Err(), context.DeadlineExceeded):
 		return 504

@@ -39,7 +39,8 @@ func nodes(n int) []cluster.Node {
 
 func newTestRouter(t *testing.T, cfg config.Query, m cluster.Membership, opts ...Option) *Router {
 	t.Helper()
-	r, err := New(cfg, m, opts...)
+	// The nodes of these tests do not exist: no active health checks.
+	r, err := New(cfg, m, append(opts, WithoutHealthLoop())...)
 	if err != nil {
 		t.Fatal(err)
 	}

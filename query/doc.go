@@ -5,8 +5,7 @@
 // query nodes) and an http.RoundTripper (client-side balancing for Go
 // callers). query/h1proxy puts the same balancing core behind a
 // purpose-built HTTP/1.1 data plane, the standalone router's default
-// (examples/router); query/fastproxy behind a fasthttp one, for hosts that
-// already serve with fasthttp.
+// (examples/router).
 //
 // # Policies
 //
@@ -16,6 +15,19 @@
 // node carries more than HashLoadBound times the average in-flight load.
 // The project comes from the X-Kylin-Project header, the "project" URL
 // parameter, or the "project" field of a JSON body (Kylin's query request).
+//
+// # Session affinity
+//
+// With config.Query.SessionAffinity, a node's session stays on it: when a
+// response sets the nodes' session cookie (SessionCookie, JSESSIONID by
+// default, Kylin's), the router adds a cookie of its own (RouteCookie,
+// KYLIN_ROUTE) whose value is an HMAC of the node's address under
+// RouteKey, never the address; a request carrying it goes to that node
+// while the node is healthy (not ejected, down or draining), whatever the
+// policy. When it is not, the policy picks another node, which does not
+// know the session and answers as it does (Kylin: 401, log in again); the
+// router never invents a session. Set the same RouteKey on every router
+// of a cluster so that their cookies agree and survive restarts.
 //
 // # Health
 //

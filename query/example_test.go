@@ -33,7 +33,7 @@ func Example() {
 
 	cfg := config.Default().Query
 	cfg.Policy = query.PolicyRoundRobin
-	cfg.HealthPath = "" // no active health checks in this example
+	cfg.NoHealthCheck = true // no active health checks in this example
 	router, err := query.New(cfg, members)
 	if err != nil {
 		fmt.Println(err)

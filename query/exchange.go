@@ -44,6 +44,7 @@ type Exchange struct {
 	start    time.Time
 	deadline time.Time
 	key      string
+	route    string // the route cookie's token (session affinity)
 	safe     bool
 	tried    [maxTries]*backend
 	n        int
@@ -78,7 +79,10 @@ func (x *Exchange) Pick() (cluster.Node, error) {
 	}
 	s := r.snap.Load()
 	f := filter{clock: r.opts.now, tried: x.tried[:x.n]}
-	b := pick(r.policy, s, x.key, &f)
+	b := x.stuck(s, &f)
+	if b == nil {
+		b = pick(r.policy, s, x.key, &f)
+	}
 	if b == nil {
 		f.anyHealth = true
 		b = pick(r.policy, s, x.key, &f)

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"io"
 	"net/http"
 	"sync"
@@ -30,14 +31,18 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 		key = projectOf(req.Header, req.URL.Query(), body)
 	}
 	x := r.Begin(Safe(req.Method, req.URL.Path, req.Header.Get(IdempotencyKeyHeader) != ""), key)
+	if r.aff.on {
+		x.Stick(RouteFromCookies(req.Header["Cookie"], r.aff.route))
+	}
 	ctx, cancel := context.WithDeadline(req.Context(), x.Deadline())
 	defer cancel()
 	out := outbound(ctx, req)
-	x.End(r.serve(ctx, w, out, &x, body))
+	out.URL.Scheme = r.scheme()
+	x.End(r.serve(ctx, w, out, &x, body, req.TLS != nil))
 }
 
 // serve runs the attempts and returns the status sent (0 when none was).
-func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Request, x *Exchange, body *replayBody) int {
+func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Request, x *Exchange, body *replayBody, secure bool) int {
 	for attempt := 0; ; attempt++ {
 		node, err := x.Pick()
 		if err != nil {
@@ -49,7 +54,11 @@ func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Req
 		}
 		out.URL.Host = node.Addr
 		out.Body, out.ContentLength = body.reader()
-		resp, err := r.transport.RoundTrip(out)
+		resp, err := r.roundTrip(ctx, out, node.Addr)
+		if errors.Is(err, ErrNodeBusy) {
+			x.Finish(ResultAbandoned, false) // busy, not failing; the deadline has passed
+			return r.fail(ctx, w, err)
+		}
 		if err != nil {
 			if x.Finish(classify(ctx, err), body.replayable()) {
 				continue
@@ -60,6 +69,7 @@ func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Req
 			discard(resp.Body)
 			continue
 		}
+		r.addRouteCookie(resp.Header, x, secure)
 		res := r.copyResponse(w, resp)
 		x.Finish(res, false) // a no-op when Unavailable already ended the attempt
 		if res == ResultFailed {

@@ -28,7 +28,7 @@ func (r *Router) healthLoop(ctx context.Context) {
 // node that does not answer 2xx is marked down (no new requests) until a
 // later round sees it answer again. Without a HealthPath it does nothing.
 func (r *Router) CheckHealth(ctx context.Context) {
-	if r.cfg.HealthPath == "" {
+	if r.cfg.NoHealthCheck {
 		return
 	}
 	var wg sync.WaitGroup
@@ -59,7 +59,7 @@ func (r *Router) checkNode(ctx context.Context, b *backend) {
 }
 
 func (r *Router) probe(ctx context.Context, b *backend) error {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, "http://"+b.node.Addr+r.cfg.HealthPath, nil)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, r.scheme()+"://"+b.node.Addr+r.cfg.HealthPath, nil)
 	if err != nil {
 		return err
 	}

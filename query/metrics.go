@@ -123,6 +123,7 @@ var (
 func (c nodeCollector) Describe(ch chan<- *prometheus.Desc) {
 	ch <- inflightDesc
 	ch <- healthyDesc
+	ch <- connsDesc
 }
 
 func (c nodeCollector) Collect(ch chan<- prometheus.Metric) {
@@ -138,5 +139,8 @@ func (c nodeCollector) Collect(ch chan<- prometheus.Metric) {
 			v = 1
 		}
 		ch <- prometheus.MustNewConstMetric(healthyDesc, prometheus.GaugeValue, v, b.node.Addr)
+	}
+	if c.r.ownsTrans {
+		c.r.conns.collect(ch, s.nodes)
 	}
 }

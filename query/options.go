@@ -75,7 +75,7 @@ func WithRetryReserve(n int) Option {
 }
 
 // WithoutHealthLoop turns off the periodic active health check even when
-// config.Query.HealthPath is set; CheckHealth still runs one round. Tests use
+// config.Query.NoHealthCheck is false; CheckHealth still runs one round. Tests use
 // it to drive health checks step by step.
 func WithoutHealthLoop() Option {
 	return func(o *options) { o.noHealthLoop = true }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -46,12 +47,12 @@ func TestRoundTripBalancesAndRetries(t *testing.T) {
 
 func TestRoundTripCancellationReachesNode(t *testing.T) {
 	arrived, cancelled := make(chan struct{}), make(chan struct{})
-	b := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := querytest.StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		<-r.Context().Done()
 		close(cancelled)
-	})
-	r, err := query.New(config.Query{}, querytest.NewMembers(b.Node()))
+	}))
+	r, err := query.New(config.Query{NoHealthCheck: true}, querytest.NewMembers(b.Node()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -69,4 +70,42 @@ func TestRoundTripCancellationReachesNode(t *testing.T) {
 		t.Fatal("RoundTrip succeeded after its context was cancelled")
 	}
 	<-cancelled
+}
+
+// viaRoundTrip serves r's RoundTripper behind a bare handler, so that the
+// querytest checks that speak HTTP can drive it.
+var viaRoundTrip = querytest.FrontEnd{
+	Name: "RoundTripper",
+	Start: func(t *testing.T, r *query.Router) string {
+		s := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			out := req.Clone(req.Context())
+			out.RequestURI, out.URL.Scheme, out.URL.Host = "", "http", "kylin"
+			resp, err := r.RoundTrip(out)
+			if err != nil {
+				http.Error(w, err.Error(), http.StatusBadGateway)
+				return
+			}
+			defer resp.Body.Close()
+			for k, v := range resp.Header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(resp.StatusCode)
+			io.Copy(w, resp.Body)
+		}))
+		t.Cleanup(s.Close)
+		return s.URL
+	},
+}
+
+func TestRoundTripSessionAffinity(t *testing.T) {
+	rep, err := querytest.CheckSessionAffinity(t, viaRoundTrip, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Logins != 2 {
+		t.Fatalf("%d logins; want 2", rep.Logins)
+	}
+	if _, err := querytest.CheckSessionAffinity(t, viaRoundTrip, false); err == nil {
+		t.Fatal("the check passed the RoundTripper without affinity")
+	}
 }

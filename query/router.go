@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"crypto/tls"
 	"fmt"
 	"net/http"
 	"sort"
@@ -17,7 +18,7 @@ import (
 // Router balances requests over the query nodes of a cluster.Membership.
 // It is an http.Handler (a reverse proxy: ServeHTTP) and an
 // http.RoundTripper (client-side balancing: RoundTrip); other front ends,
-// such as query/fastproxy, drive the same core through Begin and Exchange.
+// such as query/h1proxy, drive the same core through Begin and Exchange.
 //
 // A Router follows the membership until Close; nodes whose mode cannot
 // serve queries are ignored.
@@ -26,10 +27,13 @@ type Router struct {
 	opts      options
 	policy    policy
 	needsKey  bool
+	aff       affinity
 	budget    *budget
 	metrics   *metrics
 	transport http.RoundTripper
 	ownsTrans bool
+	conns     connStats // of the transport, when the Router built it
+	nodeTLS   *tls.Config
 
 	snap     atomic.Pointer[snapshot]
 	mu       sync.Mutex // guards nodes, changed
@@ -44,8 +48,9 @@ type Router struct {
 
 // snapshot is the immutable node list a pick reads without locks.
 type snapshot struct {
-	nodes []*backend // sorted by Addr
-	ring  *ring      // only for the consistent-hash policy
+	nodes  []*backend          // sorted by Addr
+	ring   *ring               // only for the consistent-hash policy
+	routes map[string]*backend // by route token, only with session affinity
 }
 
 // New returns a Router over the query nodes of m, tuned by cfg (zero fields
@@ -69,20 +74,27 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 		return nil, err
 	}
 	_, r.needsKey = r.policy.(*boundedHash)
+	r.aff = newAffinity(cfg.SessionAffinity, cfg.SessionCookie, cfg.RouteCookie, cfg.RouteKey)
 	r.budget = newBudget(cfg.RetryBudget, r.opts.retryReserve)
 	if r.metrics, err = newMetrics(r.opts.registerer, r); err != nil {
 		return nil, fmt.Errorf("query: registering metrics: %w", err)
 	}
+	if r.nodeTLS, err = nodeTLS(cfg); err != nil {
+		return nil, err
+	}
 	r.transport = r.opts.transport
 	if r.transport == nil {
-		r.transport, r.ownsTrans = NewTransport(cfg), true
+		t := NewTransport(cfg)
+		t.TLSClientConfig = r.NodeTLS()
+		t.DialContext = r.conns.dialer(t.DialContext)
+		r.transport, r.ownsTrans = t, true
 	}
 	r.resync(m.Nodes())
 	ctx, cancel := context.WithCancel(context.Background())
 	r.stop = cancel
 	r.wg.Add(1)
 	go r.follow(ctx, m)
-	if cfg.HealthPath != "" && !r.opts.noHealthLoop {
+	if !cfg.NoHealthCheck && !r.opts.noHealthLoop {
 		r.wg.Add(1)
 		go r.healthLoop(ctx)
 	}
@@ -162,7 +174,12 @@ func (r *Router) join(nodes map[string]*backend, n cluster.Node) {
 	if old, ok := nodes[n.Addr]; ok && old.node == n {
 		return
 	}
-	nodes[n.Addr] = newBackend(n, r.metrics)
+	b := newBackend(n, r.metrics)
+	if r.aff.on {
+		tok := r.aff.token(n.Addr)
+		b.routeCookie, b.routeCookieSecure = r.aff.setCookie(tok, false), r.aff.setCookie(tok, true)
+	}
+	nodes[n.Addr] = b
 }
 
 func (r *Router) leave(nodes map[string]*backend, addr string) {
@@ -184,6 +201,12 @@ func (r *Router) update(change func(map[string]*backend)) {
 	sort.Slice(s.nodes, func(i, j int) bool { return s.nodes[i].node.Addr < s.nodes[j].node.Addr })
 	if r.needsKey {
 		s.ring = newRing(s.nodes)
+	}
+	if r.aff.on {
+		s.routes = make(map[string]*backend, len(s.nodes))
+		for _, b := range s.nodes {
+			s.routes[r.aff.token(b.node.Addr)] = b
+		}
 	}
 	r.snap.Store(s)
 	close(r.changed)

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -15,14 +16,19 @@ import (
 
 // NewTransport returns the http.Transport the Router uses by default: no
 // proxy from the environment, no compression of its own (the client's
-// Accept-Encoding passes through), HTTP/1.1, many idle connections per
-// node, and dials bounded by 10 s.
+// Accept-Encoding passes through), HTTP/1.1, at most MaxConnsPerNode
+// connections per node of which MaxIdleConnsPerNode idle, closed after
+// NodeIdleTimeout (zero fields take the defaults), and dials bounded by
+// 10 s.
 func NewTransport(cfg config.Query) *http.Transport {
+	cfg = withDefaults(cfg)
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		DialContext:           d.DialContext,
-		MaxIdleConnsPerHost:   1024,
-		IdleConnTimeout:       90 * time.Second,
+		MaxConnsPerHost:       cfg.MaxConnsPerNode,
+		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerNode,
+		MaxIdleConns:          0, // no limit over all nodes: the per-node one applies
+		IdleConnTimeout:       cfg.NodeIdleTimeout,
 		DisableCompression:    true,
 		ExpectContinueTimeout: time.Second,
 	}
@@ -44,6 +50,9 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	x := &Exchange{}
 	*x = r.Begin(Safe(req.Method, req.URL.Path, req.Header.Get(IdempotencyKeyHeader) != ""), key)
+	if r.aff.on {
+		x.Stick(RouteFromCookies(req.Header["Cookie"], r.aff.route))
+	}
 	ctx, cancel := context.WithDeadline(req.Context(), x.Deadline())
 	resp, err := r.attempts(ctx, req, x, body)
 	if err != nil {
@@ -52,6 +61,7 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 		body.close()
 		return nil, err
 	}
+	r.addRouteCookie(resp.Header, x, req.URL.Scheme == "https")
 	resp.Body = &finishingBody{ReadCloser: resp.Body, x: x, cancel: cancel, status: resp.StatusCode, body: body}
 	return resp, nil
 }
@@ -63,11 +73,15 @@ func (r *Router) attempts(ctx context.Context, req *http.Request, x *Exchange, b
 			return nil, err
 		}
 		out := req.Clone(ctx)
-		out.URL = cloneURL(req.URL, node.Addr)
+		out.URL = cloneURL(req.URL, node.Addr, r.scheme())
 		out.Host = ""
 		out.Body, out.ContentLength = body.reader()
 		out.GetBody = nil
-		resp, err := r.transport.RoundTrip(out)
+		resp, err := r.roundTrip(ctx, out, node.Addr)
+		if errors.Is(err, ErrNodeBusy) {
+			x.Finish(ResultAbandoned, false)
+			return nil, err
+		}
 		if err != nil {
 			if x.Finish(classify(ctx, err), body.replayable()) {
 				continue
@@ -82,12 +96,10 @@ func (r *Router) attempts(ctx context.Context, req *http.Request, x *Exchange, b
 	}
 }
 
-func cloneURL(u *url.URL, host string) *url.URL {
+func cloneURL(u *url.URL, host, scheme string) *url.URL {
 	c := *u
 	c.Host = host
-	if c.Scheme == "" {
-		c.Scheme = "http"
-	}
+	c.Scheme = scheme
 	return &c
 }
 
@@ -152,4 +164,29 @@ func (b *finishingBody) finish(res Result) {
 		b.cancel()
 		b.body.close()
 	})
+}
+
+// roundTrip sends one attempt through the transport; with the Router's own
+// transport it follows the connection, so that a request that waited for
+// one past its deadline fails with ErrNodeBusy.
+func (r *Router) roundTrip(ctx context.Context, out *http.Request, addr string) (*http.Response, error) {
+	if !r.ownsTrans {
+		return r.transport.RoundTrip(out)
+	}
+	var w connWait
+	actx, cancel := context.WithCancelCause(ctx)
+	w.timer = time.AfterFunc(r.cfg.NodeConnWait, func() {
+		if w.waiting.Load() && !w.got.Load() && !w.dialed.Load() {
+			cancel(ErrNodeBusy)
+		}
+	})
+	out = out.WithContext(r.conns.trace(actx, addr, &w))
+	resp, err := r.transport.RoundTrip(out)
+	if err != nil {
+		cancel(nil) // else the parent's end releases it with the body
+		if context.Cause(actx) == ErrNodeBusy {
+			err = ErrNodeBusy
+		}
+	}
+	return resp, w.done(err, r.cfg.MaxConnsPerNode)
 }

@@ -6,9 +6,9 @@ import (
 	"github.com/kylin-go/kylin/config"
 )
 
-// withDefaults fills zero fields from config.Default().Query, except
-// HealthPath, where empty means no active checks (as in config.Query).
-// Negative MaxRetries means no retries after a request was sent.
+// withDefaults fills zero fields from config.Default().Query. Negative
+// MaxRetries means no retries after a request was sent; negative
+// MaxIdleConnsPerNode keeps no idle node connections.
 func withDefaults(c config.Query) config.Query {
 	d := config.Default().Query
 	setDefault(&c.Policy, d.Policy)
@@ -24,8 +24,18 @@ func withDefaults(c config.Query) config.Query {
 	setDefault(&c.MaxEjectedShare, d.MaxEjectedShare)
 	setDefault(&c.HealthInterval, d.HealthInterval)
 	setDefault(&c.HashLoadBound, d.HashLoadBound)
+	setDefault(&c.HealthPath, d.HealthPath)
+	setDefault(&c.SessionCookie, d.SessionCookie)
+	setDefault(&c.RouteCookie, d.RouteCookie)
+	setDefault(&c.MaxConnsPerNode, d.MaxConnsPerNode)
+	setDefault(&c.MaxIdleConnsPerNode, d.MaxIdleConnsPerNode)
+	setDefault(&c.NodeIdleTimeout, d.NodeIdleTimeout)
+	setDefault(&c.NodeConnWait, d.NodeConnWait)
 	if c.MaxRetries < 0 {
 		c.MaxRetries = 0
+	}
+	if c.MaxIdleConnsPerNode < 0 {
+		c.MaxIdleConnsPerNode = 0
 	}
 	return c
 }
@@ -53,8 +63,12 @@ func validate(c config.Query) error {
 		return fmt.Errorf("query: EjectBase %v / EjectMax %v: need 0 <= EjectBase <= EjectMax", c.EjectBase, c.EjectMax)
 	case c.RequestTimeout < 0 || c.HealthInterval < 0:
 		return fmt.Errorf("query: RequestTimeout %v / HealthInterval %v must not be negative", c.RequestTimeout, c.HealthInterval)
-	case c.HealthPath != "" && c.HealthPath[0] != '/':
-		return fmt.Errorf("query: HealthPath %q must start with /", c.HealthPath)
+	case c.HealthPath[0] != '/':
+		return fmt.Errorf("query: HealthPath %q must start with / (to turn active checks off, set NoHealthCheck)", c.HealthPath)
+	case c.RouteCookie == c.SessionCookie:
+		return fmt.Errorf("query: RouteCookie and SessionCookie are both %q; the router's cookie needs a name of its own", c.RouteCookie)
+	case c.MaxConnsPerNode < 0 || c.MaxIdleConnsPerNode > c.MaxConnsPerNode:
+		return fmt.Errorf("query: MaxConnsPerNode %d / MaxIdleConnsPerNode %d: need 0 <= idle <= open", c.MaxConnsPerNode, c.MaxIdleConnsPerNode)
 	}
 	return nil
 }

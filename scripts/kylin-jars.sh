@@ -51,8 +51,18 @@ ensure_tools() {
 	command -v apt-get >/dev/null || die "java, javac and mvn are required (install JDK 17 and Maven)"
 	log "installing JDK 17 and Maven with apt-get"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq openjdk-17-jdk-headless maven >&2
+	# make test starts scripts/hbase.sh at the same time, which may be
+	# installing the same packages: wait for apt's locks, and retry.
+	local i
+	for i in 1 2 3 4 5; do
+		if apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 &&
+			apt-get -o DPkg::Lock::Timeout=120 install -y -qq openjdk-17-jdk-headless maven >&2; then
+			return 0
+		fi
+		log "apt-get failed (attempt $i of 5; another install running?); retrying in 10 s"
+		sleep 10
+	done
+	die "could not install openjdk-17-jdk-headless and maven with apt-get"
 }
 
 # cache_dir prints the cache directory for the current poms and settings.

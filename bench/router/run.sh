@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Router benchmark: nginx, Caddy, a plain httputil.ReverseProxy, our
 # embeddable net/http Handler, our standalone router (examples/router) on
-# its default h1proxy data plane and on the fasthttp one and, as
-# references, a bare 30-line fasthttp proxy and a minimal raw-socket Go
+# its default h1proxy data plane and, as a reference, a minimal raw-socket Go
 # proxy (bench/router/rawproxy: Go's floor on this machine), each in
 # front of the same three loopback Go backends, measured with wrk (64
 # connections, keep-alive) in interleaved rounds, for 128-byte and 64 KiB
@@ -68,10 +67,10 @@ wait_port() {
 
 log "building"
 mkdir -p "$work/bin" "$work/results"
-go build -o "$work/bin/" ./bench/router/backend ./bench/router/plainproxy ./bench/router/plainfast ./bench/router/rawproxy ./bench/router/summarize ./examples/router
+go build -o "$work/bin/" ./bench/router/backend ./bench/router/plainproxy ./bench/router/rawproxy ./bench/router/summarize ./examples/router
 
 B1=$((BASE + 1)) B2=$((BASE + 2)) B3=$((BASE + 3))
-P_NGINX=$((BASE + 11)) P_CADDY=$((BASE + 12)) P_PLAIN=$((BASE + 13)) P_HANDLER=$((BASE + 14)) P_FAST=$((BASE + 15)) P_PLAINFAST=$((BASE + 16)) P_RAW=$((BASE + 17)) P_ROUTER=$((BASE + 18))
+P_NGINX=$((BASE + 11)) P_CADDY=$((BASE + 12)) P_PLAIN=$((BASE + 13)) P_HANDLER=$((BASE + 14)) P_RAW=$((BASE + 17)) P_ROUTER=$((BASE + 18))
 BACKENDS="127.0.0.1:$B1,127.0.0.1:$B2,127.0.0.1:$B3"
 
 start_backend() { # index port
@@ -140,12 +139,6 @@ pids+=($!)
 cpid+=($!)
 wait_port $P_PLAIN
 
-log "starting the bare fasthttp proxy (reference) on $P_PLAINFAST"
-env ${ROUTER_ENV:-} "$work/bin/plainfast" -addr "127.0.0.1:$P_PLAINFAST" -backends "$BACKENDS" 2>"$work/plainfast.log" &
-pids+=($!)
-plainfast_pid=$!
-wait_port $P_PLAINFAST
-
 log "starting the minimal Go proxy (reference) on $P_RAW"
 env ${ROUTER_ENV:-} "$work/bin/rawproxy" -addr "127.0.0.1:$P_RAW" -backends "$BACKENDS" 2>"$work/rawproxy.log" &
 pids+=($!)
@@ -166,14 +159,13 @@ CONF
 	cpid+=($!)
 	wait_port "$2"
 }
-log "starting our routers on $P_ROUTER (h1proxy), $P_HANDLER (net/http) and $P_FAST (fasthttp)"
+log "starting our routers on $P_ROUTER (h1proxy) and $P_HANDLER (net/http)"
 start_router router $P_ROUTER h1
 start_router handler $P_HANDLER net/http
-start_router fast $P_FAST fasthttp
-cpid+=("$plainfast_pid" "$raw_pid")
+cpid+=("$raw_pid")
 
-all_names=(nginx caddy httputil router handler fasthttp plainfast rawgo)
-all_ports=($P_NGINX $P_CADDY $P_PLAIN $P_ROUTER $P_HANDLER $P_FAST $P_PLAINFAST $P_RAW)
+all_names=(nginx caddy httputil router handler rawgo)
+all_ports=($P_NGINX $P_CADDY $P_PLAIN $P_ROUTER $P_HANDLER $P_RAW)
 all_pids=("${cpid[@]}")
 names=() ports=() procs=()
 for i in "${!all_names[@]}"; do

@@ -50,10 +50,8 @@ func refuses(r metastore.Resource, caps driver.Caps, known, importing bool) stri
 	if _, err := metastore.CleanPath(r.Path); err != nil {
 		return err.Error()
 	}
-	if importing {
-		if _, err := metastore.CheckImport(r); err != nil {
-			return err.Error()
-		}
+	if importing && r.Timestamp < 1 {
+		return fmt.Sprintf("timestamp %d is not positive; an import keeps the original timestamp (ms since 1970, at least 1)", r.Timestamp)
 	}
 	switch {
 	case !known:

@@ -11,8 +11,8 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/metastore"
-	"github.com/kylin-go/kylin/metastore/cache"
 	"github.com/kylin-go/kylin/scheduler"
 )
 
@@ -43,7 +43,7 @@ func (n *node) serve(ln net.Listener) {
 // starts now, not at the next poll.
 func (n *node) cacheHandler() *cluster.Handler {
 	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
-	h.Register(n.meta.Listener(), cache.Entities()...)
+	cachesync.Register(h, n.meta)
 	h.Register(n.engine.Listener(), scheduler.JobEntities...)
 	return h
 }

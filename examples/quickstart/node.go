@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore"
@@ -56,7 +57,7 @@ func startNode(ctx context.Context, name string, ln net.Listener, d nodeDeps) (*
 		raw.Close()
 		return nil, err
 	}
-	if n.meta, err = cache.New(raw, n.bc); err != nil {
+	if n.meta, err = cache.New(config.Default().Metastore, raw, cachesync.Announcer(n.bc)); err != nil {
 		n.bc.Close(ctx)
 		raw.Close()
 		return nil, err
@@ -97,7 +98,7 @@ func (n *node) serve(ln net.Listener) {
 		n.events.Add(1)
 		return nil
 	}), cache.Entities()...)
-	h.Register(n.meta.Listener(), cache.Entities()...)
+	cachesync.Register(h, n.meta)
 	h.Register(n.engine.Listener(), scheduler.JobEntities...) // a job changed somewhere: look at it now
 
 	mux := http.NewServeMux()

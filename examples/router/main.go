@@ -17,7 +17,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"net"
 	"os"
 	"os/signal"
 	"syscall"
@@ -80,11 +79,15 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 	}
 	defer router.Close()
 
-	ln, err := net.Listen("tcp", cfg.Query.Listen)
+	ln, err := listen(cfg.Query)
 	if err != nil {
-		return fmt.Errorf("kylin.go.router.listen=%s: %w", cfg.Query.Listen, err)
+		return err
 	}
-	plane := newDataPlane(own.DataPlane, router, cfg.Query, log)
+	plane, err := newDataPlane(own.DataPlane, router, reg, log)
+	if err != nil {
+		ln.Close()
+		return err
+	}
 	admin, adminAddr, err := startAdmin(own.AdminListen, router, reg, log)
 	if err != nil {
 		ln.Close()
@@ -115,7 +118,7 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 
 // ownKeys are this program's keys, not used by the library packages.
 type ownKeys struct {
-	DataPlane       string        // kylin.go.router.data-plane: h1 | fasthttp | net/http
+	DataPlane       string        // kylin.go.router.data-plane: h1 | net/http
 	AdminListen     string        // kylin.go.router.admin-listen: /metrics, /nodes, /drain
 	ShutdownTimeout time.Duration // kylin.go.router.shutdown-timeout-ms
 }
@@ -123,8 +126,8 @@ type ownKeys struct {
 func loadOwnKeys(raw map[string]string) (ownKeys, error) {
 	k := ownKeys{DataPlane: "h1", AdminListen: "127.0.0.1:7071", ShutdownTimeout: 30 * time.Second}
 	if v, ok := raw["kylin.go.router.data-plane"]; ok {
-		if v != "h1" && v != "fasthttp" && v != "net/http" {
-			return k, fmt.Errorf("kylin.go.router.data-plane=%q: use h1 (the default, fastest), fasthttp or net/http", v)
+		if v != "h1" && v != "net/http" {
+			return k, fmt.Errorf("kylin.go.router.data-plane=%q: use h1 (the default, fastest) or net/http", v)
 		}
 		k.DataPlane = v
 	}

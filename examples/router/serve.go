@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"time"
@@ -14,7 +16,6 @@ import (
 
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/query"
-	"github.com/kylin-go/kylin/query/fastproxy"
 	"github.com/kylin-go/kylin/query/h1proxy"
 )
 
@@ -26,15 +27,12 @@ type dataPlane interface {
 	Shutdown(context.Context) error
 }
 
-func newDataPlane(kind string, r *query.Router, cfg config.Query, log *zap.Logger) dataPlane {
+func newDataPlane(kind string, r *query.Router, reg prometheus.Registerer, log *zap.Logger) (dataPlane, error) {
 	if kind == "net/http" {
 		return &http.Server{Handler: r, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
-			ErrorLog: zap.NewStdLog(log)}
+			ErrorLog: zap.NewStdLog(log)}, nil
 	}
-	if kind == "fasthttp" {
-		return fastproxy.New(r, fastproxy.WithLogger(log))
-	}
-	return h1proxy.New(r, h1proxy.WithLogger(log))
+	return h1proxy.New(r, h1proxy.WithLogger(log), h1proxy.WithRegisterer(reg))
 }
 
 // startAdmin serves /metrics, GET /nodes, POST /drain?node=host:port and
@@ -77,4 +75,25 @@ func adminResult(w http.ResponseWriter, err error) {
 	default:
 		w.WriteHeader(http.StatusNoContent)
 	}
+}
+
+// listen opens the data plane's listener: TLS when kylin.go.router.tls-cert
+// and tls-key are set.
+func listen(cfg config.Query) (net.Listener, error) {
+	var conf *tls.Config
+	if cfg.TLSCert != "" {
+		cert, err := tls.LoadX509KeyPair(cfg.TLSCert, cfg.TLSKey)
+		if err != nil {
+			return nil, fmt.Errorf("kylin.go.router.tls-cert=%s, tls-key=%s: %w", cfg.TLSCert, cfg.TLSKey, err)
+		}
+		conf = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12, NextProtos: []string{"http/1.1"}}
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("kylin.go.router.listen=%s: %w", cfg.Listen, err)
+	}
+	if conf != nil {
+		ln = tls.NewListener(ln, conf)
+	}
+	return ln, nil
 }

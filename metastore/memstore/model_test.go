@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
@@ -83,7 +84,7 @@ func compare(t *testing.T, ctx context.Context, s metastore.Store, model map[str
 		want := map[string]bool{}
 		var walk []string
 		for p := range model {
-			if c, ok := metastore.DirectChild(f, p); ok {
+			if c, ok := driver.DirectChild(f, p); ok {
 				want[c] = true
 				walk = append(walk, p)
 			}

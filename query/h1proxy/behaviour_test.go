@@ -193,11 +193,11 @@ func TestResponsesArriveIntact(t *testing.T) {
 // A safe request that a node answers 503 is retried on the other node; the
 // client gets the second node's body, not a mix with the first's.
 func TestRetryAfterUnavailable(t *testing.T) {
-	down := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	down := querytest.StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", strconv.Itoa(64<<10))
 		w.WriteHeader(http.StatusServiceUnavailable)
 		w.Write(querytest.Pattern('z', 64<<10))
-	})
+	}))
 	up := querytest.StartBackend(t, querytest.Sized('u'))
 	addr := serveProxy(t, newTestProxy(t, config.Query{}, []cluster.Node{down.Node(), up.Node()}))
 	client := &http.Client{Transport: &http.Transport{}}

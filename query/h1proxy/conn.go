@@ -1,6 +1,8 @@
 package h1proxy
 
 import (
+	"context"
+	"crypto/tls"
 	"net"
 	"net/netip"
 	"strconv"
@@ -12,9 +14,6 @@ import (
 
 	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
-
-// maxCached bounds the node connections one client connection keeps.
-const maxCached = 4
 
 // clientConn is one client connection and everything its requests need,
 // reused from a pool: the parsed request and response heads (slices into
@@ -39,20 +38,21 @@ type clientConn struct {
 	vecs [4][]byte
 	hdr  [24]byte // a chunk size line
 
-	rb      reqBody
-	bodyErr *httpError // why a streamed body was cut off
-	isHead  bool
-	nhead   int  // response head length in nbuf
-	nlen    int  // bytes of nbuf read from the node
-	mode    int  // how the response body is framed
-	exact   bool // the node's response was read to its end and no further
+	rb          reqBody
+	routeCookie string     // a Set-Cookie value to add to the response (session affinity)
+	bodyErr     *httpError // why a streamed body was cut off
+	isHead      bool
+	nhead       int  // response head length in nbuf
+	nlen        int  // bytes of nbuf read from the node
+	mode        int  // how the response body is framed
+	exact       bool // the node's response was read to its end and no further
 
-	req    *request  // while a request is in progress, from reqPool
-	resp   *response // likewise, from respPool
-	cache  [maxCached]*nodeConn
+	req    *request                 // while a request is in progress, from reqPool
+	resp   *response                // likewise, from respPool
 	active atomic.Pointer[nodeConn] // the node connection of the request in flight
 
 	fd        int         // the socket, for the sweeper's hang-up check; -1 if none
+	secure    bool        // the client speaks TLS
 	cancelled atomic.Bool // the sweeper saw the client hang up mid-request
 	holding   atomic.Bool // request resources are held (see shed)
 }
@@ -69,6 +69,10 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 	cc.state.v.Store(pack(stateIdle, p.track.now()))
 	cc.rbuf = getBuf(idleReadBuf)
 	cc.fd = socketFD(c)
+	var tc *tls.Conn
+	if tc, cc.secure = c.(*tls.Conn); cc.secure {
+		cc.fd = socketFD(tc.NetConn()) // the hang-up peek looks for an end of stream only
+	}
 	cc.ip = cc.ip[:0]
 	if ta, ok := c.RemoteAddr().(*net.TCPAddr); ok {
 		if a, ok := netip.AddrFromSlice(ta.IP); ok {
@@ -81,12 +85,6 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 // release returns the connection's buffers and node connections to their
 // pools and the connection to its own.
 func (cc *clientConn) release() {
-	for i, nc := range cc.cache {
-		if nc != nil {
-			cc.p.pools.put(nc)
-			cc.cache[i] = nil
-		}
-	}
 	cc.shed()
 	putBuf(cc.rbuf)
 	cc.rbuf = nil
@@ -157,6 +155,9 @@ func (cc *clientConn) serve() {
 		cc.c.Close()
 		cc.release()
 	}()
+	if cc.secure && !cc.handshake() {
+		return
+	}
 	for {
 		if !cc.readHead() {
 			return
@@ -174,6 +175,18 @@ func (cc *clientConn) serve() {
 			return
 		}
 	}
+}
+
+// handshake runs a TLS client's handshake under the header timeout.
+func (cc *clientConn) handshake() bool {
+	tc := cc.c.(*tls.Conn)
+	ctx, cancel := context.WithTimeout(context.Background(), cc.p.cfg.header)
+	defer cancel()
+	if err := tc.HandshakeContext(ctx); err != nil {
+		cc.p.log.Debug("h1proxy: TLS handshake failed", zap.Error(err))
+		return false
+	}
+	return true
 }
 
 // consume drops the finished request's bytes; pipelined ones move to the

@@ -10,11 +10,16 @@
 // One goroutine per client connection. Its request heads are parsed in
 // place in a pooled read buffer (fields are slices into it: no map, no
 // string per header), rewritten into a pooled write buffer and sent to a
-// node over a connection this client connection keeps for that node (no
-// pool lock on the hot path); the node connections go back to per-node
-// pools (LIFO, idle ones older than 10 s closed by a sweeper) when the
-// client connection ends. Pools of nodes that left the membership are
-// dropped. A reused node connection is first checked with a non-blocking
+// node over a connection from that node's pool, which it goes back to as
+// soon as the response was read to its end. Each node's pool is bounded
+// like nginx's upstream keepalive: at most config.Query.MaxConnsPerNode
+// open connections (a request that finds them all busy waits, first come
+// first served, up to NodeConnWait and its deadline, then gets 503 naming
+// the limit), at most MaxIdleConnsPerNode idle ones (LIFO; idle ones
+// older than NodeIdleTimeout closed by a sweeper), so node connections
+// grow with the load, not with clients times nodes. NodeConns and
+// WithRegisterer report open, idle and waiting per node. Pools of nodes
+// that left the membership are dropped. A reused node connection is first checked with a non-blocking
 // peek (Linux; one system call), so a connection the node had closed is
 // never sent a request: a dying node fails the requests in flight on it,
 // not unsafe ones that arrive after it closed its connections (nothing of
@@ -35,7 +40,9 @@
 //
 // Refused with a status, "Connection: close" and the connection closed,
 // nothing reaching a node: a request line other than METHOD SP origin-form
-// SP HTTP/1.x (absolute- and authority-form 400, "*" only with OPTIONS);
+// SP HTTP/1.x (absolute- and authority-form 400, "*" only with OPTIONS); a
+// path with a malformed percent-escape ("/%", "/a%2": 400, a node might
+// read it otherwise);
 // versions other than 1.0 and 1.1 (505); any line not ending in CRLF (bare
 // LF and bare CR are both refused, 400: a proxy that accepted a bare LF
 // could read a head differently from the node behind it); whitespace before
@@ -66,9 +73,14 @@
 // chunked one chunked again. Other fields are copied verbatim, in one pass
 // over the parsed fields.
 //
+// With session affinity (config.Query.SessionAffinity) the route cookie
+// of a request picks its node (see query's package doc), and a response
+// that sets the session cookie gets the route cookie added.
+//
 // # Responses
 //
-// A node's head is parsed as strictly; a malformed one, Content-Length with
+// A node's head is parsed as strictly; a malformed one, a chunked body
+// malformed before the client got a byte, Content-Length with
 // Transfer-Encoding, or a bad Content-Length is a failed attempt (retried
 // when the request is safe, else 502). Interim 1xx responses are dropped;
 // 101 is a failure. 502, 503 and 504 from a node are retried when allowed.
@@ -83,10 +95,19 @@
 // of a response reached the client, a failure closes the client
 // connection: never a second response, never a retry.
 //
+// # TLS
+//
+// Serve a tls.NewListener and the Proxy terminates TLS: the handshake runs
+// under the header timeout, nodes see X-Forwarded-Proto: https, and the
+// route cookie is Secure. With config.Query.NodeTLS the Router's NodeTLS
+// configuration dials the nodes over TLS. The plain-TCP path is unchanged
+// (and allocates nothing); TLS connections give up splice(2) and, toward
+// nodes, the liveness peek (a TLS node's unread session tickets would look
+// like bytes sent unasked).
+//
 // # Not supported
 //
-// No TLS termination (wrap the listener with tls.NewListener if needed,
-// X-Forwarded-Proto still says http), no HTTP/2, no Upgrade (WebSocket):
+// No HTTP/2, no Upgrade (WebSocket):
 // Upgrade is hop-by-hop and dropped, a node answering 101 fails the attempt.
 //
 // # Client cancellation

@@ -19,6 +19,7 @@ var (
 	errRequestLine       = badRequest("malformed request line; send METHOD SP /path SP HTTP/1.1")
 	errMethod            = badRequest("method is not a token")
 	errTarget            = badRequest("request target must be an origin-form path starting with / (or * for OPTIONS)")
+	errEscape            = badRequest("malformed percent-escape in the request path; write % as %25 and escapes as two hex digits")
 	errVersion           = badRequest("malformed HTTP version; send HTTP/1.1 or HTTP/1.0")
 	errVersionUnsup      = &httpError{status: 505, reason: "HTTP version not supported; send HTTP/1.1 or HTTP/1.0"}
 	errFieldName         = badRequest("malformed header field name (a token, no whitespace before the colon)")

@@ -34,7 +34,11 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	proxy := h1proxy.New(router)
+	proxy, err := h1proxy.New(router)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	done := make(chan error, 1)
 	go func() { done <- proxy.Serve(ln) }()
 	defer func() {

@@ -44,6 +44,9 @@ func (cc *clientConn) handle() bool {
 		key = cc.project(b)
 	}
 	x := cc.p.r.Begin(safe, key)
+	if cc.p.cfg.affinity {
+		x.Stick(bytesString(cc.cookie(cc.p.cfg.route)))
+	}
 	status, keep := cc.exchange(&x, b)
 	x.End(status)
 	cc.active.Store(nil)
@@ -62,6 +65,10 @@ func (cc *clientConn) exchange(x *query.Exchange, b *reqBody) (int, bool) {
 			return cc.fail(err, x.Deadline(), b)
 		}
 		nc, err := cc.nodeConn(node.Addr, x.Deadline())
+		if errors.Is(err, query.ErrNodeBusy) {
+			x.Finish(query.ResultAbandoned, false) // busy, not failing: the deadline has passed
+			return cc.fail(err, x.Deadline(), b)
+		}
 		if err != nil {
 			if x.Finish(query.ResultNotSent, b.replayable()) {
 				continue
@@ -88,6 +95,10 @@ func (cc *clientConn) exchange(x *query.Exchange, b *reqBody) (int, bool) {
 		} else {
 			x.Finish(query.ResultOK, false)
 		}
+		cc.routeCookie = ""
+		if cc.p.cfg.affinity && cc.resp.setsCookie(cc.p.cfg.session) {
+			cc.routeCookie = x.RouteCookie(cc.secure)
+		}
 		return cc.relay(nc, b)
 	}
 }
@@ -113,7 +124,7 @@ func (cc *clientConn) fail(err error, deadline time.Time, b *reqBody) (int, bool
 	}
 	status := 502
 	switch {
-	case errors.Is(err, query.ErrNoNode), errors.Is(err, query.ErrClosed):
+	case errors.Is(err, query.ErrNoNode), errors.Is(err, query.ErrClosed), errors.Is(err, query.ErrNodeBusy):
 		status = 503
 	case !time.Now().Before(deadline):
 		status = 504
@@ -135,38 +146,35 @@ func (cc *clientConn) clientFailed(err error) (int, bool) {
 	return 0, false
 }
 
-// nodeConn returns a connection to addr: this client connection's own,
-// else one from the node's pool, else a new one. Reused connections are
-// checked first (idle age, and a peek that sees a node's close).
+// nodeConn returns a connection to addr from the node's pool (checked
+// first: idle age, and a peek that sees a node's close), else a new one;
+// when the node has all the connections it may have, it waits for one up
+// to deadline.
 func (cc *clientConn) nodeConn(addr string, deadline time.Time) (*nodeConn, error) {
-	now := cc.now
-	for i, nc := range cc.cache {
-		if nc != nil && nc.addr == addr {
-			cc.cache[i] = nil
-			if nc.reusable(now) {
-				return nc, nil
-			}
-			nc.Close()
-			break
-		}
+	pool := cc.p.pools.get(addr)
+	wait := cc.now.Add(cc.p.cfg.connWait)
+	if deadline.Before(wait) {
+		wait = deadline
 	}
-	if nc := cc.p.pools.get(addr).get(now); nc != nil {
-		return nc, nil
+	nc, mayDial, err := pool.get(cc.now, wait)
+	if err != nil || !mayDial {
+		return nc, err
 	}
-	return dial(context.Background(), addr, deadline)
+	if nc, err = dial(context.Background(), addr, deadline, pool); err != nil {
+		pool.release()
+	}
+	return nc, err
 }
 
 // keepNode puts a node connection whose response was read exactly back in
-// this client connection's cache, or the node's pool when the cache is full.
+// its node's pool (or hands it to a request waiting for one).
 func (cc *clientConn) keepNode(nc *nodeConn) {
 	nc.lastUsed = cc.now // the last clock reading: errs on the old side
-	for i, c := range cc.cache {
-		if c == nil {
-			cc.cache[i] = nc
-			return
-		}
+	if nc.pool == nil {
+		nc.Close()
+		return
 	}
-	cc.p.pools.put(nc)
+	nc.pool.put(nc)
 }
 
 // roundTrip sends the request on nc and reads the response head, and the
@@ -235,7 +243,11 @@ func (cc *clientConn) appendHead(w []byte, addr string, b *reqBody) []byte {
 		w = append(w, "\r\nX-Forwarded-Host: "...)
 		w = append(w, req.host...)
 	}
-	w = append(w, "\r\nX-Forwarded-Proto: http\r\n"...)
+	if cc.secure {
+		w = append(w, "\r\nX-Forwarded-Proto: https\r\n"...)
+	} else {
+		w = append(w, "\r\nX-Forwarded-Proto: http\r\n"...)
+	}
 	if req.trailers {
 		w = append(w, "Te: trailers\r\n"...)
 	}

@@ -2,15 +2,18 @@ package h1proxy
 
 import (
 	"bytes"
+	"fmt"
 	"io"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/query"
 )
 
 // fixedNode answers every request head with the same prepared response and
@@ -83,15 +86,38 @@ func answerHeads(c net.Conn, resp []byte) {
 // nothing in the proxy, counted over real loopback round trips (an
 // allocation count, not a timing).
 func TestHotPathAllocatesNothing(t *testing.T) {
+	t.Run("plain", func(t *testing.T) {
+		hotPath(t, config.Query{}, "")
+	})
+	// With session affinity, a request carrying a route cookie that names
+	// its node takes the same path.
+	t.Run("affinity", func(t *testing.T) {
+		hotPath(t, config.Query{SessionAffinity: true}, "Cookie: a=1; KYLIN_ROUTE=%s; b=2\r\n")
+	})
+}
+
+func hotPath(t *testing.T, cfg config.Query, cookie string) {
 	node := fixedNode(t, 128)
-	addr := serveProxy(t, newTestProxy(t, config.Query{}, []cluster.Node{node}))
+	p := newTestProxy(t, cfg, []cluster.Node{node})
+	addr := serveProxy(t, p)
 	conn, err := net.Dial("tcp", addr)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer conn.Close()
 	conn.SetDeadline(time.Now().Add(time.Minute))
-	req := []byte("GET /small HTTP/1.1\r\nHost: bench\r\nUser-Agent: test\r\nAccept: */*\r\n\r\n")
+	if cookie != "" {
+		x := p.r.Begin(true, "")
+		x.Pick()
+		tok, _, _ := strings.Cut(strings.TrimPrefix(x.RouteCookie(false), "KYLIN_ROUTE="), ";")
+		x.Finish(query.ResultOK, false)
+		x.End(200)
+		if tok == "" {
+			t.Fatal("no route cookie with session affinity on")
+		}
+		cookie = fmt.Sprintf(cookie, tok)
+	}
+	req := []byte("GET /small HTTP/1.1\r\nHost: bench\r\nUser-Agent: test\r\n" + cookie + "Accept: */*\r\n\r\n")
 	buf := make([]byte, 4096)
 	size := firstResponseSize(t, conn, req, buf)
 	var failed error

@@ -29,12 +29,12 @@ func closedWithin(c net.Conn, d time.Duration) error {
 // Idle connections (new or kept alive) and slow heads are closed by the
 // sweeper; a request that takes longer than both timeouts is not.
 func TestTimeoutsCloseIdleAndSlowConnections(t *testing.T) {
-	b := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := querytest.StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			time.Sleep(600 * time.Millisecond) // the node is slow; nothing waits on this sleep
 		}
 		io.WriteString(w, "ok")
-	})
+	}))
 	p := newTestProxy(t, config.Query{}, []cluster.Node{b.Node()},
 		WithIdleTimeout(200*time.Millisecond), WithHeaderTimeout(200*time.Millisecond))
 	addr := serveProxy(t, p)
@@ -62,13 +62,13 @@ func TestTimeoutsCloseIdleAndSlowConnections(t *testing.T) {
 // finish (its response says Connection: close), and is idempotent.
 func TestShutdownIsGraceful(t *testing.T) {
 	arrived, release := make(chan struct{}), make(chan struct{})
-	b := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := querytest.StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
 			close(arrived)
 			<-release
 		}
 		io.WriteString(w, "ok")
-	})
+	}))
 	p := newTestProxy(t, config.Query{}, []cluster.Node{b.Node()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -112,11 +112,11 @@ func TestShutdownIsGraceful(t *testing.T) {
 // Shutdown past its context closes requests in flight, node side too.
 func TestShutdownDeadlineAbortsInFlight(t *testing.T) {
 	arrived, cancelled := make(chan struct{}), make(chan struct{})
-	b := querytest.StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := querytest.StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		<-r.Context().Done()
 		close(cancelled)
-	})
+	}))
 	p := newTestProxy(t, config.Query{}, []cluster.Node{b.Node()})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -2,24 +2,26 @@ package h1proxy
 
 import (
 	"context"
+	"crypto/tls"
+	"fmt"
 	"net"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/kylin-go/kylin/query"
 	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
 
-// Node connection limits.
-const (
-	// maxNodeIdle: a node connection idle longer is not reused (nodes close
-	// idle keep-alive connections on their own schedule; reusing one they
-	// are closing would fail a request that never reached them).
-	maxNodeIdle = 10 * time.Second
-	// maxPoolIdle bounds the idle connections kept per node.
-	maxPoolIdle = 1024
-	dialTimeout = 10 * time.Second
-)
+const dialTimeout = 10 * time.Second
+
+// poolLimits bound one node's connections (config.Query.MaxConnsPerNode,
+// MaxIdleConnsPerNode, NodeIdleTimeout).
+type poolLimits struct {
+	open, idle int
+	idleFor    time.Duration
+	tls        *tls.Config // nodes speak TLS (query.Router.NodeTLS), nil: plain TCP
+}
 
 // nodeConn is a keep-alive connection to one node. It is used by one
 // request at a time, so its fields need no lock (closed aside: Shutdown
@@ -27,18 +29,26 @@ const (
 type nodeConn struct {
 	net.Conn
 	addr     string
+	pool     *nodePool // whose open count it takes part in; nil in tests
 	fd       int       // the socket, for the liveness peek; -1 if none
 	rd, wd   time.Time // deadlines installed
 	lastUsed time.Time
 	closed   atomic.Bool
 }
 
-// Close closes the connection and marks it, so that one closed by another
-// goroutine (Shutdown, the sweeper aborting a request) is never pooled or
-// reused: its descriptor number may already belong to another socket.
+// Close closes the connection once and gives its slot back to its pool.
+// A connection closed by another goroutine (Shutdown, the sweeper aborting
+// a request) is marked, so it is never pooled or reused: its descriptor
+// number may already belong to another socket.
 func (nc *nodeConn) Close() error {
-	nc.closed.Store(true)
-	return nc.Conn.Close()
+	if !nc.closed.CompareAndSwap(false, true) {
+		return nil
+	}
+	err := nc.Conn.Close()
+	if nc.pool != nil {
+		nc.pool.release()
+	}
+	return err
 }
 
 func (nc *nodeConn) setDeadline(t, now time.Time) error {
@@ -51,45 +61,107 @@ func (nc *nodeConn) setDeadline(t, now time.Time) error {
 // reusable reports whether an idle connection may carry a request: not
 // idle too long, and the node has not closed it or sent anything
 // unasked (a peek at the socket, one non-blocking system call).
-func (nc *nodeConn) reusable(now time.Time) bool {
-	if nc.closed.Load() || now.Sub(nc.lastUsed) > maxNodeIdle {
+func (nc *nodeConn) reusable(now time.Time, idleFor time.Duration) bool {
+	if nc.closed.Load() || now.Sub(nc.lastUsed) > idleFor {
 		return false
 	}
 	return nc.alive()
 }
 
-// nodePool holds one node's idle connections, most recently used first
-// out (LIFO keeps the hot ones hot and lets the rest age out).
-type nodePool struct {
-	addr    string
-	mu      sync.Mutex
-	idle    []*nodeConn
-	dropped bool
+// busyError is errNodeBusy with the node and the limit.
+type busyError struct {
+	limit  int
+	waited time.Duration
 }
 
-func (p *nodePool) get(now time.Time) *nodeConn {
+func (e *busyError) Error() string {
+	return fmt.Sprintf("all %d connections to the chosen node stayed busy for %v (kylin.go.router.max-conns-per-node, node-conn-wait-ms)",
+		e.limit, e.waited.Round(time.Millisecond))
+}
+func (e *busyError) Unwrap() error { return query.ErrNodeBusy }
+
+// nodePool holds one node's connections: at most lim.open open, idle ones
+// (at most lim.idle) handed out most recently used first (LIFO keeps the
+// hot ones hot and lets the rest age out). A request that finds every
+// connection busy and the limit reached waits, first come first served,
+// for one to come back or to close.
+type nodePool struct {
+	addr    string
+	lim     poolLimits
+	mu      sync.Mutex
+	idle    []*nodeConn
+	open    int              // idle and in use, dials in progress included
+	waiters []chan *nodeConn // nil sent: a slot came free, dial
+	dropped bool
+	waiting atomic.Int64
+}
+
+// get returns an idle connection, or nil and dial true when the caller
+// may open one (its slot is taken: release it if the dial fails), or
+// waits for either until deadline (then a busyError).
+func (p *nodePool) get(now, deadline time.Time) (nc *nodeConn, dial bool, err error) {
 	p.mu.Lock()
 	for len(p.idle) > 0 {
 		nc := p.idle[len(p.idle)-1]
 		p.idle[len(p.idle)-1] = nil
 		p.idle = p.idle[:len(p.idle)-1]
-		p.mu.Unlock()
-		if nc.reusable(now) {
-			return nc
+		if nc.reusable(now, p.lim.idleFor) {
+			p.mu.Unlock()
+			return nc, false, nil
 		}
-		nc.Close()
+		p.mu.Unlock()
+		nc.Close() // takes the lock to release its slot
 		p.mu.Lock()
 	}
+	if p.open < p.lim.open || p.lim.open <= 0 {
+		p.open++
+		p.mu.Unlock()
+		return nil, true, nil
+	}
+	ch := make(chan *nodeConn, 1)
+	p.waiters = append(p.waiters, ch)
 	p.mu.Unlock()
-	return nil
+	return p.wait(ch, now, deadline)
 }
 
+func (p *nodePool) wait(ch chan *nodeConn, start, deadline time.Time) (*nodeConn, bool, error) {
+	p.waiting.Add(1)
+	defer p.waiting.Add(-1)
+	t := time.NewTimer(time.Until(deadline))
+	defer t.Stop()
+	select {
+	case nc := <-ch:
+		return nc, nc == nil, nil
+	case <-t.C:
+	}
+	p.mu.Lock()
+	for i, w := range p.waiters {
+		if w == ch {
+			p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
+			p.mu.Unlock()
+			return nil, false, &busyError{limit: p.lim.open, waited: time.Since(start)}
+		}
+	}
+	p.mu.Unlock()
+	nc := <-ch // handed over just as the timer fired: take it
+	return nc, nc == nil, nil
+}
+
+// put returns a connection whose response was read exactly: to the first
+// waiter, else to the idle stack, else (stack full) it is closed.
 func (p *nodePool) put(nc *nodeConn) {
 	if nc.closed.Load() {
 		return
 	}
 	p.mu.Lock()
-	if p.dropped || len(p.idle) >= maxPoolIdle {
+	if len(p.waiters) > 0 && !p.dropped {
+		w := p.waiters[0]
+		p.waiters = p.waiters[1:]
+		p.mu.Unlock()
+		w <- nc
+		return
+	}
+	if p.dropped || len(p.idle) >= p.lim.idle {
 		p.mu.Unlock()
 		nc.Close()
 		return
@@ -98,12 +170,27 @@ func (p *nodePool) put(nc *nodeConn) {
 	p.mu.Unlock()
 }
 
-// sweep closes the connections idle longer than maxNodeIdle; the oldest
-// are at the bottom of the stack.
+// release gives back a closed connection's slot (or a failed dial's): to
+// the first waiter, who dials, else to the count.
+func (p *nodePool) release() {
+	p.mu.Lock()
+	if len(p.waiters) > 0 {
+		w := p.waiters[0]
+		p.waiters = p.waiters[1:]
+		p.mu.Unlock()
+		w <- nil
+		return
+	}
+	p.open--
+	p.mu.Unlock()
+}
+
+// sweep closes the connections idle longer than the idle timeout; the
+// oldest are at the bottom of the stack.
 func (p *nodePool) sweep(now time.Time) {
 	p.mu.Lock()
 	n := 0
-	for n < len(p.idle) && now.Sub(p.idle[n].lastUsed) > maxNodeIdle {
+	for n < len(p.idle) && now.Sub(p.idle[n].lastUsed) > p.lim.idleFor {
 		n++
 	}
 	old := make([]*nodeConn, n)
@@ -115,7 +202,8 @@ func (p *nodePool) sweep(now time.Time) {
 	}
 }
 
-// drop closes the idle connections and refuses later ones.
+// drop closes the idle connections and refuses later ones; waiters get a
+// slot and fail to find a pool for their connection later.
 func (p *nodePool) drop() {
 	p.mu.Lock()
 	p.dropped = true
@@ -127,19 +215,27 @@ func (p *nodePool) drop() {
 	}
 }
 
+// counts reports open, idle and waiting, for the metrics.
+func (p *nodePool) counts() (open, idle, waiting int) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.open, len(p.idle), int(p.waiting.Load())
+}
+
 // pools maps node addresses to their pools. Reads take no lock (the map is
 // copied on change); creating a pool drops those of nodes that have left
 // the membership, so pools follow the membership instead of accumulating
 // one per address ever seen.
 type pools struct {
+	lim     poolLimits
 	mu      sync.Mutex
 	m       atomic.Pointer[map[string]*nodePool]
 	current func() map[string]bool // addresses of the current members
 	closed  bool
 }
 
-func newPools(current func() map[string]bool) *pools {
-	p := &pools{current: current}
+func newPools(lim poolLimits, current func() map[string]bool) *pools {
+	p := &pools{lim: lim, current: current}
 	p.m.Store(&map[string]*nodePool{})
 	return p
 }
@@ -154,7 +250,7 @@ func (ps *pools) get(addr string) *nodePool {
 	if p := old[addr]; p != nil {
 		return p
 	}
-	p := &nodePool{addr: addr, dropped: ps.closed}
+	p := &nodePool{addr: addr, lim: ps.lim, dropped: ps.closed}
 	keep := ps.current()
 	next := make(map[string]*nodePool, len(old)+1)
 	for a, o := range old {
@@ -167,17 +263,6 @@ func (ps *pools) get(addr string) *nodePool {
 	next[addr] = p
 	ps.m.Store(&next)
 	return p
-}
-
-// put returns an idle connection to its node's pool; a connection to a
-// node without a pool (it left the membership, or the proxy shut down) is
-// closed rather than given a pool again.
-func (ps *pools) put(nc *nodeConn) {
-	if p := (*ps.m.Load())[nc.addr]; p != nil {
-		p.put(nc)
-		return
-	}
-	nc.Close()
 }
 
 func (ps *pools) sweep(now time.Time) {
@@ -205,17 +290,48 @@ func (ps *pools) addrs() []string {
 	return out
 }
 
+// NodeConns is one node's connections as a Proxy holds them.
+type NodeConns struct {
+	Addr                string
+	Open, Idle, Waiting int
+}
+
+func (ps *pools) stats() []NodeConns {
+	var out []NodeConns
+	for a, p := range *ps.m.Load() {
+		o, i, w := p.counts()
+		out = append(out, NodeConns{Addr: a, Open: o, Idle: i, Waiting: w})
+	}
+	return out
+}
+
 // dialError marks a failed connect: nothing of the request was sent.
 type dialError struct{ err error }
 
 func (e *dialError) Error() string { return "dial: " + e.err.Error() }
 func (e *dialError) Unwrap() error { return e.err }
 
-func dial(ctx context.Context, addr string, deadline time.Time) (*nodeConn, error) {
+// dial opens a connection to addr for pool (nil in tests), with TLS when
+// the pool's nodes speak it. A TLS connection gets no liveness peek: the
+// node's post-handshake messages (session tickets) wait unread in its
+// socket and would look like bytes sent unasked.
+func dial(ctx context.Context, addr string, deadline time.Time, pool *nodePool) (*nodeConn, error) {
 	d := net.Dialer{Timeout: min(dialTimeout, time.Until(deadline))}
+	if pool != nil && pool.lim.tls != nil {
+		conf := pool.lim.tls.Clone()
+		if host, _, err := net.SplitHostPort(addr); err == nil && conf.ServerName == "" {
+			conf.ServerName = host
+		}
+		td := tls.Dialer{NetDialer: &d, Config: conf}
+		c, err := td.DialContext(ctx, "tcp", addr)
+		if err != nil {
+			return nil, &dialError{err} // a failed handshake sent no request either
+		}
+		return &nodeConn{Conn: c, addr: addr, pool: pool, lastUsed: time.Now(), fd: -1}, nil
+	}
 	c, err := d.DialContext(ctx, "tcp", addr)
 	if err != nil {
 		return nil, &dialError{err}
 	}
-	return &nodeConn{Conn: c, addr: addr, lastUsed: time.Now(), fd: socketFD(c)}, nil
+	return &nodeConn{Conn: c, addr: addr, pool: pool, lastUsed: time.Now(), fd: socketFD(c)}, nil
 }

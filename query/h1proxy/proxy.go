@@ -3,12 +3,14 @@ package h1proxy
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/query"
@@ -29,6 +31,7 @@ type Proxy struct {
 	log    *zap.Logger
 	track  *tracker
 	pools  *pools
+	reg    prometheus.Registerer
 	closed atomic.Bool
 
 	mu        sync.Mutex
@@ -42,6 +45,10 @@ type Proxy struct {
 type proxyConfig struct {
 	maxBody, replay int64
 	idle, header    time.Duration
+	connWait        time.Duration
+	// session affinity: on, the nodes' session cookie, the route cookie
+	affinity       bool
+	session, route string
 }
 
 // Option configures a Proxy.
@@ -80,18 +87,26 @@ func WithLogger(l *zap.Logger) Option {
 }
 
 // New returns a Proxy on r's balancing core. r stays the caller's to Close,
-// after the Proxy is shut down.
-func New(r *query.Router, opts ...Option) *Proxy {
+// after the Proxy is shut down. It fails only when WithRegisterer's
+// registry refuses the Proxy's metrics.
+func New(r *query.Router, opts ...Option) (*Proxy, error) {
 	cfg := r.Config()
 	p := &Proxy{r: r, parse: parseRequest, log: zap.NewNop(), listeners: map[net.Listener]struct{}{},
 		cfg: proxyConfig{maxBody: cfg.MaxBodyBytes, replay: min(cfg.ReplayBodyBytes, cfg.MaxBodyBytes),
-			idle: DefaultIdleTimeout, header: DefaultHeaderTimeout}}
+			idle: DefaultIdleTimeout, header: DefaultHeaderTimeout, connWait: cfg.NodeConnWait}}
+	p.cfg.affinity, p.cfg.session, p.cfg.route = r.SessionAffinity()
 	for _, o := range opts {
 		o(p)
 	}
 	p.track = newTracker(p.cfg.idle, p.cfg.header)
-	p.pools = newPools(p.members)
-	return p
+	p.pools = newPools(poolLimits{open: cfg.MaxConnsPerNode, idle: cfg.MaxIdleConnsPerNode, idleFor: cfg.NodeIdleTimeout,
+		tls: r.NodeTLS()}, p.members)
+	if p.reg != nil {
+		if err := p.reg.Register(connCollector{p}); err != nil {
+			return nil, fmt.Errorf("h1proxy: registering metrics: %w", err)
+		}
+	}
+	return p, nil
 }
 
 func (p *Proxy) members() map[string]bool {
@@ -202,6 +217,11 @@ func (p *Proxy) shutdown(ctx context.Context) error {
 	p.pools.close()
 	return err
 }
+
+// NodeConns reports, per node the Proxy has talked to, its open
+// connections (idle and in use), the idle ones and the requests waiting
+// for one (config.Query.MaxConnsPerNode reached).
+func (p *Proxy) NodeConns() []NodeConns { return p.pools.stats() }
 
 // pooled lists the nodes the Proxy holds connection pools for.
 func (p *Proxy) pooled() []string { return p.pools.addrs() }

@@ -33,7 +33,8 @@ type rawNode struct {
 
 type cannedResp struct {
 	raw   string
-	close bool // close the connection after writing it
+	then  string // written a moment after raw, in a separate segment
+	close bool   // close the connection after writing it
 }
 
 func startRawNode(t *testing.T, resps ...cannedResp) *rawNode {
@@ -97,6 +98,12 @@ func (n *rawNode) serve(c net.Conn) {
 			if _, err := c.Write([]byte(r.raw)); err != nil {
 				return
 			}
+			if r.then != "" {
+				time.Sleep(50 * time.Millisecond)
+				if _, err := c.Write([]byte(r.then)); err != nil {
+					return
+				}
+			}
 			if r.close {
 				c.Close()
 				select {
@@ -134,7 +141,7 @@ func newTestProxy(t *testing.T, cfg config.Query, nodes []cluster.Node, opts ...
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	return New(r, opts...)
+	return mustNew(t, r, opts...)
 }
 
 // newTestProxyOver builds a round-robin Router over members and a Proxy.
@@ -145,7 +152,7 @@ func newTestProxyOver(t *testing.T, members *querytest.Members, opts ...Option) 
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { r.Close() })
-	return New(r, opts...)
+	return mustNew(t, r, opts...)
 }
 
 // waitOnly waits until the proxy's Router balances over addr alone. The
@@ -164,4 +171,14 @@ func waitOnly(t *testing.T, p *Proxy, addr string) {
 		}
 		time.Sleep(5 * time.Millisecond)
 	}
+}
+
+// mustNew is New for tests.
+func mustNew(t *testing.T, r *query.Router, opts ...Option) *Proxy {
+	t.Helper()
+	p, err := New(r, opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

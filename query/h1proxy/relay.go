@@ -93,6 +93,9 @@ func (cc *clientConn) bufferBody(nc *nodeConn) error {
 		cc.exact = cc.nlen == cc.nhead
 		return nil
 	case bodyBuffered:
+	case bodyChunked:
+		cc.exact = false
+		return cc.checkChunks(nc)
 	default:
 		cc.exact = false
 		return nil
@@ -118,6 +121,44 @@ func (cc *clientConn) bufferBody(nc *nodeConn) error {
 	cc.exact = cc.nlen == end
 	return nil
 }
+
+// checkChunks checks the framing of a chunked body before the client sees
+// a byte: everything read with the head, and at least the first size line
+// (read from the node if need be). A node whose chunked body is malformed
+// from the start fails the attempt, which is retried or answered 502,
+// instead of the client getting its head and a broken connection.
+func (cc *clientConn) checkChunks(nc *nodeConn) error {
+	var d chunkDecoder
+	in := cc.nbuf[cc.nhead:cc.nlen]
+	for {
+		seen := false
+		for len(in) > 0 {
+			n, data, done, herr := d.decode(in)
+			if herr != nil {
+				return &chunkError{herr}
+			}
+			in = in[n:]
+			seen = seen || len(data) > 0 || done
+			if done {
+				return nil
+			}
+		}
+		if seen || cc.nlen == len(cc.nbuf) {
+			return nil
+		}
+		n, err := nc.Read(cc.nbuf[cc.nlen:])
+		in = cc.nbuf[cc.nlen : cc.nlen+n]
+		cc.nlen += n
+		if err != nil && n == 0 {
+			return err
+		}
+	}
+}
+
+// chunkError is a node's malformed chunked body.
+type chunkError struct{ herr *httpError }
+
+func (e *chunkError) Error() string { return "node sent a malformed chunked body: " + e.herr.reason }
 
 // discard drops a response that is not sent on (a retry follows).
 func (cc *clientConn) discard(nc *nodeConn) {
@@ -171,6 +212,11 @@ func (cc *clientConn) appendResponseHead(w []byte, keep bool) []byte {
 		if f := &resp.fields[i]; f.kind == kindPlain {
 			w = append(w, f.line...)
 		}
+	}
+	if cc.routeCookie != "" {
+		w = append(w, "Set-Cookie: "...)
+		w = append(w, cc.routeCookie...)
+		w = append(w, "\r\n"...)
 	}
 	switch {
 	case cc.mode == bodyBuffered || cc.mode == bodyLength ||
@@ -312,7 +358,7 @@ func (cc *clientConn) decodeInto(dec *chunkDecoder, w, in []byte, chunk bool) ([
 	for len(in) > 0 {
 		n, data, done, herr := dec.decode(in)
 		if herr != nil {
-			return w, in, false, errors.New("node sent a malformed chunked body: " + herr.reason)
+			return w, in, false, &chunkError{herr}
 		}
 		var err error
 		in = in[n:]

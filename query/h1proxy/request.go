@@ -123,7 +123,25 @@ func (r *request) checkTarget() *httpError {
 	default:
 		return errTarget
 	}
+	if !validEscapes(r.path) {
+		return errEscape
+	}
 	return nil
+}
+
+// validEscapes reports whether every '%' in path starts a two-digit hex
+// escape. The query passes as it is, as net/http passes it; a path with a
+// broken escape would be read differently by the proxy and by a node.
+func validEscapes(path []byte) bool {
+	for i := 0; i < len(path); i++ {
+		if path[i] == '%' {
+			if i+2 >= len(path) || unhex(path[i+1]) < 0 || unhex(path[i+2]) < 0 {
+				return false
+			}
+			i += 2
+		}
+	}
+	return true
 }
 
 func (r *request) version(v []byte) *httpError {

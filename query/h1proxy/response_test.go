@@ -50,7 +50,12 @@ func respCases() []respCase {
 		{name: "close-delimited", node: cannedResp{raw: "HTTP/1.1 200 OK\r\n\r\nhello, until close", close: true}, status: 200, body: "hello, until close", chunked: true},
 		{name: "HTTP/1.0 close-delimited", node: cannedResp{raw: "HTTP/1.0 200 OK\r\n\r\nold", close: true}, status: 200, body: "old", chunked: true},
 		{name: "chunked", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5;ext=1\r\nhello\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\n"}, status: 200, body: "hello world", chunked: true},
-		{name: "chunked broken", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX", close: true}, status: 0},
+		// Malformed framing the proxy sees before the client got a byte: 502.
+		{name: "chunked broken", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhelloXX", close: true}, status: 502},
+		{name: "bad chunk size", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", close: true}, status: 502},
+		{name: "chunk size after head", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n", then: "-5\r\nhello\r\n0\r\n\r\n", close: true}, status: 502},
+		// Once data went out, a broken body can only break the connection.
+		{name: "chunked broken later", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", then: "zz\r\n", close: true}, status: 0},
 		{name: "chunked cut off", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n", close: true}, status: 0},
 		{name: "hop-by-hop", node: cannedResp{raw: "HTTP/1.1 200 OK\r\nConnection: X-Hop, close\r\nX-Hop: 1\r\nKeep-Alive: timeout=5\r\nContent-Length: 2\r\n\r\nok", close: true},
 			status: 200, body: "ok", absent: "X-Hop"},

@@ -28,7 +28,7 @@ func serveProxy(t *testing.T, p *Proxy) string {
 var h1 = querytest.FrontEnd{
 	Name: "h1proxy",
 	Start: func(t *testing.T, r *query.Router) string {
-		return "http://" + serveProxy(t, New(r))
+		return "http://" + serveProxy(t, mustNew(t, r))
 	},
 	ClientCancel: true,
 	IdleLiveness: true,

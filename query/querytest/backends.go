@@ -25,7 +25,7 @@ type Backend struct {
 }
 
 // StartBackend serves h on a loopback port until the test ends.
-func StartBackend(t *testing.T, h http.HandlerFunc) *Backend {
+func StartBackend(t *testing.T, h http.Handler) *Backend {
 	t.Helper()
 	b := &Backend{seen: map[string]int{}}
 	b.srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -34,7 +34,7 @@ func StartBackend(t *testing.T, h http.HandlerFunc) *Backend {
 		b.seen[r.Header.Get(IDHeader)]++
 		b.hits++
 		b.mu.Unlock()
-		h(w, r)
+		h.ServeHTTP(w, r)
 	}))
 	t.Cleanup(b.Close)
 	return b

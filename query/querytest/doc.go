@@ -1,5 +1,5 @@
 // Package querytest is the safety suite every front end of query.Router
-// must pass (the net/http Handler and query/fastproxy run the same one), and
+// must pass (the net/http Handler, its RoundTripper and query/h1proxy run the same one), and
 // the loopback helpers it is built from: an in-memory membership, backends
 // that record what reached them, and faulty backends (reset after reading,
 // broken off mid-body, blocked, killed).

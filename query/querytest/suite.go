@@ -55,6 +55,9 @@ func Run(t *testing.T, fe FrontEnd) {
 		{"SlowBackendAvoided", testSlowBackendAvoided},
 		{"NoNode", testNoNode},
 		{"KilledUnderLoad", testKilledUnderLoad},
+		{"SessionAffinity", testSessionAffinity},
+		{"NodeConnLimit", testNodeConnLimit},
+		{"NodeBusy", testNodeBusy},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { c.run(t, fe) })
@@ -89,6 +92,7 @@ func setup(t *testing.T, fe FrontEnd, cfg config.Query, nodes ...cluster.Node) *
 	if cfg.Policy == "" {
 		cfg.Policy = query.PolicyRoundRobin
 	}
+	cfg.NoHealthCheck = true
 	m := NewMembers(nodes...)
 	reg := prometheus.NewRegistry()
 	r, err := query.New(cfg, m, query.WithRegisterer(reg))
@@ -187,7 +191,7 @@ func testDialRefused(t *testing.T, fe FrontEnd) {
 // request that reached the nodes more than once. It also reports when no
 // request hit the failing node (the check would then prove nothing).
 func CheckAtMostOnce(t *testing.T, fe FrontEnd) error {
-	bad := StartBackend(t, Reset)
+	bad := StartBackend(t, http.HandlerFunc(Reset))
 	good := StartBackend(t, OK("ok"))
 	e := setup(t, fe, config.Query{}, bad.Node(), good.Node())
 	failed := 0
@@ -210,7 +214,7 @@ func CheckAtMostOnce(t *testing.T, fe FrontEnd) error {
 }
 
 func testResetRetriedWhenSafe(t *testing.T, fe FrontEnd) {
-	bad := StartBackend(t, Reset)
+	bad := StartBackend(t, http.HandlerFunc(Reset))
 	good := StartBackend(t, OK("ok"))
 	e := setup(t, fe, config.Query{MaxRetries: 1, RetryBudget: 1}, bad.Node(), good.Node())
 	calls := []call{
@@ -231,7 +235,7 @@ func testResetRetriedWhenSafe(t *testing.T, fe FrontEnd) {
 }
 
 func testNoRetryAfterResponseBytes(t *testing.T, fe FrontEnd) {
-	bad := StartBackend(t, Partial)
+	bad := StartBackend(t, http.HandlerFunc(Partial))
 	good := StartBackend(t, OK("whole"))
 	e := setup(t, fe, config.Query{}, bad.Node(), good.Node())
 	// A client on a reused connection resends a GET that got no response
@@ -261,7 +265,7 @@ func testRetryBudget(t *testing.T, fe FrontEnd) {
 	var backends []*Backend
 	var nodes []cluster.Node
 	for i := 0; i < 3; i++ {
-		b := StartBackend(t, Reset)
+		b := StartBackend(t, http.HandlerFunc(Reset))
 		backends = append(backends, b)
 		nodes = append(nodes, b.Node())
 	}
@@ -283,7 +287,7 @@ func testRetryBudget(t *testing.T, fe FrontEnd) {
 }
 
 func testBodyReplayLimit(t *testing.T, fe FrontEnd) {
-	bad := StartBackend(t, Reset)
+	bad := StartBackend(t, http.HandlerFunc(Reset))
 	good := StartBackend(t, OK("ok"))
 	e := setup(t, fe, config.Query{ReplayBodyBytes: 64, MaxBodyBytes: 4096}, bad.Node(), good.Node())
 	small := []byte(`{"sql":"select 1","project":"p"}`)

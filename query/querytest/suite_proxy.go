@@ -20,7 +20,7 @@ import (
 // any hop-by-hop header of the node's response that reached the client.
 func CheckHopByHop(t *testing.T, fe FrontEnd) error {
 	got := make(chan http.Header, 1)
-	b := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := r.Header.Clone()
 		h.Set("Host", r.Host)
 		got <- h
@@ -28,7 +28,7 @@ func CheckHopByHop(t *testing.T, fe FrontEnd) error {
 		w.Header().Set("X-Node-Hop", "1")
 		w.Header().Set("X-Node-End", "1")
 		w.WriteHeader(200)
-	})
+	}))
 	e := setup(t, fe, config.Query{}, b.Node())
 	r := e.do(call{method: "GET", path: "/kylin/api/projects", header: map[string]string{
 		"Connection":          "X-Client-Hop",
@@ -71,11 +71,11 @@ func CheckHopByHop(t *testing.T, fe FrontEnd) error {
 
 func testCancellation(t *testing.T, fe FrontEnd) {
 	arrived, cancelled := make(chan struct{}), make(chan struct{})
-	b := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		<-r.Context().Done()
 		close(cancelled)
-	})
+	}))
 	cfg := config.Query{RequestTimeout: time.Hour}
 	if !fe.ClientCancel {
 		cfg.RequestTimeout = time.Second
@@ -95,11 +95,11 @@ func testCancellation(t *testing.T, fe FrontEnd) {
 // also follows client hang-ups.
 func testRequestTimeout(t *testing.T, fe FrontEnd) {
 	arrived, cancelled := make(chan struct{}), make(chan struct{})
-	b := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		close(arrived)
 		<-r.Context().Done()
 		close(cancelled)
-	})
+	}))
 	e := setup(t, fe, config.Query{RequestTimeout: time.Second}, b.Node())
 	r := e.do(call{method: "POST", path: query.QueryPath, body: []byte(`{}`)})
 	waitClosed(t, arrived, "the request to reach the node")
@@ -120,7 +120,7 @@ func waitClosed(t *testing.T, ch <-chan struct{}, what string) {
 
 func testStreaming(t *testing.T, fe FrontEnd) {
 	release := make(chan struct{})
-	b := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	b := StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain")
 		fmt.Fprintln(w, "first")
 		http.NewResponseController(w).Flush()
@@ -130,7 +130,7 @@ func testStreaming(t *testing.T, fe FrontEnd) {
 			return
 		}
 		fmt.Fprintln(w, "second")
-	})
+	}))
 	e := setup(t, fe, config.Query{}, b.Node())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
@@ -193,10 +193,10 @@ func testSlowBackendAvoided(t *testing.T, fe FrontEnd) {
 	for _, policy := range []string{query.PolicyLeastInFlight, query.PolicyP2C} {
 		t.Run(policy, func(t *testing.T) {
 			stuck, release := make(chan struct{}, 16), make(chan struct{})
-			slow := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+			slow := StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 				stuck <- struct{}{}
 				<-release
-			})
+			}))
 			fast1, fast2 := StartBackend(t, OK("1")), StartBackend(t, OK("2"))
 			e := setup(t, fe, config.Query{Policy: policy}, slow.Node(), fast1.Node(), fast2.Node())
 			// Park one request on the slow node.
@@ -249,12 +249,12 @@ func testKilledUnderLoad(t *testing.T, fe FrontEnd) {
 	killed := make(chan struct{})
 	var parking atomic.Bool
 	var parkedN atomic.Int32
-	victim := StartBackend(t, func(w http.ResponseWriter, r *http.Request) {
+	victim := StartBackend(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if parking.Load() && parkedN.Add(1) <= 2 {
 			parked <- r.Method
 			<-killed
 		}
-	})
+	}))
 	a, b := StartBackend(t, OK("ok")), StartBackend(t, OK("ok"))
 	e := setup(t, fe, config.Query{Policy: query.PolicyRoundRobin, EjectAfter: 3}, a.Node(), victim.Node(), b.Node())
 	var mu sync.Mutex

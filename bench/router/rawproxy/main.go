@@ -4,8 +4,8 @@
 // a message is framed by its Content-Length alone (no chunked encoding, no
 // header rewriting, no hop-by-hop handling, no timeouts, no retries) and
 // bytes are forwarded as read. It measures what Go's runtime and the
-// kernel cost on this machine, below any HTTP library: the ceiling our
-// fasthttp data plane could approach, not something to deploy.
+// kernel cost on this machine, below any HTTP library: the ceiling a Go
+// data plane could approach, not something to deploy.
 package main
 
 import (

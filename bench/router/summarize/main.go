@@ -21,8 +21,6 @@ var contenders = []struct{ key, label string }{
 	{"httputil", "httputil.ReverseProxy, round robin"},
 	{"handler", "ours: query.Router (net/http Handler)"},
 	{"router", "ours: examples/router (h1proxy data plane, the default)"},
-	{"fasthttp", "ours: examples/router (fasthttp data plane)"},
-	{"plainfast", "reference: bare fasthttp proxy (no safety rules)"},
 	{"rawgo", "reference: minimal Go proxy (raw sockets, Content-Length framing only)"},
 }
 
@@ -70,7 +68,7 @@ func main() {
 
 func table(b *strings.Builder, dir string, rounds int, size, label string) {
 	med := map[string]run{}
-	fmt.Fprintf(b, "### %s\n\n| contender | req/s | vs nginx | p50 ms | p99 ms | p99 vs nginx | CPU µs/req | CPU vs nginx | CPU vs bare fasthttp |\n|---|---|---|---|---|---|---|---|---|\n", label)
+	fmt.Fprintf(b, "### %s\n\n| contender | req/s | vs nginx | p50 ms | p99 ms | p99 vs nginx | CPU µs/req | CPU vs nginx | CPU vs minimal Go |\n|---|---|---|---|---|---|---|---|---|\n", label)
 	all := map[string][]run{}
 	for _, c := range contenders {
 		for r := 1; r <= rounds; r++ {
@@ -82,7 +80,7 @@ func table(b *strings.Builder, dir string, rounds int, size, label string) {
 			med[c.key] = run{rps: stats(rs, byRPS)[0], p50: stats(rs, byP50)[0], p99: stats(rs, byP99)[0], cpu: stats(rs, byCPU)[0]}
 		}
 	}
-	n, bare := med["nginx"], med["plainfast"]
+	n, bare := med["nginx"], med["rawgo"]
 	for _, c := range contenders {
 		rs := all[c.key]
 		if len(rs) == 0 {
@@ -98,11 +96,11 @@ func table(b *strings.Builder, dir string, rounds int, size, label string) {
 	fmt.Fprintf(b, "\nTargets: standalone router throughput >= 1.0x nginx: %s; >= 2.5x Caddy: %s; p99 <= 1.0x nginx: %s;\n",
 		verdict(f.rps, n.rps, 1.0, true), verdict(f.rps, c.rps, 2.5, true), verdict(f.p99, n.p99, 1.0, false))
 	fmt.Fprintf(b, "embeddable Handler >= 1.2x httputil.ReverseProxy: %s.\n", verdict(h.rps, p.rps, 1.2, true))
-	fmt.Fprintf(b, "CPU per request (lower is better): standalone router %s nginx's, %s the bare fasthttp proxy's; Handler %s httputil's.\n",
+	fmt.Fprintf(b, "CPU per request (lower is better): standalone router %s nginx's, %s the minimal Go proxy's; Handler %s httputil's.\n",
 		ratio(f.cpu, n.cpu), ratio(f.cpu, bare.cpu), ratio(h.cpu, p.cpu))
 	r := med["rawgo"]
-	fmt.Fprintf(b, "Go's floor here: the minimal Go proxy reaches %s nginx's req/s at %s its CPU per request; the bare fasthttp proxy %s; our standalone router %s (%s on the fasthttp data plane).\n\n",
-		ratio(r.rps, n.rps), ratio(r.cpu, n.cpu), ratio(bare.rps, n.rps), ratio(f.rps, n.rps), ratio(med["fasthttp"].rps, n.rps))
+	fmt.Fprintf(b, "Go's floor here: the minimal Go proxy reaches %s nginx's req/s at %s its CPU per request; our standalone router %s.\n\n",
+		ratio(r.rps, n.rps), ratio(r.cpu, n.cpu), ratio(f.rps, n.rps))
 }
 
 func killTable(b *strings.Builder, dir string) {

@@ -1,0 +1,29 @@
+package h1proxy
+
+import "github.com/prometheus/client_golang/prometheus"
+
+// WithRegisterer registers the Proxy's node connection gauges with reg:
+// kylin_query_node_conns{node, state="open"|"idle"|"waiting"}, open
+// counting idle and in-use connections, waiting the requests that wait
+// for a connection because the node has MaxConnsPerNode open.
+func WithRegisterer(reg prometheus.Registerer) Option {
+	return func(p *Proxy) { p.reg = reg }
+}
+
+var connsDesc = prometheus.NewDesc("kylin_query_node_conns",
+	"Connections the router holds to each node (open: idle and in use; idle; waiting: requests waiting for one).",
+	[]string{"node", "state"}, nil)
+
+// connCollector reads the pools at scrape time: nothing is counted twice
+// on the request path.
+type connCollector struct{ p *Proxy }
+
+func (c connCollector) Describe(ch chan<- *prometheus.Desc) { ch <- connsDesc }
+
+func (c connCollector) Collect(ch chan<- prometheus.Metric) {
+	for _, n := range c.p.NodeConns() {
+		ch <- prometheus.MustNewConstMetric(connsDesc, prometheus.GaugeValue, float64(n.Open), n.Addr, "open")
+		ch <- prometheus.MustNewConstMetric(connsDesc, prometheus.GaugeValue, float64(n.Idle), n.Addr, "idle")
+		ch <- prometheus.MustNewConstMetric(connsDesc, prometheus.GaugeValue, float64(n.Waiting), n.Addr, "waiting")
+	}
+}
