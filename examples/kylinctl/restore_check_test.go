@@ -106,3 +106,32 @@ func TestRestoreRefusesBeforeWriting(t *testing.T) {
 		t.Fatalf("control: the unchecked copy wrote %d resources before failing; want some (a half-written target)", len(got))
 	}
 }
+
+// TestRestoreRefusesEmptyIntoHBase is Kylin's own test metadata case: a
+// backup holding a 0-byte kylin.properties, restored into HBase (where an
+// empty cell is Kylin's marker for content kept in HDFS), is refused
+// before the first write, naming the resource; the table holds nothing of
+// the backup.
+func TestRestoreRefusesEmptyIntoHBase(t *testing.T) {
+	url := hbaseURL(t)
+	store := openHBase(t, url)
+	bk := t.TempDir()
+	for p, c := range map[string]string{"a/first.json": `{"a":1}`, "kylin.properties": "", "project/p.json": `{"p":1}`} {
+		full := filepath.Join(bk, filepath.FromSlash(p))
+		if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(full, []byte(c), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r := fails(t, testHooks(), exitFailure, "restore refused before writing anything", "--metadata-url", url, "metastore", "restore", bk)
+	if !strings.Contains(r.stderr, "/kylin.properties: empty") {
+		t.Fatalf("the refusal does not name the empty resource:\n%s", r.stderr)
+	}
+	for _, p := range []string{"/a/first.json", "/project/p.json"} {
+		if ok, err := store.Exists(context.Background(), p); err != nil || ok {
+			t.Fatalf("a refused restore wrote %s (exists %v, %v)", p, ok, err)
+		}
+	}
+}
