@@ -90,6 +90,9 @@ func WithLogger(l *zap.Logger) Option {
 // after the Proxy is shut down. It fails only when WithRegisterer's
 // registry refuses the Proxy's metrics.
 func New(r *query.Router, opts ...Option) (*Proxy, error) {
+	if r.HasModifyResponse() {
+		return nil, errors.New("h1proxy: the Router has a ModifyResponse hook, which h1proxy cannot run; serve it with the net/http Handler")
+	}
 	cfg := r.Config()
 	p := &Proxy{r: r, parse: parseRequest, log: zap.NewNop(), listeners: map[net.Listener]struct{}{},
 		cfg: proxyConfig{maxBody: cfg.MaxBodyBytes, replay: min(cfg.ReplayBodyBytes, cfg.MaxBodyBytes),
