@@ -161,7 +161,7 @@ wait_port $P_NGINX
 
 cat >"$work/haproxy.cfg" <<CONF
 global
-	maxconn 20000
+	maxconn 9000
 defaults
 	mode http
 	timeout connect 5s
@@ -193,16 +193,19 @@ fds() {
 	done
 	echo "$total"
 }
-# node_conns: established TCP connections to the nodes' ports.
+# node_conns PID: established TCP connections of PID and its children (nginx
+# workers) to the nodes' ports.
 node_conns() {
-	ss -Htn state established "( sport = :${B[0]} or sport = :${B[1]} or sport = :${B[2]} )" | wc -l
+	local re p
+	re="pid=($(echo "$1" $(pgrep -P "$1" || true) | tr ' ' '|')),"
+	ss -Htnp state established "( dport = :${B[0]} or dport = :${B[1]} or dport = :${B[2]} )" | grep -cE "$re" || true
 }
 
 run_wrk() { # out url conns pid
 	wrk -t2 -c"$3" -d"$DURATION"s --latency "$2" >"$1" 2>&1 &
 	local w=$!
 	sleep $((DURATION / 2)).5
-	echo "$(node_conns) $(fds "$4")" >"$1.conns"
+	echo "$(node_conns "$4") $(fds "$4")" >"$1.conns"
 	wait "$w" || true
 }
 

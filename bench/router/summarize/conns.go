@@ -70,7 +70,18 @@ func parseConns(path string) (connRun, bool) {
 func connsTable(b *strings.Builder, f connsFlags, clients string) {
 	fmt.Fprintf(b, "### %s client connections\n\n", clients)
 	fmt.Fprintf(b, "| contender | req/s | vs nginx | p99 ms | p99 vs nginx | node connections | fds | non-2xx + socket errors |\n|---|---|---|---|---|---|---|---|\n")
-	med := map[string][2]float64{}
+	nginx := func() [2]float64 {
+		var rs []run
+		for r := 1; r <= f.rounds; r++ {
+			if x, ok := parse(filepath.Join(f.dir, fmt.Sprintf("r%d-c%s-nginx.txt", r, clients))); ok {
+				rs = append(rs, x)
+			}
+		}
+		if len(rs) == 0 {
+			return [2]float64{}
+		}
+		return [2]float64{stats(rs, byRPS)[0], stats(rs, byP99)[0]}
+	}()
 	for _, c := range connsContenders {
 		var rs []run
 		var conns, fds []run
@@ -88,8 +99,7 @@ func connsTable(b *strings.Builder, f connsFlags, clients string) {
 			continue
 		}
 		rps, p99, nc, fd := stats(rs, byRPS), stats(rs, byP99), stats(conns, byRPS), stats(fds, byRPS)
-		med[c.key] = [2]float64{rps[0], p99[0]}
-		n := med["nginx"]
+		n := nginx
 		fmt.Fprintf(b, "| %s | %.0f [%.0f-%.0f] | %s | %.2f [%.2f-%.2f] | %s | %.0f [%.0f-%.0f] | %.0f [%.0f-%.0f] | %d |\n", c.label,
 			rps[0], rps[1], rps[2], ratio(rps[0], n[0]), p99[0], p99[1], p99[2], ratio(p99[0], n[1]),
 			nc[0], nc[1], nc[2], fd[0], fd[1], fd[2], errs)
