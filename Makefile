@@ -1,6 +1,6 @@
 # make test: start ZooKeeper and HBase, run every test with -race, the
 # benchmark smoke, the quickstart and the demo cluster, then stop them.
-.PHONY: test unit vet fmt quickstart demo
+.PHONY: test unit vet lint fmt quickstart demo bench-scale
 
 test:
 	bash scripts/test.sh
@@ -14,6 +14,9 @@ vet:
 	go vet ./...
 	test -z "$$(gofmt -l .)"
 
+lint:
+	bash scripts/staticcheck.sh ./...
+
 fmt:
 	gofmt -w .
 
@@ -22,3 +25,9 @@ quickstart:
 
 demo:
 	bash scripts/demo-cluster.sh
+
+# bench-scale runs the growth curves of bench/scale (tens of minutes; not
+# part of make test, which runs their -short smoke) and rewrites their
+# sections of bench/README.md.
+bench-scale:
+	bash scripts/bench-scale.sh

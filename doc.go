@@ -12,13 +12,14 @@
 //	metastore/filestore      a local directory in Kylin's FileResourceStore layout
 //	metastore/hbasestore     HBase in Kylin's HBaseResourceStore schema (our own native-RPC client)
 //	metastore/metastoretest  the conformance suite every Store passes
-//	metastore/cache          a read cache over a Store that broadcasts keep fresh
+//	metastore/cache          a read cache over a Store within a byte budget
 //	lock                     Locker and Lease with fencing tokens
 //	lock/locallock           in process
 //	lock/zklock              ZooKeeper, Kylin-compatible znodes
 //	lock/locktest            the conformance suite every Locker passes
 //	cluster                  nodes and modes, membership, the broadcaster and its receiving Handler
 //	cluster/zkmembership     ZooKeeper discovery compatible with Kylin 3.x self-discovery
+//	cluster/cachesync        announces a cache's writes, and turns received events into invalidations
 //	scheduler                Kylin's job model and a fenced job engine in modes 0, 2 and 100
 //	query                    a router that spreads queries over the query nodes
 //
@@ -26,7 +27,8 @@
 // metastore.Store from cfg.Metastore.URL (importing the backend package for
 // its URL scheme, as database/sql drivers are imported); create a
 // lock.Locker; build a cluster.Membership and a cluster.Broadcaster; wrap the
-// store in a metastore/cache; mount cluster.Handler on the node's HTTP
+// store in a metastore/cache (cluster/cachesync connects it to the
+// Broadcaster and the Handler); mount cluster.Handler on the node's HTTP
 // server; start a scheduler.Engine when the node's mode can build; put a
 // query.Router in front of the query nodes. examples/quickstart shows all of
 // it in one process.

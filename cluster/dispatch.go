@@ -24,7 +24,11 @@ func (h *Handler) Dispatch(ctx context.Context, note Notification) error {
 		return waitErr(note, err)
 	}
 	defer h.allMu.unlock(false)
-	g, ls := h.snapshot(note.Entity)
+	g, ls := h.acquire(note.Entity)
+	if g == nil {
+		return nil // nobody listens: nothing to order, nothing to remember
+	}
+	defer h.release(note.Entity, g)
 	if err := g.lock(ctx, true); err != nil {
 		return waitErr(note, err)
 	}
@@ -36,15 +40,40 @@ func waitErr(note Notification, err error) error {
 	return fmt.Errorf("cluster: %s: gave up waiting for the event before it to finish: %w", note, err)
 }
 
-func (h *Handler) snapshot(entity string) (*gate, []Listener) {
+// entityGate orders one entity's events. It exists only while an event of
+// the entity runs or waits (refs, under Handler.mu), so the table holds
+// the entities in flight, not every name ever received.
+type entityGate struct {
+	gate
+	refs int
+}
+
+// acquire returns entity's listeners and its gate, referenced; a nil gate
+// when no listener is registered for entity.
+func (h *Handler) acquire(entity string) (*entityGate, []Listener) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
+	ls := h.listeners[entity]
+	if len(ls) == 0 {
+		return nil, nil
+	}
 	g, ok := h.entityMu[entity]
 	if !ok {
-		g = &gate{}
+		g = &entityGate{}
 		h.entityMu[entity] = g
 	}
-	return g, append([]Listener(nil), h.listeners[entity]...)
+	g.refs++
+	return g, append([]Listener(nil), ls...)
+}
+
+// release drops a reference taken by acquire, and the gate with the last.
+func (h *Handler) release(entity string, g *entityGate) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	g.refs--
+	if g.refs == 0 && !h.keepGates {
+		delete(h.entityMu, entity)
+	}
 }
 
 func (h *Handler) snapshotAll() []Listener {

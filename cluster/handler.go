@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -21,8 +22,13 @@ import (
 // entities may. An "all" event runs alone, reaching every listener once, in
 // registration order. Answers: 200 after every listener returned nil; 401
 // (dispatching nothing) when Auth rejects the request; 400 for a malformed
-// path or unknown event; 405 for a method other than PUT; 500 when a listener
-// failed or panicked.
+// path or unknown event; 414 (413 in the body variant) for an entity over 64
+// bytes or a key over 1,024; 405 for a method other than PUT; 500 when a
+// listener failed or panicked.
+//
+// Its state is bounded: an entity nobody registered for is answered 200
+// without being remembered, and the per-entity ordering state lives only
+// while an event of the entity runs or waits.
 //
 // Mount it at CachePathPrefix without stripping the prefix:
 // mux.Handle(cluster.CachePathPrefix, h).
@@ -32,9 +38,10 @@ type Handler struct {
 	met  *handlerMetrics // nil without a registerer
 
 	mu        sync.Mutex
-	listeners map[string][]Listener // by entity, registration order
-	order     []Listener            // every distinct listener, registration order
-	entityMu  map[string]*gate      // exclusive per entity: its events run one at a time
+	listeners map[string][]Listener  // by entity, registration order
+	order     []Listener             // every distinct listener, registration order
+	entityMu  map[string]*entityGate // exclusive per entity while one of its events runs or waits
+	keepGates bool                   // tests: a deliberately broken Handler that never frees a gate
 
 	allMu gate // exclusive for an "all" event, shared for the others
 }
@@ -52,7 +59,7 @@ func NewHandler(auth Auth, opts ...Option) *Handler {
 		o.log = zap.NewNop()
 	}
 	return &Handler{auth: auth, log: o.log, met: newHandlerMetrics(o.reg),
-		listeners: map[string][]Listener{}, entityMu: map[string]*gate{}}
+		listeners: map[string][]Listener{}, entityMu: map[string]*entityGate{}}
 }
 
 // Register adds l for the given entities ("all" events reach it whatever it
@@ -97,10 +104,10 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "cluster: cache events are sent with PUT", http.StatusMethodNotAllowed)
 		return
 	}
-	note, err := readNotification(r)
+	note, code, err := readNotification(r)
 	if err != nil {
 		h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.badRequest })
-		http.Error(w, err.Error(), http.StatusBadRequest)
+		http.Error(w, err.Error(), code)
 		return
 	}
 	if err := h.Dispatch(r.Context(), note); err != nil {
@@ -113,21 +120,29 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.WriteHeader(http.StatusOK)
 }
 
-func readNotification(r *http.Request) (Notification, error) {
+// readNotification parses r; on error it also returns the status to
+// answer: 400, or 414 / 413 for an entity or key over its length cap.
+func readNotification(r *http.Request) (Notification, int, error) {
 	note, needBody, err := ParseCachePath(r.URL.EscapedPath())
-	if err != nil || !needBody {
-		return note, err
+	if err != nil {
+		if errors.Is(err, errTooLong) {
+			return note, http.StatusRequestURITooLong, err
+		}
+		return note, http.StatusBadRequest, err
+	}
+	if !needBody {
+		return note, 0, nil
 	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, maxKeyBytes+1))
 	if err != nil {
-		return note, fmt.Errorf("cluster: reading the key from the body: %w", err)
+		return note, http.StatusBadRequest, fmt.Errorf("cluster: reading the key from the body: %w", err)
 	}
 	if len(body) > maxKeyBytes {
-		return note, fmt.Errorf("cluster: key in the body is longer than %d bytes", maxKeyBytes)
+		return note, http.StatusRequestEntityTooLarge, fmt.Errorf("cluster: key in the body is longer than %d bytes", maxKeyBytes)
 	}
 	note.Key = strings.TrimSpace(string(body))
 	if note.Key == "" {
-		return note, fmt.Errorf("cluster: %s%s/%s needs the key as the request body", CachePathPrefix, note.Entity, note.Event)
+		return note, http.StatusBadRequest, fmt.Errorf("cluster: %s%s/%s needs the key as the request body", CachePathPrefix, note.Entity, note.Event)
 	}
-	return note, nil
+	return note, 0, nil
 }

@@ -13,8 +13,18 @@ import (
 // CachePathPrefix is where Kylin serves its cache endpoints.
 const CachePathPrefix = "/kylin/api/cache/"
 
-// maxKeyBytes bounds the key read from a request body.
-const maxKeyBytes = 64 << 10
+// Length caps on what a request may name, so that no sender makes the
+// receiver hold or log unbounded strings. Kylin's entity names are a few
+// words; a key names a resource, whose path the metastore bounds to
+// 1,024 bytes.
+const (
+	maxEntityBytes = 64
+	maxKeyBytes    = 1024
+)
+
+// errTooLong is wrapped by the errors of an entity or key over its cap;
+// the Handler answers them 414 (path) or 413 (body).
+var errTooLong = errors.New("too long")
 
 // newCacheRequest builds the request Kylin 3.x's RestClient.wipeCache sends:
 // PUT {prefix}{entity}/{key}/{event} with no body, or, when the key holds a
@@ -70,6 +80,12 @@ func ParseCachePath(escaped string) (note Notification, needBody bool, err error
 			return note, false, fmt.Errorf("%w: %q: segment %d is empty or badly escaped", errBadPath, truncate(escaped, 128), i+1)
 		}
 		segs[i] = s
+	}
+	if len(segs[0]) > maxEntityBytes {
+		return note, false, fmt.Errorf("cluster: entity %q is %w: %d bytes, at most %d", truncate(segs[0], 32), errTooLong, len(segs[0]), maxEntityBytes)
+	}
+	if len(segs) == 3 && len(segs[1]) > maxKeyBytes {
+		return note, false, fmt.Errorf("cluster: key %q is %w: %d bytes, at most %d", truncate(segs[1], 32), errTooLong, len(segs[1]), maxKeyBytes)
 	}
 	ev, err := ParseEvent(segs[len(segs)-1])
 	if err != nil {

@@ -59,6 +59,10 @@ type Metastore struct {
 	// applied), so that a metadata write does not fail because HBase split
 	// a region. 1 ms leaves HBaseClientRetries alone to decide.
 	HBaseRegionWait time.Duration
+	// CacheBytes is ours (kylin.go.metadata.cache-bytes, 64 MiB): the
+	// memory budget of metastore/cache, content and bookkeeping included;
+	// 0 caches nothing.
+	CacheBytes int64
 	// ReconnectEnabled is kylin.resourcestore.reconnect-enabled (false).
 	ReconnectEnabled bool
 	// ReconnectBase, ReconnectMax and ReconnectTimeout are

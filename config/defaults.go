@@ -16,6 +16,7 @@ func Default() Config {
 			MaxScanResultBytes:  5 << 20,
 			MaxCellSize:         10 << 20,
 			HBaseRegionWait:     30 * time.Second,
+			CacheBytes:          64 << 20,
 			ReconnectBase:       time.Second,
 			ReconnectMax:        time.Minute,
 			ReconnectTimeout:    time.Hour,

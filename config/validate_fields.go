@@ -17,6 +17,7 @@ func (v *validator) metastore() {
 	v.atLeast(m.MaxScanResultBytes, 1, "Metastore.MaxScanResultBytes")
 	v.atLeast(m.MaxCellSize, 1, "Metastore.MaxCellSize")
 	v.positiveMs(m.HBaseRegionWait, "Metastore.HBaseRegionWait")
+	v.atLeast(m.CacheBytes, 0, "Metastore.CacheBytes")
 	v.positiveMs(m.ReconnectBase, "Metastore.ReconnectBase")
 	v.check(m.ReconnectMax >= m.ReconnectBase, keyForField("Metastore.ReconnectMax"), formatMillis(m.ReconnectMax),
 		fmt.Sprintf("must be at least kylin.resourcestore.reconnect-base-ms (%s)", formatMillis(m.ReconnectBase)))

@@ -1,9 +1,6 @@
 package metastore
 
-import (
-	"context"
-	"fmt"
-)
+import "context"
 
 // Importer is an optional Store ability: write a resource exactly as given,
 // content and timestamp, whatever is stored at its path. Restoring a backup
@@ -13,25 +10,13 @@ import (
 // Import bypasses compare-and-set: it is for a store that nobody else
 // writes meanwhile (a restore into an empty store, a migration). Callers
 // detect it with a type assertion; a Store without it can only be filled
-// through Put, with new timestamps.
+// through Put, with new timestamps. A Store from New or Open has it exactly
+// when its driver implements driver.Importer (every backend in this
+// repository does).
 type Importer interface {
 	// Import stores r.Content at r.Path with timestamp r.Timestamp,
 	// replacing any resource there. The path is cleaned with CleanPath; a
 	// timestamp below 1 is refused, since 0 means "no resource" to
 	// compare-and-set.
 	Import(ctx context.Context, r Resource) error
-}
-
-// CheckImport validates r for Import and returns its cleaned path. Backends
-// call it first, so every Importer refuses the same inputs in one wording.
-func CheckImport(r Resource) (string, error) {
-	p, err := CleanPath(r.Path)
-	if err != nil {
-		return "", err
-	}
-	if r.Timestamp < 1 {
-		return "", fmt.Errorf("import %s: timestamp %d is not positive; an imported resource needs its original timestamp (ms since 1970, at least 1)",
-			p, r.Timestamp)
-	}
-	return p, nil
 }

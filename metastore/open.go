@@ -4,48 +4,69 @@ import (
 	"context"
 	"fmt"
 	"sort"
+	"strings"
 	"sync"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Opener opens a backend for a parsed metadata URL.
-type Opener func(ctx context.Context, u config.MetadataURL, opts ...Option) (Store, error)
+// OpenFunc opens a backend's driver for a parsed metadata URL. o holds the
+// host's options with defaults applied (a driver uses the logger and the
+// registerer for its own extras; the portable Store does the rest).
+type OpenFunc func(ctx context.Context, u config.MetadataURL, o Options) (driver.Store, error)
 
 var (
 	registryMu sync.RWMutex
-	registry   = map[string]Opener{}
+	registry   = map[string]OpenFunc{}
 )
 
-// Register makes a backend available to Open under scheme. Backends call it
-// from init, as database/sql drivers do; registering a scheme twice panics,
-// since that is a programming error found at start-up.
-func Register(scheme string, o Opener) {
+// Register makes a backend's driver available to Open under scheme.
+// Backends call it from init, as database/sql drivers do; registering a
+// scheme twice panics, since that is a programming error found at start-up.
+func Register(scheme string, open OpenFunc) {
 	registryMu.Lock()
 	defer registryMu.Unlock()
 	if _, dup := registry[scheme]; dup {
 		panic("metastore: Register called twice for scheme " + scheme)
 	}
-	registry[scheme] = o
+	registry[scheme] = open
 }
 
 // Open parses a Kylin metadata URL ("kylin_metadata@hbase,hbase.zookeeper.quorum=zk:2181",
-// "/var/kylin/meta", "name@mem") and opens the backend registered for its
-// scheme. The backend package must be imported, for example
+// "/var/kylin/meta", "name@mem"), opens the backend registered for its
+// scheme, wraps its driver in the portable Store and writes /UUID when it
+// is missing (EnsureUUID), as Kylin does on first open. The backend package
+// must be imported, for example
 // _ "github.com/kylin-go/kylin/metastore/filestore".
 func Open(ctx context.Context, url string, opts ...Option) (Store, error) {
 	u, err := config.ParseMetadataURL(url)
 	if err != nil {
 		return nil, err
 	}
+	if err := checkParsed(url, u); err != nil {
+		return nil, err
+	}
 	registryMu.RLock()
-	o, ok := registry[u.Scheme]
+	open, ok := registry[u.Scheme]
 	registryMu.RUnlock()
 	if !ok {
-		return nil, fmt.Errorf("%w %q in %q: registered schemes are %v; import the backend package",
-			ErrUnknownScheme, u.Scheme, url, Schemes())
+		return nil, unknownScheme(url, u)
 	}
-	return o(ctx, u, opts...)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	o := Collect(opts...)
+	d, err := open(ctx, u, o)
+	if err != nil {
+		return nil, err
+	}
+	s := newPortable(d, o)
+	if _, err := EnsureUUID(ctx, s); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
 }
 
 // Schemes lists the registered schemes, sorted.
@@ -58,4 +79,46 @@ func Schemes() []string {
 	}
 	sort.Strings(out)
 	return out
+}
+
+// checkParsed refuses a URL that parsed but cannot mean what was written:
+// a parameter that holds '@' and no '=' is the rest of an identifier that
+// held a comma ("a,b@mem"), which Kylin's syntax cannot express.
+func checkParsed(url string, u config.MetadataURL) error {
+	for _, part := range strings.Split(url, ",")[1:] {
+		if strings.Contains(part, "@") && !strings.Contains(part, "=") {
+			return fmt.Errorf("metastore: open %q: %w: read as %s; the part %q after a ',' looks like the rest of the name: "+
+				"',' separates parameters, so an identifier cannot hold one; rename it without ','",
+				url, ErrBadURL, describe(u), strings.TrimSpace(part))
+		}
+	}
+	return nil
+}
+
+// unknownScheme says how url was read and which schemes exist.
+func unknownScheme(url string, u config.MetadataURL) error {
+	hint := "import the backend package"
+	if u.Scheme == "" {
+		hint = "a URL without '@' is a local directory: import " +
+			"_ \"github.com/kylin-go/kylin/metastore/filestore\", or add @mem or @hbase"
+	}
+	return fmt.Errorf("metastore: open %q: %w %q: read as %s; registered schemes are %q; %s",
+		url, ErrUnknownScheme, u.Scheme, describe(u), Schemes(), hint)
+}
+
+// describe shows how a metadata URL was parsed.
+func describe(u config.MetadataURL) string {
+	params := "no parameters"
+	if len(u.Params) > 0 {
+		keys := make([]string, 0, len(u.Params))
+		for k := range u.Params {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		for i, k := range keys {
+			keys[i] = fmt.Sprintf("%q=%q", k, u.Params[k])
+		}
+		params = "parameters " + strings.Join(keys, ", ")
+	}
+	return fmt.Sprintf("identifier %q, scheme %q, %s", u.Identifier, u.Scheme, params)
 }

@@ -2,9 +2,12 @@ package metastore
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // Path bounds shared by every backend. A segment fits in one file name on
@@ -19,28 +22,54 @@ const (
 
 // Root is the root folder. It can be listed and walked; it is never a
 // resource.
-const Root = "/"
+const Root = driver.Root
 
 // CleanPath normalises a resource path the way Kylin's ResourceStore does
 // (surrounding white space trimmed, repeated leading '/' collapsed, trailing
 // '/' dropped, a leading '/' added) and validates it with the rules every
 // backend shares. It rejects the root folder, which holds no resource.
 //
-// Errors wrap ErrInvalidPath and say what to change.
+// Errors wrap ErrInvalidPath and say what to change
+// (metastore: invalid path "/a/../b": segment ".." is not allowed; ...).
+// The portable Store runs it on every path argument.
 func CleanPath(p string) (string, error) {
-	switch normalise(p) {
-	case "":
-		return "", fmt.Errorf("%w: empty path; name a resource such as /project/p.json", ErrInvalidPath)
-	case Root:
-		return "", fmt.Errorf("%w %q: %q is the root folder, not a resource; name a resource such as /project/p.json",
-			ErrInvalidPath, p, Root)
+	c, err := cleanPath(p)
+	if err != nil {
+		return "", invalid(p, err)
 	}
-	return CleanFolder(p)
+	return c, nil
 }
 
 // CleanFolder is CleanPath for a folder argument (List, Walk): the same
 // normalisation and rules, and "/" (or "//", or " / ") is the root folder.
 func CleanFolder(p string) (string, error) {
+	c, err := cleanFolder(p)
+	if err != nil {
+		return "", invalid(p, err)
+	}
+	return c, nil
+}
+
+// invalid words a bare path error for a caller of CleanPath or CleanFolder.
+func invalid(p string, err error) error {
+	why := strings.TrimPrefix(err.Error(), ErrInvalidPath.Error()+": ")
+	return fmt.Errorf("metastore: %w %s: %s", ErrInvalidPath, strconv.Quote(truncate(p)), why)
+}
+
+// cleanPath is CleanPath with a bare error ("invalid path: why").
+func cleanPath(p string) (string, error) {
+	switch normalise(p) {
+	case "":
+		return "", fmt.Errorf("%w: empty path; name a resource such as /project/p.json", ErrInvalidPath)
+	case Root:
+		return "", fmt.Errorf("%w: %q is the root folder, not a resource; name a resource such as /project/p.json",
+			ErrInvalidPath, Root)
+	}
+	return cleanFolder(p)
+}
+
+// cleanFolder is CleanFolder with a bare error.
+func cleanFolder(p string) (string, error) {
 	c := normalise(p)
 	if c == "" {
 		return "", fmt.Errorf("%w: empty path; use %q for the root folder", ErrInvalidPath, Root)
@@ -49,7 +78,7 @@ func CleanFolder(p string) (string, error) {
 		return Root, nil
 	}
 	if err := validate(c); err != nil {
-		return "", fmt.Errorf("%w %q: %s", ErrInvalidPath, truncate(p), err.Error())
+		return "", fmt.Errorf("%w: %s", ErrInvalidPath, err.Error())
 	}
 	return c, nil
 }
@@ -157,29 +186,4 @@ func truncate(p string) string {
 		return p
 	}
 	return p[:max] + "..."
-}
-
-// FolderPrefix returns the prefix every path inside folder starts with:
-// "/" for the root, folder+"/" otherwise. folder must be clean.
-func FolderPrefix(folder string) string {
-	if folder == Root {
-		return Root
-	}
-	return folder + "/"
-}
-
-// DirectChild returns the direct child of folder that p lies in: p itself
-// when p is directly inside folder, else the sub-folder holding it. It
-// reports false when p is not inside folder. Both arguments must be clean.
-// Backends that store flat keys use it to fold a listing into children.
-func DirectChild(folder, p string) (string, bool) {
-	prefix := FolderPrefix(folder)
-	if !strings.HasPrefix(p, prefix) || len(p) == len(prefix) {
-		return "", false
-	}
-	rest := p[len(prefix):]
-	if i := strings.IndexByte(rest, '/'); i >= 0 {
-		return p[:len(prefix)+i], true
-	}
-	return p, true
 }

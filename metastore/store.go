@@ -1,28 +1,23 @@
 package metastore
 
-import "context"
+import (
+	"context"
+
+	"github.com/kylin-go/kylin/metastore/driver"
+)
 
 // Resource is one stored item: a path, its bytes and its timestamp in
 // milliseconds (Kylin's lastModified).
-type Resource struct {
-	Path      string
-	Content   []byte
-	Timestamp int64
-}
+type Resource = driver.Resource
 
 // Window selects resources by timestamp: From <= ts < To. A zero To means no
 // upper bound; the zero Window selects everything.
-type Window struct {
-	From int64
-	To   int64
-}
-
-// Contains reports whether ts falls inside the window.
-func (w Window) Contains(ts int64) bool {
-	return ts >= w.From && (w.To == 0 || ts < w.To)
-}
+type Window = driver.Window
 
 // Store is Kylin's ResourceStore contract: path -> (bytes, timestamp).
+// New and Open return the portable implementation, which keeps every rule
+// below once for all backends; wrappers such as metastore/cache implement
+// it too.
 //
 // Every path argument is normalised and validated with CleanPath before the
 // backend sees it; a bad path returns an error wrapping ErrInvalidPath and
@@ -36,7 +31,8 @@ type Store interface {
 	Exists(ctx context.Context, path string) (bool, error)
 	// List returns the direct children of folder, resources and sub-folders
 	// alike, as full paths in byte order. A missing or empty folder gives an
-	// empty list and no error.
+	// empty list and no error. For folders too large to hold in memory use
+	// ListFunc.
 	List(ctx context.Context, folder string) ([]string, error)
 	// Walk calls fn for every resource under folder, recursively, whose
 	// timestamp is inside w, in path byte order. An error from fn stops the
@@ -64,4 +60,32 @@ func GetAll(ctx context.Context, s Store, folder string, w Window) ([]Resource, 
 		return nil
 	})
 	return out, err
+}
+
+// Lister is an optional Store ability: List that streams. The portable
+// Store has it; ListFunc falls back to List for a Store without it.
+type Lister interface {
+	// ListFunc calls fn with each direct child of folder, as List returns
+	// them, without collecting them first. An error from fn stops the
+	// listing and is returned as is.
+	ListFunc(ctx context.Context, folder string, fn func(child string) error) error
+}
+
+// ListFunc calls fn with each direct child of folder in byte order. On a
+// Store with the Lister ability (every Store New and Open return) memory
+// does not grow with the folder; on others it calls List and iterates.
+func ListFunc(ctx context.Context, s Store, folder string, fn func(child string) error) error {
+	if l, ok := s.(Lister); ok {
+		return l.ListFunc(ctx, folder, fn)
+	}
+	children, err := s.List(ctx, folder)
+	if err != nil {
+		return err
+	}
+	for _, c := range children {
+		if err := fn(c); err != nil {
+			return err
+		}
+	}
+	return nil
 }

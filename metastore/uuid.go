@@ -26,7 +26,7 @@ func EnsureUUID(ctx context.Context, s Store) (string, error) {
 			return DecodeStringEntity(r.Content), nil
 		}
 		if !errors.Is(err, ErrNotFound) {
-			return "", fmt.Errorf("metastore: read %s: %w", UUIDPath, err)
+			return "", err // worded by the Store: "metastore: get /UUID: ..."
 		}
 		id := NewUUID()
 		_, err = s.Put(ctx, UUIDPath, EncodeStringEntity(id), 0)
@@ -34,7 +34,7 @@ func EnsureUUID(ctx context.Context, s Store) (string, error) {
 			return id, nil
 		}
 		if !errors.Is(err, ErrConflict) {
-			return "", fmt.Errorf("metastore: create %s: %w", UUIDPath, err)
+			return "", err
 		}
 		// Another opener created it first (or deleted it again): read again.
 	}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/kylin-go/kylin/cluster"
 )
 
 // Discard moves every non-final step to DISCARDED, then the job, as
@@ -67,12 +69,9 @@ func (m *Manager) Rollback(ctx context.Context, id string, from int) error {
 		}
 	}
 	if po, _, err := m.readOutput(ctx, id); err != nil || po.state() != StateSucceed {
-		m.notify()
-		return err
+		return m.changedBy(ctx, id, err)
 	}
-	err = m.update(ctx, id, nil, StateReady, clearTimes)
-	m.notify()
-	return err
+	return m.changedBy(ctx, id, m.update(ctx, id, nil, StateReady, clearTimes))
 }
 
 // admin checks that the job may move to `to`, runs steps, then moves the
@@ -103,21 +102,40 @@ func (m *Manager) admin(ctx context.Context, id string, to State, from func(Stat
 	if to == StateReady {
 		mutate = m.resumeTimes
 	}
-	err = m.update(ctx, id, nil, to, mutate)
-	m.notify()
+	return m.changedBy(ctx, id, m.update(ctx, id, nil, to, mutate))
+}
+
+// changedBy wakes this node's engine and announces the change after an
+// admin operation, whether or not its last write failed (earlier writes
+// may have landed); err is the operation's own error.
+func (m *Manager) changedBy(ctx context.Context, id string, err error) error {
+	m.notify(id, nil)
+	if aerr := m.announce(ctx, id, cluster.EventUpdate); err == nil {
+		return aerr
+	}
 	return err
 }
 
 func (m *Manager) stepOutputs(ctx context.Context, j Job) ([]outputPO, error) {
-	outs := make([]outputPO, len(j.Steps))
+	recs, err := m.stepRecords(ctx, j)
+	outs := make([]outputPO, len(recs))
+	for i, r := range recs {
+		outs[i] = r.po
+	}
+	return outs, err
+}
+
+// stepRecords reads every step's output record with its timestamp.
+func (m *Manager) stepRecords(ctx context.Context, j Job) ([]stored, error) {
+	recs := make([]stored, len(j.Steps))
 	for i, s := range j.Steps {
-		po, _, err := m.readOutput(ctx, s.ID)
+		po, ts, err := m.readOutput(ctx, s.ID)
 		if err != nil {
 			return nil, err
 		}
-		outs[i] = po
+		recs[i] = stored{po, ts}
 	}
-	return outs, nil
+	return recs, nil
 }
 
 func (m *Manager) stamp(key string) func(*outputPO) {

@@ -10,8 +10,8 @@ import (
 
 // claim moves the job to RUNNING under f and reports whether it was
 // RUNNING already (a takeover from an owner whose lease ended).
-func (m *Manager) claim(ctx context.Context, id string, f Fence, owner string) (takeover bool, err error) {
-	err = m.update(ctx, id, &f, StateRunning, func(po *outputPO) {
+func (m *Manager) claim(ctx context.Context, id string, f Fence, owner string, pre *stored) (takeover bool, err error) {
+	err = m.updateFrom(ctx, id, pre, &f, StateRunning, func(po *outputPO) {
 		takeover = po.state() == StateRunning
 		if infoInt(po.Info, InfoStartTime) == 0 {
 			po.Info[InfoStartTime] = m.nowMillis()
@@ -24,8 +24,8 @@ func (m *Manager) claim(ctx context.Context, id string, f Fence, owner string) (
 
 // startStep moves a READY step (or a RUNNING one being taken over) to
 // RUNNING.
-func (m *Manager) startStep(ctx context.Context, jobID, id string, f Fence) error {
-	return m.updateStep(ctx, jobID, id, &f, StateRunning, func(po *outputPO) {
+func (m *Manager) startStep(ctx context.Context, jobID, id string, f Fence, pre *stored) error {
+	return m.updateStepFrom(ctx, jobID, id, pre, &f, StateRunning, func(po *outputPO) {
 		po.Info[InfoStartTime] = m.nowMillis()
 		delete(po.Info, InfoEndTime)
 	})

@@ -48,10 +48,55 @@
 //     steps and waits for them.
 //   - 77, or a node whose kylin.server.mode cannot build (query): no engine.
 //
-// Start signal: a job starts when Wake is called (the host's broadcast
-// listener for "execute" events calls it; the Manager of this engine calls
-// it on every change), when a lock event arrives, and when a run ends.
+// Start signal: a job starts when the engine is told it changed: WakeJob
+// with its id (the host's listener for "execute" and "execute_output"
+// broadcasts; this engine's Manager calls it on every change it makes),
+// Wake (a full pass), a lock event, or the end of a run.
 // kylin.job.scheduler.poll-interval-second is only the safety net.
+//
+// # Cost follows change
+//
+// The engine's work on an event is proportional to what changed, not to
+// the job history in the store. A WakeJob reads that job only. The first
+// pass lists the job ids and walks every output record once; after it, a
+// full pass (Wake, the poll) walks only the records whose timestamps are
+// inside a window that starts at the previous walk less a slack for clock
+// differences (metastore.Store.Walk with a Window: every backend has it,
+// memstore and filestore decide the window before reading content), and
+// looks at the jobs that are not settled. Settled jobs (SUCCEED,
+// DISCARDED, ERROR, STOPPED) are remembered with their record's timestamp
+// and not read again until that record changes: a resume or rollback
+// rewrites it, which its broadcast or the next window shows. A record that
+// does not parse is remembered by (path, timestamp): parsed and logged once
+// per version. Every per-job table is bounded. Rescan makes the next pass
+// read everything again (an "all" event, a restored store).
+//
+// A job or step with no output record is READY, as in Kylin; nothing is
+// written for it until someone changes the job.
+//
+// # Joining the cluster
+//
+// An engine joins the cluster through two seams: WithAnnouncer, so its
+// Manager announces every job it adds or changes, and Listener, which the
+// host registers on its cache-sync Handler for JobEntities, so a job
+// announced anywhere (by our nodes or Kylin's) starts at once. The whole
+// wiring of a node:
+//
+//	store, _ := metastore.Open(ctx, cfg.Metastore.URL)      // the raw store: job records are compare-and-set, never cached
+//	locks, _ := zklock.New(ctx, cfg.ZooKeeper)               // one lock space for every process (not locallock)
+//	members, _ := cluster.StaticFromConfig(cfg.Server)
+//	bc, _ := cluster.NewBroadcaster(cfg.Broadcast, members)
+//	engine, _ := scheduler.New(cfg.Job, store, locks, scheduler.WithAnnouncer(bc))
+//	engine.Register("org.apache.kylin.cube.model.CubingJob", myExecutor)
+//	h := cluster.NewHandler(cluster.Auth{Token: cfg.Broadcast.Token})
+//	h.Register(engine.Listener(), scheduler.JobEntities...)
+//	http.Handle("/kylin/api/cache/", h)
+//	_ = engine.Start()
+//	job, err := engine.Manager().Add(ctx, scheduler.Job{Type: "org.apache.kylin.cube.model.CubingJob", Steps: steps})
+//
+// Shut down in the reverse order: engine.Close (its runs hand their jobs
+// back), bc.Close while HTTP still serves, the HTTP server, locks.Close,
+// store.Close.
 //
 // # Fencing
 //
@@ -65,6 +110,16 @@
 // new owner has not started yet, in which case the new owner finds the
 // step done and does not run it again; it never lands on a record the new
 // owner has written.
+//
+// Lock spaces: tokens compare only within one lock space (lock.Spacer).
+// A fence also carries its space (kylinGoFenceSpace), and an engine that
+// finds a job RUNNING under a claim made through another space neither
+// runs it nor takes it over; it says so in an ERROR log, the
+// kylin_scheduler_other_lock_space_total metric and Stats.OtherSpace. That
+// is the trap of two processes each with locallock.New: their leases do
+// not exclude each other. zklock reaches across processes (one space per
+// ZooKeeper chroot); locallock does not (one space per New, shared by its
+// forks in one process).
 //
 // A result that an Executor returns after its ctx was cancelled is still
 // offered to the store: fencing, not timing, decides whether it counts.

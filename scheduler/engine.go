@@ -49,6 +49,7 @@ var (
 type Engine struct {
 	cfg    config.Job
 	locks  lock.Locker
+	space  string // the Locker's lock-space identity, written into fences
 	o      options
 	mgr    *Manager
 	log    *zap.Logger
@@ -56,22 +57,28 @@ type Engine struct {
 	mode   int
 	runs   bool // this node runs an engine at all
 	hosts  map[string]bool
-	wakeC  chan struct{}   // a full pass: Wake, activation
-	nudgeC chan struct{}   // a pass that skips jobs already seen final: run ends, lock events
+	wakeC  chan struct{}   // a full pass: Wake, the poll, activation
+	nudgeC chan struct{}   // an active pass: run ends, lock resyncs
+	namedC chan struct{}   // a named pass: WakeJob
 	ctx    context.Context // cancelled by Close after runs have ended
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // loop goroutines
 	runWG  sync.WaitGroup // job runs and their lease watchers
 
-	mu        sync.Mutex
-	executors map[string]Executor
-	defs      map[string]Job
-	final     map[string]bool // jobs seen SUCCEED or DISCARDED; skipped by nudged passes
-	running   map[string]*run
-	active    *activation
-	started   bool
-	closed    bool
-	stats     Stats
+	mu            sync.Mutex
+	namedOverflow bool // more jobs were named than named holds
+	executors     map[string]Executor
+	table         *jobTable           // what the engine remembers of each job
+	bad           badRecords          // unparsable records by (path, timestamp)
+	spaced        badRecords          // records claimed through another lock space, by (path, timestamp)
+	named         map[string]struct{} // jobs named by WakeJob since the last pass
+	scanned       bool                // a full pass has read every job once
+	lastWalk      time.Time           // when the last full pass's walk started
+	running       map[string]*run
+	active        *activation
+	started       bool
+	closed        bool
+	stats         Stats
 }
 
 // New returns an Engine for cfg over store and locks. Zero fields of cfg
@@ -95,12 +102,15 @@ func New(cfg config.Job, store metastore.Store, locks lock.Locker, opts ...Optio
 		o.owner = lock.DefaultOwner()
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	e := &Engine{cfg: cfg, locks: locks, o: o, mgr: newManager(cfg, store, o), log: o.log,
+	e := &Engine{cfg: cfg, locks: locks, space: lock.SpaceOf(locks), o: o, mgr: newManager(cfg, store, o), log: o.log,
 		met: newMetrics(o.reg), mode: cfg.Scheduler, hosts: hostNames(cfg.HostAddress),
 		runs: mode.CanBuild() && cfg.Scheduler != SchedulerNoop, wakeC: make(chan struct{}, 1), nudgeC: make(chan struct{}, 1),
-		ctx: ctx, cancel: cancel, executors: map[string]Executor{}, defs: map[string]Job{},
-		running: map[string]*run{}, final: map[string]bool{}}
-	e.mgr.changed = e.Wake
+		namedC: make(chan struct{}, 1), ctx: ctx, cancel: cancel, executors: map[string]Executor{},
+		table: newJobTable(o.maxJobs), bad: badRecords{}, spaced: badRecords{}, named: map[string]struct{}{}, running: map[string]*run{}}
+	e.mgr.changed = e.changed
+	if o.noSpace {
+		e.space = ""
+	}
 	return e, nil
 }
 
@@ -157,16 +167,60 @@ func (e *Engine) Register(jobType string, ex Executor) {
 	e.Wake()
 }
 
-// Wake makes the engine look at every job now instead of at the next
-// poll. The host's broadcast listener for "execute" events calls it. It
-// never blocks; wakes that arrive during a pass merge into one more pass.
+// Wake makes the engine do a full pass now instead of at the next poll:
+// it reads the job records changed since the last full pass and looks at
+// every job that is not settled. Jobs settled (SUCCEED, DISCARDED, ERROR,
+// STOPPED, unparsable) are not read again while their records are
+// unchanged. It never blocks; wakes that arrive during a pass merge into
+// one more pass. When the host knows which job changed, WakeJob is
+// cheaper.
 func (e *Engine) Wake() { signal(e.wakeC) }
 
-// nudge asks for a pass over the jobs not yet seen final (SUCCEED or
-// DISCARDED): what a run's end or a lock event can make runnable. Only a
-// rollback or a resume makes a final job runnable again; those come
-// through Wake (this engine's Manager, the host's broadcast listener) or
-// the poll, which look at every job.
+// WakeJob makes the engine look at one job now: its records are read
+// again and it starts if it is runnable here. The host's broadcast
+// listener for "execute" and "execute_output" events calls it with the
+// event's key (JobListener does). It never blocks; a burst of more
+// distinct ids than the engine queues becomes one full pass.
+func (e *Engine) WakeJob(id string) {
+	if ValidateID(id) == nil {
+		e.mu.Lock()
+		if len(e.named) < maxPendingIDs {
+			e.named[id] = struct{}{}
+		} else {
+			e.namedOverflow = true
+		}
+		e.mu.Unlock()
+	}
+	signal(e.namedC)
+}
+
+// Rescan makes the next pass read every job record again, as the first
+// pass does: for an "all" event, or after the store was restored from a
+// backup (restored records keep their old timestamps, which a full pass's
+// window of changed records would not see).
+func (e *Engine) Rescan() {
+	e.mu.Lock()
+	e.scanned = false
+	e.mu.Unlock()
+	e.Wake()
+}
+
+// changed is the Manager's hook: a job this node's Manager added or
+// changed. A new job's definition is handed over, so it is not read back.
+func (e *Engine) changed(id string, j *Job) {
+	if j != nil {
+		e.mu.Lock()
+		if m := e.table.get(id); m != nil {
+			cp := *j
+			m.job, m.state, m.bad = &cp, "", false
+		}
+		e.mu.Unlock()
+	}
+	e.WakeJob(id)
+}
+
+// nudge asks for an active pass: what a run's end or a lock resync can
+// make runnable, among the jobs already remembered.
 func (e *Engine) nudge() { signal(e.nudgeC) }
 
 func signal(c chan struct{}) {
@@ -234,15 +288,19 @@ func (e *Engine) Close() error {
 
 // Stats are counters of what this engine did.
 type Stats struct {
-	Started   int64 // jobs claimed, takeovers included
-	Takeovers int64 // jobs claimed while RUNNING under an owner whose lease ended
-	Steps     int64 // step executions, retries included
-	Retries   int64 // step retries
-	Failed    int64 // steps that ended in ERROR
-	Fenced    int64 // writes refused with ErrFenced
-	Requeued  int64 // jobs written back to READY on shutdown
-	Active    bool  // may start jobs now (holds the engine lock in modes 0 and 100)
-	Running   int   // jobs running now
+	Started    int64 // jobs claimed, takeovers included
+	Takeovers  int64 // jobs claimed while RUNNING under an owner whose lease ended
+	Steps      int64 // step executions, retries included
+	Retries    int64 // step retries
+	Failed     int64 // steps that ended in ERROR
+	Fenced     int64 // writes refused with ErrFenced
+	OtherSpace int64 // refusals of jobs claimed through another lock space (per record version)
+	Requeued   int64 // jobs written back to READY on shutdown
+	Passes     int64 // fetch passes
+	Reads      int64 // job records read by fetch passes (gets and walked records)
+	BadRecords int64 // distinct versions of job records that did not parse
+	Active     bool  // may start jobs now (holds the engine lock in modes 0 and 100)
+	Running    int   // jobs running now
 }
 
 // Stats returns a snapshot of the counters.

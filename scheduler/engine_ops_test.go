@@ -247,7 +247,7 @@ func TestHalfWrittenJobIsSettled(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := Fence{Key: jobLockKey("j"), Token: 0}
-	if _, err := m.claim(testCtx(t), "j", f, "dead"); err != nil {
+	if _, err := m.claim(testCtx(t), "j", f, "dead", nil); err != nil {
 		t.Fatal(err)
 	}
 	if err := m.update(testCtx(t), "j-00", nil, StateStopped, nil); err != nil {

@@ -13,6 +13,10 @@ var (
 	// ErrFenced: the record carries a newer lease token for the same lock
 	// key than the writer's; the writer has been deposed and must stop.
 	ErrFenced = errors.New("scheduler: fenced: a newer lease owns the job")
+	// ErrOtherLockSpace: the job is claimed through another lock space
+	// (another process's locallock, say) whose leases this engine's cannot
+	// exclude; the engine neither runs nor takes over such a job.
+	ErrOtherLockSpace = errors.New("scheduler: job claimed through another lock space")
 	// ErrInvalidJob: the job or its id is malformed; the message says what
 	// to change.
 	ErrInvalidJob = errors.New("scheduler: invalid job")

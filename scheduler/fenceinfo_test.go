@@ -17,10 +17,10 @@ func TestResultInfoCannotRewriteFence(t *testing.T) {
 			t.Fatal(err)
 		}
 		f := Fence{Key: "/k", Token: 9}
-		if _, err := m.claim(ctx, "j", f, "a"); err != nil {
+		if _, err := m.claim(ctx, "j", f, "a", nil); err != nil {
 			t.Fatal(err)
 		}
-		if err := m.startStep(ctx, "j", "j-00", f); err != nil {
+		if err := m.startStep(ctx, "j", "j-00", f, nil); err != nil {
 			t.Fatal(err)
 		}
 		res := Result{Info: map[string]string{InfoFenceKey: "/k", InfoFenceToken: forged, "mine": "kept"}}

@@ -11,7 +11,7 @@ func TestAdmitRefusesUnreadableToken(t *testing.T) {
 	f := &Fence{Key: "/job_engine/lock/j1", Token: 7}
 	for _, stored := range []string{"garbage", "", "-3", "18446744073709551616"} {
 		info := map[string]string{InfoFenceKey: f.Key, InfoFenceToken: stored}
-		if err := f.admit("/execute_output/j1", info, true); !errors.Is(err, ErrFenced) {
+		if err := f.admit("/execute_output/j1", info, true, true); !errors.Is(err, ErrFenced) {
 			t.Errorf("stored token %q: admit = %v, want ErrFenced", stored, err)
 		}
 		if info[InfoFenceToken] != stored {
@@ -19,7 +19,7 @@ func TestAdmitRefusesUnreadableToken(t *testing.T) {
 		}
 	}
 	info := map[string]string{InfoFenceKey: f.Key, InfoFenceToken: "7"}
-	if err := f.admit("/execute_output/j1", info, true); err != nil {
+	if err := f.admit("/execute_output/j1", info, true, true); err != nil {
 		t.Fatalf("same token: admit = %v, want nil", err)
 	}
 }

@@ -24,7 +24,7 @@ func FuzzDecodeOutput(f *testing.F) {
 			t.Fatalf("round trip: %+v -> %+v, %v", po, again, err)
 		}
 		f := Fence{Key: "/k", Token: 3}
-		_ = f.admit("/execute_output/f", po.Info, true)
+		_ = f.admit("/execute_output/f", po.Info, true, true)
 	})
 }
 

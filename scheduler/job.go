@@ -55,6 +55,8 @@ const (
 	// the engine that last claimed the job (ours; Kylin ignores them).
 	InfoFenceKey   = "kylinGoFenceKey"
 	InfoFenceToken = "kylinGoFenceToken"
+	// InfoFenceSpace is the lock space of that lease (lock.SpaceOf).
+	InfoFenceSpace = "kylinGoFenceSpace"
 )
 
 // ValidateID checks a job id: Kylin strips "." and "/" from ids, so we
@@ -127,4 +129,13 @@ func (po outputPO) toOutput(ts int64) Output {
 		info[k] = v
 	}
 	return Output{Status: po.state(), Content: po.content(), Info: info, Timestamp: ts}
+}
+
+func (j Job) hasStep(id string) bool {
+	for _, s := range j.Steps {
+		if s.ID == id {
+			return true
+		}
+	}
+	return false
 }

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 )
@@ -22,7 +23,8 @@ type Manager struct {
 	maxOut  int
 	clock   Clock
 	fencing bool
-	changed func() // called after an admin write (Engine.Wake)
+	ann     Announcer
+	changed func(id string, j *Job) // called after a write (Engine.changed); j is a new job
 }
 
 // maxCASAttempts bounds a read-check-write loop that keeps losing its
@@ -30,7 +32,8 @@ type Manager struct {
 const maxCASAttempts = 16
 
 // NewManager returns a Manager over store. cfg supplies
-// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock applies.
+// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock and
+// WithAnnouncer apply.
 func NewManager(cfg config.Job, store metastore.Store, opts ...Option) *Manager {
 	return newManager(cfg, store, collect(opts))
 }
@@ -40,21 +43,28 @@ func newManager(cfg config.Job, store metastore.Store, o options) *Manager {
 	if max <= 0 {
 		max = config.Default().Job.ExecuteOutputMaxSize
 	}
-	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing}
+	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing, ann: o.announcer}
 }
 
 // Add stores a new job: an output record (READY) for the job and each step,
 // then the job record, as Kylin's addJob does. An empty ID gets a UUID;
-// the stored job is returned with its step ids filled in.
+// the stored job is returned with its step ids filled in. With an
+// Announcer the new job is announced (an error wrapping ErrNotAnnounced
+// means it is stored but not announced).
 func (m *Manager) Add(ctx context.Context, j Job) (Job, error) {
-	if j.ID == "" {
+	generated := j.ID == ""
+	if generated {
 		j.ID = newUUID()
 	}
 	if err := j.validate(); err != nil {
 		return j, err
 	}
-	if ok, err := m.store.Exists(ctx, jobPath(j.ID)); err != nil || ok {
-		return j, existsErr(j.ID, ok, err)
+	// A caller's id may be taken; a fresh random UUID is not (the job
+	// record's compare-and-set below still refuses one that is).
+	if !generated {
+		if ok, err := m.store.Exists(ctx, jobPath(j.ID)); err != nil || ok {
+			return j, existsErr(j.ID, ok, err)
+		}
 	}
 	po := j.toPO()
 	ids := []string{j.ID}
@@ -70,8 +80,8 @@ func (m *Manager) Add(ctx context.Context, j Job) (Job, error) {
 	if _, err := m.store.Put(ctx, jobPath(j.ID), encode(po), 0); err != nil {
 		return j, existsErr(j.ID, errors.Is(err, metastore.ErrConflict), err)
 	}
-	m.notify()
-	return j, nil
+	m.notify(j.ID, &j)
+	return j, m.announce(ctx, j.ID, cluster.EventCreate)
 }
 
 func existsErr(id string, exists bool, err error) error {
@@ -91,22 +101,26 @@ func existsErr(id string, exists bool, err error) error {
 // winner's outputs after the scheduler took the job.
 func (m *Manager) freshOutput(ctx context.Context, jobID, id string) error {
 	path := outputPath(id)
+	content := encode(newOutput(id))
+	// Nothing is stored there in the common case: write first, read only
+	// when something is.
+	_, err := m.store.Put(ctx, path, content, 0)
 	for attempt := 0; attempt < maxCASAttempts; attempt++ {
+		if !errors.Is(err, metastore.ErrConflict) {
+			return err
+		}
 		old := int64(0)
-		r, err := m.store.Get(ctx, path)
+		r, gerr := m.store.Get(ctx, path)
 		switch {
-		case err == nil:
+		case gerr == nil:
 			if po, derr := decodeOutput(path, r.Content); derr != nil || !pristine(po) {
 				return existsErr(jobID, true, nil)
 			}
 			old = r.Timestamp
-		case !errors.Is(err, metastore.ErrNotFound):
-			return err
+		case !errors.Is(gerr, metastore.ErrNotFound):
+			return gerr
 		}
-		_, err = m.store.Put(ctx, path, encode(newOutput(id)), old)
-		if !errors.Is(err, metastore.ErrConflict) {
-			return err
-		}
+		_, err = m.store.Put(ctx, path, content, old)
 	}
 	return fmt.Errorf("%w: %s changed under %d attempts", ErrConflict, path, maxCASAttempts)
 }
@@ -135,7 +149,11 @@ func (m *Manager) Get(ctx context.Context, id string) (Job, error) {
 	return jobFromPO(po), nil
 }
 
-// Output reads the stored state of a job or a step (id "<jobId>-NN").
+// Output reads the stored state of a job or a step (id "<jobId>-NN"). A
+// job or step with no output record is READY, as Kylin reads it
+// (ExecutableDao.getJobOutput); nothing is written until someone changes
+// it. An id that is neither a stored job nor a step of one gets
+// ErrNotFound.
 func (m *Manager) Output(ctx context.Context, id string) (Output, error) {
 	po, ts, err := m.readOutput(ctx, id)
 	if err != nil {
@@ -151,13 +169,29 @@ func (m *Manager) readOutput(ctx context.Context, id string) (outputPO, int64, e
 	path := outputPath(id)
 	r, err := m.store.Get(ctx, path)
 	if errors.Is(err, metastore.ErrNotFound) {
-		return outputPO{}, 0, fmt.Errorf("%w: no output record %s", ErrNotFound, path)
+		return m.missingOutput(ctx, id)
 	}
 	if err != nil {
 		return outputPO{}, 0, err
 	}
 	po, err := decodeOutput(path, r.Content)
 	return po, r.Timestamp, err
+}
+
+// missingOutput is a READY record for a job or step that has none, and
+// ErrNotFound for an id that is neither (a deleted job, a typo).
+func (m *Manager) missingOutput(ctx context.Context, id string) (outputPO, int64, error) {
+	if _, err := m.Get(ctx, id); err != nil {
+		job, isStep := stepOf(id)
+		if !isStep {
+			return outputPO{}, 0, err
+		}
+		j, err := m.Get(ctx, job)
+		if err != nil || !j.hasStep(id) {
+			return outputPO{}, 0, fmt.Errorf("%w: no job or step %s", ErrNotFound, id)
+		}
+	}
+	return newOutput(id), 0, nil
 }
 
 // List returns the ids of every stored job, sorted.
@@ -174,8 +208,8 @@ func (m *Manager) List(ctx context.Context) ([]string, error) {
 	return ids, nil
 }
 
-func (m *Manager) notify() {
+func (m *Manager) notify(id string, j *Job) {
 	if m.changed != nil {
-		m.changed()
+		m.changed(id, j)
 	}
 }

@@ -129,10 +129,10 @@ func TestAdminOperations(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	must(func() error { _, err := m.claim(ctx, "j", f, "me"); return err }())
-	must(m.startStep(ctx, "j", "j-00", f))
+	must(func() error { _, err := m.claim(ctx, "j", f, "me", nil); return err }())
+	must(m.startStep(ctx, "j", "j-00", f, nil))
 	must(m.finishStep(ctx, "j", "j-00", f, Result{Content: "ok"}, nil))
-	must(m.startStep(ctx, "j", "j-01", f))
+	must(m.startStep(ctx, "j", "j-01", f, nil))
 	must(m.Pause(ctx, "j"))
 	if got := statuses(t, m, "j", "j-00", "j-01", "j-02"); got != "STOPPED SUCCEED STOPPED READY" {
 		t.Fatalf("after Pause: %s", got)
@@ -176,11 +176,11 @@ func TestRollbackOfSucceededJob(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := Fence{Key: "/k", Token: 1}
-	if _, err := m.claim(ctx, "j", f, "me"); err != nil {
+	if _, err := m.claim(ctx, "j", f, "me", nil); err != nil {
 		t.Fatal(err)
 	}
 	for _, s := range []string{"j-00", "j-01"} {
-		if err := m.startStep(ctx, "j", s, f); err != nil {
+		if err := m.startStep(ctx, "j", s, f, nil); err != nil {
 			t.Fatal(err)
 		}
 		if err := m.finishStep(ctx, "j", s, f, Result{}, nil); err != nil {
@@ -205,13 +205,13 @@ func TestFencedWrites(t *testing.T) {
 		t.Fatal(err)
 	}
 	old, newer := Fence{Key: "/k", Token: 5}, Fence{Key: "/k", Token: 9}
-	if _, err := m.claim(ctx, "j", old, "a"); err != nil {
+	if _, err := m.claim(ctx, "j", old, "a", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.startStep(ctx, "j", "j-00", old); err != nil {
+	if err := m.startStep(ctx, "j", "j-00", old, nil); err != nil {
 		t.Fatal(err)
 	}
-	takeover, err := m.claim(ctx, "j", newer, "b")
+	takeover, err := m.claim(ctx, "j", newer, "b", nil)
 	if err != nil || !takeover {
 		t.Fatalf("claim by the newer lease = %v, %v; want a takeover", takeover, err)
 	}
@@ -221,11 +221,11 @@ func TestFencedWrites(t *testing.T) {
 	if err := m.finishJob(ctx, "j", old, StateSucceed); !errors.Is(err, ErrFenced) {
 		t.Fatalf("the deposed owner's job write = %v; want ErrFenced", err)
 	}
-	if _, err := m.claim(ctx, "j", old, "a"); !errors.Is(err, ErrFenced) {
+	if _, err := m.claim(ctx, "j", old, "a", nil); !errors.Is(err, ErrFenced) {
 		t.Fatalf("a re-claim with the old token = %v; want ErrFenced", err)
 	}
 	// Another key's token is not comparable: it may claim (a mode change).
-	if _, err := m.claim(ctx, "j", Fence{Key: "/other", Token: 1}, "c"); err != nil {
+	if _, err := m.claim(ctx, "j", Fence{Key: "/other", Token: 1}, "c", nil); err != nil {
 		t.Fatalf("claim under another key = %v", err)
 	}
 	if got := statuses(t, m, "j", "j-00"); got != "RUNNING RUNNING" {
@@ -242,10 +242,10 @@ func TestOutputTruncated(t *testing.T) {
 		t.Fatal(err)
 	}
 	f := Fence{Key: "/k", Token: 1}
-	if _, err := m.claim(ctx, "j", f, "a"); err != nil {
+	if _, err := m.claim(ctx, "j", f, "a", nil); err != nil {
 		t.Fatal(err)
 	}
-	if err := m.startStep(ctx, "j", "j-00", f); err != nil {
+	if err := m.startStep(ctx, "j", "j-00", f, nil); err != nil {
 		t.Fatal(err)
 	}
 	long := strings.Repeat("é", 400) // 800 bytes, two per rune

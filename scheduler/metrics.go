@@ -12,6 +12,7 @@ type metrics struct {
 	started *prometheus.CounterVec
 	steps   *prometheus.CounterVec
 	fenced  prometheus.Counter
+	spaces  prometheus.Counter
 	running prometheus.Gauge
 	active  prometheus.Gauge
 }
@@ -27,6 +28,8 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help: "Steps run, by result (succeed, error, interrupted)."}, []string{"result"}),
 		fenced: prometheus.NewCounter(prometheus.CounterOpts{Name: "kylin_scheduler_fenced_writes_total",
 			Help: "State writes refused because a newer lease owns the job."}),
+		spaces: prometheus.NewCounter(prometheus.CounterOpts{Name: "kylin_scheduler_other_lock_space_total",
+			Help: "Jobs refused because they are claimed through another lock space (once per record version)."}),
 		running: prometheus.NewGauge(prometheus.GaugeOpts{Name: "kylin_scheduler_running_jobs",
 			Help: "Jobs running on this engine."}),
 		active: prometheus.NewGauge(prometheus.GaugeOpts{Name: "kylin_scheduler_engine_active",
@@ -35,6 +38,7 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 	m.started = register(reg, m.started)
 	m.steps = register(reg, m.steps)
 	m.fenced = register(reg, m.fenced)
+	m.spaces = register(reg, m.spaces)
 	m.running = register(reg, m.running)
 	m.active = register(reg, m.active)
 	return m
@@ -85,5 +89,11 @@ func (m *metrics) setActive(on bool) {
 			v = 1
 		}
 		m.active.Set(v)
+	}
+}
+
+func (m *metrics) otherSpace() {
+	if m != nil {
+		m.spaces.Inc()
 	}
 }

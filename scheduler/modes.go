@@ -33,7 +33,7 @@ func (e *Engine) lead(key string) {
 			}
 			continue
 		}
-		act := &activation{lease: lease, fence: Fence{Key: key, Token: lease.Token()}}
+		act := &activation{lease: lease, fence: Fence{Key: key, Token: lease.Token(), Space: e.space}}
 		e.setActive(act)
 		e.log.Info("scheduler: engine active", zap.String("key", key), zap.Uint64("token", lease.Token()))
 		select {

@@ -30,6 +30,11 @@ type options struct {
 	clock   Clock
 	owner   string
 	fencing bool
+	maxJobs int
+	// announcer tells the cluster about the Manager's changes.
+	announcer Announcer
+	noSpace   bool           // negative control: fences carry no lock-space identity
+	onPass    func(end bool) // test hook: a fetch pass starts, ends
 }
 
 func collect(opts []Option) options {
@@ -62,3 +67,14 @@ func WithOwner(owner string) Option { return func(o *options) { o.owner = owner 
 // withFencing turns the fence check off for the negative control test:
 // a deposed owner's writes then land, and the test must catch them.
 func withFencing(on bool) Option { return func(o *options) { o.fencing = on } }
+
+// withMaxJobs bounds the engine's job table (tests of the bound).
+func withMaxJobs(n int) Option { return func(o *options) { o.maxJobs = n } }
+
+// withPassHook calls f before and after every fetch pass (tests wait on
+// it).
+func withPassHook(f func(end bool)) Option { return func(o *options) { o.onPass = f } }
+
+// withoutLockSpace leaves the lock-space identity out of fences, as before
+// there was one: the negative control of the two-spaces test.
+func withoutLockSpace() Option { return func(o *options) { o.noSpace = true } }

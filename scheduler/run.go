@@ -21,13 +21,21 @@ type run struct {
 	cancel  context.CancelCauseFunc
 	done    chan struct{}
 	claimed atomic.Bool
+	pre     *stored // the job's output record as read under the lock, for the claim
+}
+
+// stored is an output record as read, with its timestamp: a first attempt
+// at compare-and-set that saves reading it again.
+type stored struct {
+	po outputPO
+	ts int64
 }
 
 // launch registers and starts a run; false when the engine is closed or
 // full, or the job already runs here.
-func (e *Engine) launch(j Job, ex Executor, f Fence, lease lock.Lease, act *activation) bool {
+func (e *Engine) launch(j Job, ex Executor, f Fence, lease lock.Lease, act *activation, pre *stored) bool {
 	ctx, cancel := context.WithCancelCause(context.Background())
-	r := &run{job: j, ex: ex, fence: f, lease: lease, act: act, ctx: ctx, cancel: cancel, done: make(chan struct{})}
+	r := &run{job: j, ex: ex, fence: f, lease: lease, act: act, ctx: ctx, cancel: cancel, done: make(chan struct{}), pre: pre}
 	e.mu.Lock()
 	if e.closed || len(e.running) >= e.cfg.MaxConcurrentJobs || e.running[j.ID] != nil || (act != nil && e.active != act) {
 		e.mu.Unlock()
@@ -71,7 +79,7 @@ func (e *Engine) snapshotRuns() []*run {
 // fails, or the run is cancelled.
 func (e *Engine) runJob(r *run) {
 	defer e.endRun(r)
-	takeover, err := e.mgr.claim(e.writeCtx(r), r.job.ID, r.fence, e.o.owner)
+	takeover, err := e.mgr.claim(e.writeCtx(r), r.job.ID, r.fence, e.o.owner, r.pre)
 	if err != nil {
 		e.writeFailed(r, "claim", err)
 		return
@@ -100,15 +108,15 @@ func (e *Engine) runJob(r *run) {
 // has ended (or cannot go on here).
 func (e *Engine) nextStep(r *run, takeover bool) (bool, error) {
 	id := r.job.ID
-	outs, err := e.mgr.stepOutputs(e.writeCtx(r), r.job)
+	recs, err := e.mgr.stepRecords(e.writeCtx(r), r.job)
 	if err != nil {
 		return false, err
 	}
-	i := firstUnfinished(outs)
+	i := firstUnfinished(recs)
 	if i < 0 {
 		return false, e.write(r, "finish job", e.mgr.finishJob(e.writeCtx(r), id, r.fence, StateSucceed))
 	}
-	st := outs[i].state()
+	st := recs[i].po.state()
 	if st != StateReady && st != StateRunning {
 		// A writer stopped between a step's state and the job's (a failed
 		// step, an admin's pause or discard): finish what it started, so
@@ -118,10 +126,10 @@ func (e *Engine) nextStep(r *run, takeover bool) (bool, error) {
 		return false, e.write(r, "settle job", e.mgr.finishJob(e.writeCtx(r), id, r.fence, st))
 	}
 	step := r.job.Steps[i]
-	if err := e.write(r, "start step", e.mgr.startStep(e.writeCtx(r), id, step.ID, r.fence)); err != nil {
+	if err := e.write(r, "start step", e.mgr.startStep(e.writeCtx(r), id, step.ID, r.fence, &recs[i])); err != nil {
 		return false, err
 	}
-	sr := StepRun{Job: r.job, Index: i, Step: step, Info: outs[i].toOutput(0).Info,
+	sr := StepRun{Job: r.job, Index: i, Step: step, Info: recs[i].po.toOutput(0).Info,
 		Takeover: takeover && st == StateRunning, Owner: e.o.owner, Fence: r.fence}
 	res, runErr := e.execute(r, sr)
 	return e.afterStep(r, step, i == len(r.job.Steps)-1, res, runErr)
@@ -174,9 +182,9 @@ func (e *Engine) interrupted(r *run, step Step, stepOpen bool) {
 	}
 }
 
-func firstUnfinished(outs []outputPO) int {
-	for i, o := range outs {
-		if o.state() != StateSucceed {
+func firstUnfinished(recs []stored) int {
+	for i, r := range recs {
+		if r.po.state() != StateSucceed {
 			return i
 		}
 	}
@@ -192,6 +200,12 @@ func (e *Engine) write(r *run, what string, err error) error {
 }
 
 func (e *Engine) writeFailed(r *run, what string, err error) {
+	if errors.Is(err, ErrOtherLockSpace) {
+		e.count(func(s *Stats) { s.OtherSpace++ })
+		e.met.otherSpace()
+		e.log.Error("scheduler: write refused, job is claimed through another lock space", zap.String("job", r.job.ID), zap.String("op", what), zap.Error(err))
+		return
+	}
 	if errors.Is(err, ErrFenced) {
 		e.count(func(s *Stats) { s.Fenced++ })
 		e.met.fence()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"strconv"
 	"unicode/utf8"
 
@@ -15,13 +16,21 @@ import (
 // compare-and-set on the timestamp read. A lost compare-and-set starts over
 // from the read, so every check runs against what is actually replaced.
 func (m *Manager) update(ctx context.Context, id string, f *Fence, to State, mutate func(*outputPO)) error {
+	return m.updateFrom(ctx, id, nil, f, to, mutate)
+}
+
+// updateFrom is update whose first attempt starts from pre, a record read
+// earlier, instead of reading it again; compare-and-set on pre's timestamp
+// makes that as safe as a fresh read.
+func (m *Manager) updateFrom(ctx context.Context, id string, pre *stored, f *Fence, to State, mutate func(*outputPO)) error {
 	path := outputPath(id)
 	for attempt := 0; attempt < maxCASAttempts; attempt++ {
-		po, ts, err := m.readOutput(ctx, id)
+		po, ts, err := m.firstOrRead(ctx, id, pre)
+		pre = nil
 		if err != nil {
 			return err
 		}
-		if err := f.admit(path, po.Info, m.fencing); err != nil {
+		if err := f.admit(path, po.Info, m.fencing, po.state() == StateRunning); err != nil {
 			return err
 		}
 		if err := checkTransition(path, po.state(), to); err != nil {
@@ -47,17 +56,36 @@ func (m *Manager) update(ctx context.Context, id string, f *Fence, to State, mut
 // check still loses the compare-and-set once the new owner touched the
 // step.
 func (m *Manager) updateStep(ctx context.Context, jobID, id string, f *Fence, to State, mutate func(*outputPO)) error {
+	return m.updateStepFrom(ctx, jobID, id, nil, f, to, mutate)
+}
+
+// updateStepFrom is updateStep starting from pre (see updateFrom).
+func (m *Manager) updateStepFrom(ctx context.Context, jobID, id string, pre *stored, f *Fence, to State, mutate func(*outputPO)) error {
 	if f != nil && m.fencing {
 		po, _, err := m.readOutput(ctx, jobID)
 		if err != nil {
 			return err
 		}
 		check := *f
-		if err := check.admit(outputPath(jobID), po.Info, true); err != nil {
+		if err := check.admit(outputPath(jobID), po.Info, true, po.state() == StateRunning); err != nil {
 			return err
 		}
 	}
-	return m.update(ctx, id, f, to, mutate)
+	return m.updateFrom(ctx, id, pre, f, to, mutate)
+}
+
+// firstOrRead returns a copy of pre when given (its info map is mutated by
+// the caller), else reads the record.
+func (m *Manager) firstOrRead(ctx context.Context, id string, pre *stored) (outputPO, int64, error) {
+	if pre == nil {
+		return m.readOutput(ctx, id)
+	}
+	po := pre.po
+	po.Info = maps.Clone(po.Info)
+	if po.Info == nil {
+		po.Info = map[string]string{}
+	}
+	return po, pre.ts, nil
 }
 
 // truncate cuts content to kylin.job.execute-output.max-size bytes, on a

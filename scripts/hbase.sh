@@ -54,8 +54,7 @@ ensure_tools() {
 	command -v apt-get >/dev/null || die "java and mvn are required (install JDK 17 and Maven)"
 	log "installing JDK 17 and Maven with apt-get"
 	export DEBIAN_FRONTEND=noninteractive
-	apt-get update -qq >&2
-	apt-get install -y -qq openjdk-17-jdk-headless maven >&2
+	"$here/apt-install.sh" openjdk-17-jdk-headless maven
 }
 
 # cache_dir prints the cache directory for the current pom and sources: a

@@ -8,9 +8,14 @@ cd "$(dirname "$0")/.."
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/kylin-test.XXXXXX")
 hbase_pid=""
+mariadb_pid=""
+kylin_pid=""
 cleanup() {
 	status=$?
+	[ -n "$mariadb_pid" ] && kill "$mariadb_pid" 2>/dev/null || true
+	[ -x scripts/mariadb.sh ] && scripts/mariadb.sh stop --dir "$state/mariadb" >&2 || true
 	[ -n "$hbase_pid" ] && kill "$hbase_pid" 2>/dev/null || true
+	[ -n "$kylin_pid" ] && kill "$kylin_pid" 2>/dev/null || true
 	[ -x scripts/hbase.sh ] && scripts/hbase.sh stop --dir "$state/hbase" >&2 || true
 	[ -x scripts/zookeeper.sh ] && scripts/zookeeper.sh stop --dir "$state/zk" >&2 || true
 	rm -rf "$state"
@@ -28,6 +33,18 @@ if [ -x scripts/hbase.sh ]; then
 	scripts/hbase.sh start --dir "$state/hbase" >"$state/hbase.addr" 2>"$state/hbase.out" &
 	hbase_pid=$!
 fi
+if [ -x scripts/mariadb.sh ]; then
+	log "starting MariaDB (log: $state/mariadb.out)"
+	scripts/mariadb.sh start --dir "$state/mariadb" >"$state/mariadb.addr" 2>"$state/mariadb.out" &
+	mariadb_pid=$!
+fi
+# Kylin 3.1.3's jars for compat/ (Maven Central; cached after the first run)
+# download meanwhile too.
+if [ -x scripts/kylin-jars.sh ]; then
+	log "fetching Kylin 3.1.3's jars (log: $state/kylin-jars.out)"
+	scripts/kylin-jars.sh >"$state/kylin-jars.dir" 2>"$state/kylin-jars.out" &
+	kylin_pid=$!
+fi
 if [ -x scripts/zookeeper.sh ]; then
 	log "starting ZooKeeper"
 	KYLIN_TEST_ZK=$(scripts/zookeeper.sh start 1 --dir "$state/zk" | tail -n 1)
@@ -37,6 +54,11 @@ fi
 
 log "go vet"
 go vet ./...
+log "gofmt"
+unformatted=$(gofmt -l .)
+[ -z "$unformatted" ] || { printf 'not gofmt-ed:\n%s\n' "$unformatted" >&2; exit 1; }
+log "staticcheck"
+scripts/staticcheck.sh ./...
 log "compiling tests"
 go test -race -count=1 -run '^$' ./... >/dev/null
 
@@ -51,6 +73,31 @@ if [ -n "$hbase_pid" ]; then
 	KYLIN_TEST_HBASE_ZK=$(tail -n 1 "$state/hbase.addr")
 	export KYLIN_TEST_HBASE_ZK
 	log "HBase (its ZooKeeper) at $KYLIN_TEST_HBASE_ZK"
+fi
+
+if [ -n "$mariadb_pid" ]; then
+	if ! wait "$mariadb_pid"; then
+		mariadb_pid=""
+		log "MariaDB failed to start:"
+		tail -n 60 "$state/mariadb.out" >&2
+		exit 1
+	fi
+	mariadb_pid=""
+	KYLIN_TEST_MARIADB=$(tail -n 1 "$state/mariadb.addr")
+	export KYLIN_TEST_MARIADB
+	log "MariaDB at $KYLIN_TEST_MARIADB"
+fi
+if [ -n "$kylin_pid" ]; then
+	if ! wait "$kylin_pid"; then
+		kylin_pid=""
+		log "fetching Kylin's jars failed:"
+		tail -n 60 "$state/kylin-jars.out" >&2
+		exit 1
+	fi
+	kylin_pid=""
+	KYLIN_TEST_KYLIN_JARS=$(tail -n 1 "$state/kylin-jars.dir")
+	export KYLIN_TEST_KYLIN_JARS
+	log "Kylin's jars in $KYLIN_TEST_KYLIN_JARS"
 fi
 
 log "go test -race ./..."

@@ -24,6 +24,7 @@
 # Environment: ZK_TICK_MS (default 200; sessions may then be as short as
 # 2 ticks), ZK_HEAP (default 256m).
 set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
 
 log() { printf 'zookeeper.sh: %s\n' "$*" >&2; }
 die() { log "$*"; exit 1; }
@@ -45,8 +46,7 @@ ensure_installed() {
 	fi
 	log "installing Debian's zookeeper package"
 	[ "$(id -u)" = 0 ] || die "zookeeper is not installed and installing it needs root: apt-get install zookeeper"
-	DEBIAN_FRONTEND=noninteractive apt-get update -qq >&2
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq zookeeper >&2
+	"$here/apt-install.sh" zookeeper
 	[ -f "$zk_jar" ] || die "apt-get install zookeeper did not provide $zk_jar"
 }
 

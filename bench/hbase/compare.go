@@ -60,21 +60,21 @@ func startJava(argv []string, quorum, table string, clients int) (*javaWorker, e
 func (j *javaWorker) run(ctx context.Context, workload string, warmup, measure time.Duration, round int,
 	rate float64) (string, error) {
 	if _, err := fmt.Fprintf(j.stdin, "%s %d %d %d %.0f\n", workload, warmup.Milliseconds(), measure.Milliseconds(), round, rate); err != nil {
-		return "", fmt.Errorf("Java side: %w", err)
+		return "", fmt.Errorf("the Java side: %w", err)
 	}
 	timer := time.NewTimer(warmup + measure + 2*time.Minute)
 	defer timer.Stop()
 	select {
 	case line, ok := <-j.lines:
 		if !ok {
-			return "", errors.New("Java side exited (its stderr is above)")
+			return "", errors.New("the Java side exited (its stderr is above)")
 		}
 		if strings.Contains(line, `"error"`) {
-			return "", fmt.Errorf("Java side: %s", line)
+			return "", fmt.Errorf("the Java side: %s", line)
 		}
 		return line, nil
 	case <-timer.C:
-		return "", fmt.Errorf("Java side: no answer to %s within %v", workload, warmup+measure+2*time.Minute)
+		return "", fmt.Errorf("the Java side: no answer to %s within %v", workload, warmup+measure+2*time.Minute)
 	case <-ctx.Done():
 		return "", ctx.Err()
 	}
@@ -164,7 +164,7 @@ func (c compareConfig) round(ctx context.Context, j *javaWorker, s metastore.Sto
 		}
 		var check result
 		if err := json.Unmarshal([]byte(line), &check); err != nil {
-			return fmt.Errorf("Java side printed %q: %w", line, err)
+			return fmt.Errorf("the Java side printed %q: %w", line, err)
 		}
 		javaLine = line
 		return nil

@@ -11,7 +11,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kylin-go/kylin/metastore/filestore"
+	"github.com/kylin-go/kylin/metastore"
 )
 
 // fsFixture holds both sides' data. Reads and Lists hit the same files
@@ -19,7 +19,7 @@ import (
 type fsFixture struct {
 	ctx   context.Context
 	root  string
-	s     *filestore.Store
+	s     metastore.Store
 	cfg   fsConfig
 	value []byte
 	ts    map[string]int64 // filestore's current timestamps, for CAS

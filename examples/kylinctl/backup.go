@@ -47,7 +47,7 @@ func backupCmd(fs *flag.FlagSet) action {
 		defer dst.Close()
 		p := e.progress("backup")
 		err = src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
-			if err := dst.Import(ctx, r); err != nil {
+			if err := dst.(metastore.Importer).Import(ctx, r); err != nil {
 				return err
 			}
 			p.add(len(r.Content))
@@ -57,7 +57,7 @@ func backupCmd(fs *flag.FlagSet) action {
 		if err != nil {
 			return fmt.Errorf("backup stopped after %s; %s is incomplete, delete it: %w", p.summary(), dir, err)
 		}
-		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), dst.Root())
+		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), rootOf(dst))
 		return nil
 	}
 }
@@ -65,7 +65,7 @@ func backupCmd(fs *flag.FlagSet) action {
 // notInside refuses a directory at or below the root of a filestore s,
 // which would copy the store into itself.
 func notInside(s metastore.Store, dir, format string) error {
-	fs, ok := s.(*filestore.Store)
+	fsRoot, ok := filestore.RootOf(s)
 	if !ok {
 		return nil
 	}
@@ -73,9 +73,9 @@ func notInside(s metastore.Store, dir, format string) error {
 	if err != nil {
 		return err
 	}
-	abs, root := resolve(abs), resolve(fs.Root())
+	abs, root := resolve(abs), resolve(fsRoot)
 	if abs == root || strings.HasPrefix(abs, root+string(filepath.Separator)) {
-		return usagef(nil, format, dir, fs.Root())
+		return usagef(nil, format, dir, fsRoot)
 	}
 	return nil
 }
@@ -109,4 +109,10 @@ func prepareBackupDir(dir string) error {
 		return usagef(nil, "backup directory %s is not empty; give a new or empty directory so no old file mixes into the backup", dir)
 	}
 	return nil
+}
+
+// rootOf is the directory of a filestore ("" for another store).
+func rootOf(s metastore.Store) string {
+	root, _ := filestore.RootOf(s)
+	return root
 }

@@ -15,6 +15,7 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 	_ "github.com/kylin-go/kylin/metastore/filestore" // plain paths and DIR@file
 	"github.com/kylin-go/kylin/metastore/hbasestore"
+	_ "github.com/kylin-go/kylin/metastore/jdbcstore" // NAME@jdbc,url=jdbc:mysql://...
 )
 
 // hooks are what tests replace: how locks are reached and whether stderr

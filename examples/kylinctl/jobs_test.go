@@ -71,4 +71,41 @@ func testJobs(t *testing.T, url string, store metastore.Store) {
 	}
 	fails(t, h, exitFailure, "illegal state transition", "--config", conf, "jobs", "resume", ids[0])
 	fails(t, h, exitFailure, "'kylinctl jobs ls' lists the job ids", "--config", conf, "jobs", "show", "no-such-job")
+
+	// Kylin's own test metadata: a job whose type no engine here knows and
+	// that has no output records, and a job record that does not parse.
+	// The first is listed and shown READY (Kylin's default), the second is
+	// reported beside the listing, and the exit status says so.
+	broken := `{"uuid":"broken-1","name":"broken","type":"org.apache.kylin.job.NoSuchClass",` +
+		`"tasks":[{"uuid":"broken-1-00","name":"only","type":"org.apache.kylin.job.NoSuchClass"}]}`
+	if _, err := store.Put(ctx, "/execute/broken-1", []byte(broken), 0); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.Put(ctx, "/execute/corrupt-1", []byte("{not json"), 0); err != nil {
+		t.Fatal(err)
+	}
+	r = fails(t, h, exitFailure, "1 job record(s) could not be read: corrupt-1", "--config", conf, "jobs", "ls")
+	if !listed(r.stdout, "broken-1", "READY") || !listed(r.stdout, ids[1], "READY") {
+		t.Fatalf("jobs ls with one bad record does not list the others:\n%s", r.stdout)
+	}
+	if !strings.Contains(r.stderr, "corrupt-1") {
+		t.Fatalf("jobs ls does not report the bad record beside the listing:\n%s", r.stderr)
+	}
+	r = jobs("show", "broken-1")
+	if !strings.Contains(r.stdout, "state:  READY") || !strings.Contains(r.stdout, "broken-1-00  READY  only") {
+		t.Fatalf("jobs show of a job without output records:\n%s", r.stdout)
+	}
+	if ok, _ := store.Exists(ctx, "/execute_output/broken-1"); ok {
+		t.Fatal("showing a job without output records wrote one")
+	}
+}
+
+// listed reports whether a listing has a line for id in state.
+func listed(out, id, state string) bool {
+	for _, line := range strings.Split(out, "\n") {
+		if f := strings.Fields(line); len(f) > 1 && f[0] == id && f[1] == state {
+			return true
+		}
+	}
+	return false
 }

@@ -93,7 +93,7 @@ func writePropsIn(t *testing.T, dir string, props map[string]string) {
 }
 
 // openDir opens a filestore the test reads behind the tool's back.
-func openDir(t *testing.T, dir string) *filestore.Store {
+func openDir(t *testing.T, dir string) metastore.Store {
 	t.Helper()
 	s, err := filestore.Open(context.Background(), dir)
 	if err != nil {

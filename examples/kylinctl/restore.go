@@ -44,7 +44,7 @@ func restoreCmd(fs *flag.FlagSet) action {
 		if err != nil {
 			return err
 		}
-		if err := notInside(dst, src.Root(), "backup directory %s is the target metastore's own directory %s; restore into another store"); err != nil {
+		if err := notInside(dst, rootOf(src), "backup directory %s is the target metastore's own directory %s; restore into another store"); err != nil {
 			return err
 		}
 		if err := checkTarget(ctx, dst, *force, *newTS); err != nil {
@@ -55,7 +55,7 @@ func restoreCmd(fs *flag.FlagSet) action {
 			return fmt.Errorf("restore stopped after %s; the target holds part of the backup, run restore --force again: %w",
 				p.summary(), err)
 		}
-		fmt.Fprintf(e.stdout, "restore: %s from %s\n", p.summary(), src.Root())
+		fmt.Fprintf(e.stdout, "restore: %s from %s\n", p.summary(), rootOf(src))
 		if *force {
 			if err := reportExtra(ctx, e, dst, seen); err != nil {
 				return err
@@ -66,7 +66,7 @@ func restoreCmd(fs *flag.FlagSet) action {
 }
 
 // openBackup opens a backup directory, which must exist.
-func openBackup(ctx context.Context, dir string) (*filestore.Store, error) {
+func openBackup(ctx context.Context, dir string) (metastore.Store, error) {
 	fi, err := os.Stat(dir)
 	if err != nil {
 		return nil, usagef(nil, "backup directory: %v; give the directory 'kylinctl backup' or Kylin's metastore.sh backup wrote", err)

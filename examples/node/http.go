@@ -11,8 +11,9 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/metastore"
-	"github.com/kylin-go/kylin/metastore/cache"
+	"github.com/kylin-go/kylin/scheduler"
 )
 
 // serve mounts every endpoint and serves on ln until shutdown.
@@ -37,15 +38,13 @@ func (n *node) serve(ln net.Listener) {
 }
 
 // cacheHandler is Kylin's cache-sync endpoint: events drop stale entries
-// from the metadata cache, and "execute" events wake the job engine so a
-// job submitted on another node starts now, not at the next poll.
+// from the metadata cache, and job events ("execute", "execute_output")
+// wake the job engine for that job, so a job submitted on another node
+// starts now, not at the next poll.
 func (n *node) cacheHandler() *cluster.Handler {
 	h := cluster.NewHandler(cluster.Auth{Token: n.cfg.Broadcast.Token}, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
-	h.Register(n.meta.Listener(), cache.Entities()...)
-	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
-		n.engine.Wake()
-		return nil
-	}), "execute")
+	cachesync.Register(h, n.meta)
+	h.Register(n.engine.Listener(), scheduler.JobEntities...)
 	return h
 }
 

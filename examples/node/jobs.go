@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"strconv"
 
-	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/scheduler"
 )
 
@@ -22,6 +21,9 @@ type jobView struct {
 	State string     `json:"state"`
 	Owner string     `json:"owner,omitempty"` // buildInstance: the node that ran it last
 	Steps []stepView `json:"steps"`
+	// Error says why the job's records could not be read; the list shows
+	// such a job beside the others instead of failing whole.
+	Error string `json:"error,omitempty"`
 }
 
 type stepView struct {
@@ -32,8 +34,8 @@ type stepView struct {
 }
 
 // handleSubmitJob adds a demo.sleep job (?steps=3&ms=500&name=N&id=ID&fail=K,
-// K the 1-based step that fails) and announces it, so every job node's
-// engine looks at once.
+// K the 1-based step that fails); the Manager announces it, so every job
+// node's engine looks at once.
 func (n *node) handleSubmitJob(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	steps, err1 := intParam(q.Get("steps"), 3, 1, 50, "steps")
@@ -55,12 +57,11 @@ func (n *node) handleSubmitJob(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, scheduler.ErrInvalidJob):
 		writeError(w, http.StatusBadRequest, err.Error())
 		return
+	case errors.Is(err, scheduler.ErrNotAnnounced):
+		writeError(w, http.StatusInternalServerError, "job added but not announced: "+err.Error())
+		return
 	case err != nil:
 		writeError(w, http.StatusInternalServerError, err.Error())
-		return
-	}
-	if err := n.bc.Announce(r.Context(), "execute", job.ID, cluster.EventCreate); err != nil {
-		writeError(w, http.StatusInternalServerError, "job added but not announced: "+err.Error())
 		return
 	}
 	v, err := n.jobView(r.Context(), job.ID)
@@ -107,11 +108,10 @@ func (n *node) handleJobAction(w http.ResponseWriter, r *http.Request) {
 	case errors.Is(err, scheduler.ErrIllegalTransition):
 		writeError(w, http.StatusConflict, err.Error())
 		return
-	case err != nil:
+	case err != nil && !errors.Is(err, scheduler.ErrNotAnnounced): // stored; the poll tells the others
 		writeError(w, http.StatusInternalServerError, err.Error())
 		return
 	}
-	n.bc.Announce(r.Context(), "execute", id, cluster.EventUpdate) // wake the engine running it
 	n.handleGetJob(w, r)
 }
 
@@ -136,7 +136,9 @@ func (n *node) handleGetJob(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// jobViews reads up to maxListedJobs jobs, newest ids last.
+// jobViews reads up to maxListedJobs jobs, newest ids last. A job whose
+// records cannot be read is listed with its Error; only a failure to list
+// the jobs fails the call.
 func (n *node) jobViews(ctx context.Context) ([]jobView, error) {
 	ids, err := n.engine.Manager().List(ctx)
 	if err != nil {
@@ -152,7 +154,7 @@ func (n *node) jobViews(ctx context.Context) ([]jobView, error) {
 			continue // removed meanwhile
 		}
 		if err != nil {
-			return nil, err
+			v = jobView{ID: id, Error: err.Error()}
 		}
 		views = append(views, v)
 	}

@@ -14,6 +14,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/metastore"
@@ -122,7 +123,7 @@ func (n *node) open(ctx context.Context) error {
 	if n.bc, err = cluster.NewBroadcaster(n.cfg.Broadcast, n.members, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
-	if n.meta, err = cache.New(n.raw, n.bc, metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
+	if n.meta, err = cache.New(n.cfg.Metastore, n.raw, cachesync.Announcer(n.bc), metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
 	return n.startEngine()
@@ -135,7 +136,7 @@ func (n *node) startEngine() error {
 	jc := n.cfg.Job
 	jc.HostAddress = n.self.Addr
 	e, err := scheduler.New(jc, n.raw, n.locks, scheduler.WithLogger(n.log),
-		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr))
+		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr), scheduler.WithAnnouncer(n.bc))
 	if err != nil {
 		return fmt.Errorf("job engine: %w", err)
 	}

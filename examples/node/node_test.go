@@ -7,6 +7,8 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -293,4 +295,31 @@ func TestJobActions(t *testing.T) {
 	n.awaitJob(id, "DISCARDED")
 	n.mustDo("PUT", "/kylin/api/jobs/"+id+"/resume", "", http.StatusConflict)
 	n.mustDo("PUT", "/kylin/api/jobs/"+id+"/explode", "", http.StatusNotFound)
+}
+
+// TestCorruptJobRecordListed: one job record that does not parse is shown
+// with its error; the list and the status page still answer 200 with the
+// other jobs.
+func TestCorruptJobRecordListed(t *testing.T) {
+	n := startTestNode(t)
+	good := n.submit("steps=1&ms=0")
+	n.awaitJob(good, "SUCCEED")
+	if err := os.WriteFile(filepath.Join(n.metaDir, "execute", "corrupt-1"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var views []jobView
+	if err := json.Unmarshal([]byte(n.mustDo("GET", "/kylin/api/jobs", "", http.StatusOK)), &views); err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]jobView{}
+	for _, v := range views {
+		got[v.ID] = v
+	}
+	if got[good].State != "SUCCEED" || !strings.Contains(got["corrupt-1"].Error, "corrupt-1") {
+		t.Fatalf("jobs list %+v: want %s SUCCEED and corrupt-1 with its error", views, good)
+	}
+	page := n.mustDo("GET", "/status", "", http.StatusOK)
+	if !strings.Contains(page, good) || !strings.Contains(page, "corrupt-1") {
+		t.Fatalf("/status lacks the good or the corrupt job:\n%s", page)
+	}
 }

@@ -82,7 +82,7 @@ func checkName(name string) error {
 		}
 	}
 	if name == "." || name == ".." {
-		return errors.New("a project name cannot be . or ..")
+		return errors.New(`a project name cannot be "." or ".."`)
 	}
 	return nil
 }

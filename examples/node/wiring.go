@@ -17,6 +17,7 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 	_ "github.com/kylin-go/kylin/metastore/filestore"  // registers local paths
 	_ "github.com/kylin-go/kylin/metastore/hbasestore" // registers NAME@hbase
+	_ "github.com/kylin-go/kylin/metastore/jdbcstore"  // registers NAME@jdbc
 	_ "github.com/kylin-go/kylin/metastore/memstore"   // registers NAME@mem
 )
 

@@ -6,7 +6,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/scheduler"
 )
 
@@ -65,10 +64,8 @@ func jobAct(ctx context.Context, c *demoCluster, say narrator) error {
 	if err != nil {
 		return err
 	}
-	// Every node's "execute" listener wakes its engine: no poll delay.
-	if err := submitter.bc.Announce(ctx, "execute", job.ID, cluster.EventCreate); err != nil {
-		return err
-	}
+	// The Manager announced the job (WithAnnouncer); every node's engine
+	// Listener looks at it at once: no poll delay.
 	say.line("%s submits job %s (%d steps) and announces execute/%s/create", submitter.name, job.ID, len(job.Steps), job.ID)
 	first, err := awaitStart(ctx, c.work)
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"sync/atomic"
 
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore"
@@ -56,7 +57,7 @@ func startNode(ctx context.Context, name string, ln net.Listener, d nodeDeps) (*
 		raw.Close()
 		return nil, err
 	}
-	if n.meta, err = cache.New(raw, n.bc); err != nil {
+	if n.meta, err = cache.New(config.Default().Metastore, raw, cachesync.Announcer(n.bc)); err != nil {
 		n.bc.Close(ctx)
 		raw.Close()
 		return nil, err
@@ -76,7 +77,8 @@ func newEngine(n *node, store metastore.Store, w *demoWork) (*scheduler.Engine, 
 	cfg := config.Default().Job
 	cfg.Scheduler = scheduler.SchedulerDistributed
 	cfg.HostAddress = n.addr
-	e, err := scheduler.New(cfg, store, n.locks, scheduler.WithOwner(n.name))
+	// WithAnnouncer: the Manager announces every job it adds or changes.
+	e, err := scheduler.New(cfg, store, n.locks, scheduler.WithOwner(n.name), scheduler.WithAnnouncer(n.bc))
 	if err != nil {
 		return nil, err
 	}
@@ -96,11 +98,8 @@ func (n *node) serve(ln net.Listener) {
 		n.events.Add(1)
 		return nil
 	}), cache.Entities()...)
-	h.Register(n.meta.Listener(), cache.Entities()...)
-	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
-		n.engine.Wake() // a job was added or changed somewhere: look now
-		return nil
-	}), "execute")
+	cachesync.Register(h, n.meta)
+	h.Register(n.engine.Listener(), scheduler.JobEntities...) // a job changed somewhere: look at it now
 
 	mux := http.NewServeMux()
 	mux.Handle(cluster.CachePathPrefix, h)

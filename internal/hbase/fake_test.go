@@ -63,12 +63,6 @@ func (s *fakeServer) count(method string) int {
 	return s.calls[method]
 }
 
-func (s *fakeServer) setHandler(h func(c *fakeCall)) {
-	s.mu.Lock()
-	s.handler = h
-	s.mu.Unlock()
-}
-
 func (s *fakeServer) close() {
 	s.ln.Close()
 	s.dropConns()

@@ -8,6 +8,11 @@
 // every lease of one Locker as a lost ZooKeeper session would, so code
 // built on leases can be tested for lease loss without a server.
 //
+// A lock space lives in one process: two processes that each call New hold
+// the same key at once. Space (lock.Spacer) tells the spaces apart, so the
+// scheduler's fencing refuses a job claimed through another space instead
+// of running it twice; use zklock for nodes in separate processes.
+//
 // Locks are not re-entrant: a second Lock of a held key waits, even from
 // the Locker that holds it.
 package locallock

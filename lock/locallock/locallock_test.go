@@ -74,3 +74,20 @@ func Example() {
 	// 1@node1 true
 	// 2@node2 true
 }
+
+// TestSpaceIdentity: forks share their space's identity; another New has
+// another.
+func TestSpaceIdentity(t *testing.T) {
+	a := locallock.New()
+	defer a.Close()
+	f := a.Fork("f")
+	defer f.Close()
+	b := locallock.New()
+	defer b.Close()
+	if lock.SpaceOf(a) == "" || lock.SpaceOf(a) != lock.SpaceOf(f) {
+		t.Fatalf("fork space %q, base %q: want the same, non-empty", lock.SpaceOf(f), lock.SpaceOf(a))
+	}
+	if lock.SpaceOf(a) == lock.SpaceOf(b) {
+		t.Fatalf("two New share the space identity %q", lock.SpaceOf(a))
+	}
+}

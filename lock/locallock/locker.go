@@ -23,6 +23,7 @@ type Locker struct {
 }
 
 var (
+	_ lock.Spacer = (*Locker)(nil)
 	_ lock.Locker = (*Locker)(nil)
 	_ lock.Lister = (*Locker)(nil)
 	_ lock.Purger = (*Locker)(nil)
@@ -48,6 +49,11 @@ func (l *Locker) Fork(owner string) *Locker {
 	o.owner = owner
 	return newLocker(l.space, o)
 }
+
+// Space is the lock space's identity, shared by forks and unique to each
+// New: another process's locallock never excludes this one's leases, and
+// a fencing token of one space means nothing in another.
+func (l *Locker) Space() string { return l.space.id }
 
 // OwnerID is the owner id this Locker stores with its leases.
 func (l *Locker) OwnerID() string { return l.owner }

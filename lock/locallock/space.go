@@ -1,6 +1,10 @@
 package locallock
 
 import (
+	"crypto/rand"
+	"encoding/hex"
+	"fmt"
+	"os"
 	"strings"
 	"sync"
 
@@ -11,6 +15,7 @@ import (
 
 // space is the lock table that a Locker and its forks share.
 type space struct {
+	id       string // lock.Spacer identity: this process, this space
 	mu       sync.Mutex
 	held     map[string]*lease
 	token    uint64 // last token handed out; one counter for all keys
@@ -19,7 +24,10 @@ type space struct {
 }
 
 func newSpace(reg prometheus.Registerer) *space {
+	var b [8]byte
+	_, _ = rand.Read(b[:])
 	return &space{
+		id:       fmt.Sprintf("locallock:%d:%s", os.Getpid(), hex.EncodeToString(b[:])),
 		held:     make(map[string]*lease),
 		watchers: make(map[*watcher]struct{}),
 		metrics:  newMetrics(reg),

@@ -34,12 +34,13 @@ func Example() {
 	var fence lock.Fence // in real use, the guarded resource's own check
 	work, stop := context.WithCancel(ctx)
 	go func() { <-lease.Done(); stop() }() // lease lost or released: stop at once
-	for work.Err() == nil {
+	for batch := 0; batch < 3 && work.Err() == nil; batch++ {
+		// Each write is admitted by the fence first: a writer whose token
+		// is older than the newest one seen for this key is refused.
 		if err := fence.Admit(lease.Key(), lease.Token()); err != nil {
 			break
 		}
-		fmt.Println("working as", lease.Owner())
-		break
+		fmt.Println("working as", lease.Owner(), "batch", batch)
 	}
 	_ = lease.Unlock(ctx)
 }

@@ -32,6 +32,7 @@ type Locker struct {
 }
 
 var (
+	_ lock.Spacer = (*Locker)(nil)
 	_ lock.Locker = (*Locker)(nil)
 	_ lock.Lister = (*Locker)(nil)
 	_ lock.Purger = (*Locker)(nil)
@@ -97,6 +98,10 @@ func normalize(cfg config.ZooKeeper) (config.ZooKeeper, []string, string, error)
 	return cfg, servers, root, nil
 }
 
+// Space is the lock-space identity: every Locker on the same chroot
+// shares one space, whichever process or server it talks to.
+func (l *Locker) Space() string { return "zookeeper:" + l.root }
+
 // Root is the chroot under which keys live ("/kylin/<cluster>").
 func (l *Locker) Root() string { return l.root }
 
@@ -104,8 +109,6 @@ func (l *Locker) Root() string { return l.root }
 func (l *Locker) OwnerID() string { return l.opts.owner }
 
 func (l *Locker) path(key string) string { return l.root + key }
-
-func (l *Locker) key(path string) string { return strings.TrimPrefix(path, l.root) }
 
 // session returns the current established session, opening a new one
 // when the last was lost, and waiting within ctx for it to be

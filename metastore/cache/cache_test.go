@@ -3,12 +3,13 @@ package cache
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
 
-	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
@@ -24,26 +25,32 @@ func (c *countingStore) Get(ctx context.Context, p string) (metastore.Resource, 
 	return c.Store.Get(ctx, p)
 }
 
+// announced is one Announce call.
+type announced struct {
+	entity, key string
+	change      Change
+}
+
 type recordingAnnouncer struct {
 	mu   sync.Mutex
-	got  []cluster.Notification
+	got  []announced
 	fail error
 }
 
-func (r *recordingAnnouncer) Announce(_ context.Context, entity, key string, ev cluster.Event) error {
+func (r *recordingAnnouncer) Announce(_ context.Context, entity, key string, c Change) error {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	if r.fail != nil {
 		return r.fail
 	}
-	r.got = append(r.got, cluster.Notification{Entity: entity, Key: key, Event: ev})
+	r.got = append(r.got, announced{entity, key, c})
 	return nil
 }
 
 func newCache(t *testing.T, ann Announcer) (*Store, *countingStore) {
 	t.Helper()
 	inner := &countingStore{Store: memstore.New()}
-	c, err := New(inner, ann)
+	c, err := New(config.Default().Metastore, inner, ann)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -117,12 +124,12 @@ func TestWriteIsCASThenAnnounceThenRefresh(t *testing.T) {
 	_, err = c.Put(ctx, "/dict/DB.T/COL/abc.dict", []byte("d"), 0)
 	must(t, err)
 	must(t, c.Delete(ctx, "/cube/c1.json"))
-	want := []cluster.Notification{
-		{Entity: "cube", Key: "c1", Event: cluster.EventCreate},
-		{Entity: "cube", Key: "c1", Event: cluster.EventUpdate},
-		{Entity: "execute", Key: "8e2c", Event: cluster.EventCreate},
-		{Entity: EntityResource, Key: "/dict/DB.T/COL/abc.dict", Event: cluster.EventCreate},
-		{Entity: "cube", Key: "c1", Event: cluster.EventDrop},
+	want := []announced{
+		{"cube", "c1", Create},
+		{"cube", "c1", Update},
+		{"execute", "8e2c", Create},
+		{EntityResource, "/dict/DB.T/COL/abc.dict", Create},
+		{"cube", "c1", Drop},
 	}
 	if !slices.Equal(ann.got, want) {
 		t.Fatalf("announced %v, want %v", ann.got, want)
@@ -134,31 +141,30 @@ func TestWriteIsCASThenAnnounceThenRefresh(t *testing.T) {
 	}
 }
 
-func TestListenerInvalidatesByEntity(t *testing.T) {
+func TestInvalidateEntity(t *testing.T) {
 	ctx := context.Background()
 	c, inner := newCache(t, nil)
-	for _, p := range []string{"/cube/c1.json", "/project/p.json", "/execute/j1", "/dict/x/y"} {
+	paths := []string{"/cube/c1.json", "/project/p.json", "/execute/j1", "/dict/x/y"}
+	for _, p := range paths {
 		_, err := inner.Put(ctx, p, []byte("v"), 0)
 		must(t, err)
 		c.Get(ctx, p)
 	}
-	l := c.Listener()
-	base := inner.gets.Load()
-	must(t, l.Notify(ctx, cluster.Notification{Entity: "cube", Key: "c1", Event: cluster.EventUpdate}))
-	must(t, l.Notify(ctx, cluster.Notification{Entity: EntityResource, Key: "/dict/x/y", Event: cluster.EventDrop}))
-	must(t, l.Notify(ctx, cluster.Notification{Entity: "project_schema", Key: "p", Event: cluster.EventUpdate}))
-	for _, p := range []string{"/cube/c1.json", "/project/p.json", "/execute/j1", "/dict/x/y"} {
-		c.Get(ctx, p)
+	rereads := func() int64 {
+		base := inner.gets.Load()
+		for _, p := range paths {
+			c.Get(ctx, p)
+		}
+		return inner.gets.Load() - base
 	}
-	if n := inner.gets.Load() - base; n != 2 {
+	c.InvalidateEntity("cube", "c1")
+	c.InvalidateEntity(EntityResource, "/dict/x/y")
+	c.InvalidateEntity("project_schema", "p")
+	if n := rereads(); n != 2 {
 		t.Fatalf("%d re-reads after invalidating 2 entries", n)
 	}
-	must(t, l.Notify(ctx, cluster.Notification{Entity: cluster.EntityAll, Key: cluster.EntityAll, Event: cluster.EventUpdate}))
-	base = inner.gets.Load()
-	for _, p := range []string{"/cube/c1.json", "/project/p.json", "/execute/j1", "/dict/x/y"} {
-		c.Get(ctx, p)
-	}
-	if n := inner.gets.Load() - base; n != 4 {
+	c.InvalidateEntity(EntityAll, EntityAll)
+	if n := rereads(); n != 4 {
 		t.Fatalf("%d re-reads after all, want 4", n)
 	}
 }
@@ -227,4 +233,24 @@ func TestConcurrentReadersNeverResurrectOldVersion(t *testing.T) {
 	}
 	close(stop)
 	wg.Wait()
+}
+
+func Example() {
+	ctx := context.Background()
+	printAnnouncer := AnnouncerFunc(func(_ context.Context, entity, key string, c Change) error {
+		fmt.Printf("announce %s/%s/%s\n", entity, key, c)
+		return nil
+	})
+	c, _ := New(config.Default().Metastore, memstore.New(), printAnnouncer)
+	defer c.Close()
+	ts, _ := c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"name":"kylin_sales_cube"}`), 0)
+	c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"name":"kylin_sales_cube","v":2}`), ts)
+	r, _ := c.Get(ctx, "/cube/kylin_sales_cube.json")
+	fmt.Println(string(r.Content))
+	// Another node's event, as cluster/cachesync delivers it:
+	c.InvalidateEntity("cube", "kylin_sales_cube")
+	// Output:
+	// announce cube/kylin_sales_cube/create
+	// announce cube/kylin_sales_cube/update
+	// {"name":"kylin_sales_cube","v":2}
 }

@@ -61,8 +61,8 @@ func PathEntity(path string) (entity, key string) {
 	return EntityResource, path
 }
 
-// Entities lists the entities Listener understands, for
-// cluster.Handler.Register.
+// Entities lists the entities InvalidateEntity understands: what a cache
+// listener registers for on a cluster.Handler.
 func Entities() []string {
 	out := []string{EntityResource}
 	for name := range entities {

@@ -1,26 +1,19 @@
 package cache
 
-import (
-	"context"
+// EntityAll is the entity of Kylin's full reload event (all/all/update):
+// every cache drops everything.
+const EntityAll = "all"
 
-	"github.com/kylin-go/kylin/cluster"
-)
-
-// Listener returns the cluster.Listener that keeps this cache fresh:
-// register it on a cluster.Handler for Entities(). An "all" event drops
-// everything; an entity event drops the entity's resource; events for
-// entities without a resource (project_schema...) change nothing.
-func (s *Store) Listener() cluster.Listener { return listener{s} }
-
-type listener struct{ s *Store }
-
-func (l listener) Notify(_ context.Context, n cluster.Notification) error {
-	if n.IsAll() {
-		l.s.InvalidateAll()
-		return nil
+// InvalidateEntity drops what an event received for (entity, key) names:
+// everything for EntityAll, the entity's resource otherwise (EntityPath),
+// nothing for entities without one (project_schema...). It is what a
+// cluster listener calls; cluster/cachesync provides that listener.
+func (s *Store) InvalidateEntity(entity, key string) {
+	if entity == EntityAll {
+		s.InvalidateAll()
+		return
 	}
-	if p, ok := EntityPath(n.Entity, n.Key); ok {
-		l.s.Invalidate(p)
+	if p, ok := EntityPath(entity, key); ok {
+		s.Invalidate(p)
 	}
-	return nil
 }

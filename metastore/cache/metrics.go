@@ -11,13 +11,13 @@ type metrics struct {
 	ops *prometheus.CounterVec // nil: no metrics
 }
 
-// newMetrics registers kylin_metastore_cache_total{result="hit|miss|invalidate"}.
+// newMetrics registers kylin_metastore_cache_total{result="hit|miss|invalidate|evict"}.
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 	if reg == nil {
 		return &metrics{}, nil
 	}
 	ops := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "kylin_metastore_cache_total", Help: "Metadata cache lookups and invalidations by result.",
+		Name: "kylin_metastore_cache_total", Help: "Metadata cache lookups, invalidations and evictions by result.",
 	}, []string{"result"})
 	if err := reg.Register(ops); err != nil {
 		// Adopt the counter of an earlier cache (closed, or a sibling on
@@ -38,6 +38,12 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 func (m *metrics) inc(result string) {
 	if m.ops != nil {
 		m.ops.WithLabelValues(result).Inc()
+	}
+}
+
+func (m *metrics) evicted(n int) {
+	if m.ops != nil && n > 0 {
+		m.ops.WithLabelValues("evict").Add(float64(n))
 	}
 }
 

@@ -8,14 +8,33 @@ import (
 
 	"go.uber.org/zap"
 
-	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 )
 
-// Announcer tells the cluster about a change; *cluster.Broadcaster
-// satisfies it.
+// Change is what a write did to a resource, named as Kylin's cache-sync
+// events are on the wire.
+type Change string
+
+// The changes a write announces.
+const (
+	Create Change = "create"
+	Update Change = "update"
+	Drop   Change = "drop"
+)
+
+// Announcer tells the other nodes that the resource of (entity, key)
+// changed. The package cluster/cachesync adapts a cluster.Broadcaster.
 type Announcer interface {
-	Announce(ctx context.Context, entity, key string, event cluster.Event) error
+	Announce(ctx context.Context, entity, key string, change Change) error
+}
+
+// AnnouncerFunc adapts a function to Announcer.
+type AnnouncerFunc func(ctx context.Context, entity, key string, change Change) error
+
+// Announce calls f.
+func (f AnnouncerFunc) Announce(ctx context.Context, entity, key string, change Change) error {
+	return f(ctx, entity, key, change)
 }
 
 // ErrNotAnnounced is wrapped by the error of a write that reached the store
@@ -31,23 +50,34 @@ type Store struct {
 	log   *zap.Logger
 	m     *metrics
 
-	mu      sync.Mutex
-	entries map[string]metastore.Resource
-	gen     uint64 // bumped by every invalidation; a fill that raced one is dropped
+	mu  sync.Mutex
+	t   *table // replaced, not emptied, by InvalidateAll
+	gen uint64 // bumped by every invalidation; a fill that raced one is dropped
+
+	budget                                 int64
+	hits, misses, evictions, invalidations uint64 // under mu
+
+	fillUnchecked bool // tests: a deliberately broken cache that ignores gen
 }
 
 var _ metastore.Store = (*Store)(nil)
 
-// New wraps inner. ann may be nil (a single node: nothing to tell).
-func New(inner metastore.Store, ann Announcer, opts ...metastore.Option) (*Store, error) {
+// New wraps inner with a cache of at most cfg.CacheBytes bytes
+// (kylin.go.metadata.cache-bytes; 0 caches nothing). ann may be nil (a
+// single node: nothing to tell).
+func New(cfg config.Metastore, inner metastore.Store, ann Announcer, opts ...metastore.Option) (*Store, error) {
+	if cfg.CacheBytes < 0 {
+		return nil, fmt.Errorf("cache: budget %d bytes is negative: set kylin.go.metadata.cache-bytes to 0 or more", cfg.CacheBytes)
+	}
 	o := metastore.Collect(opts...)
 	m, err := newMetrics(o.Registerer)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{inner: inner, ann: ann, log: o.Logger, m: m, entries: map[string]metastore.Resource{}}, nil
+	return &Store{inner: inner, ann: ann, log: o.Logger, m: m, t: newTable(cfg.CacheBytes), budget: cfg.CacheBytes}, nil
 }
 
+// clone copies r's content into a buffer of its own.
 func clone(r metastore.Resource) metastore.Resource {
 	r.Content = append([]byte(nil), r.Content...)
 	return r
@@ -61,8 +91,13 @@ func (s *Store) Get(ctx context.Context, path string) (metastore.Resource, error
 		return s.inner.Get(ctx, path) // the wrapped store words the error
 	}
 	s.mu.Lock()
-	r, ok := s.entries[p]
+	r, ok := s.t.get(p)
 	gen := s.gen
+	if ok {
+		s.hits++
+	} else {
+		s.misses++
+	}
 	s.mu.Unlock()
 	if ok {
 		s.m.hit()
@@ -73,24 +108,27 @@ func (s *Store) Get(ctx context.Context, path string) (metastore.Resource, error
 	if err != nil {
 		return r, err
 	}
-	s.fill(gen, clone(r))
+	s.fill(gen, r) // the table keeps a copy
 	return r, nil
 }
 
 // fill caches r unless an invalidation happened since gen was read.
 func (s *Store) fill(gen uint64, r metastore.Resource) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.gen == gen {
-		s.entries[r.Path] = r
+	n := 0
+	if s.gen == gen || s.fillUnchecked {
+		n = s.t.put(r)
+		s.evictions += uint64(n)
 	}
+	s.mu.Unlock()
+	s.m.evicted(n)
 }
 
 // Exists answers from the cache when the resource is cached.
 func (s *Store) Exists(ctx context.Context, path string) (bool, error) {
 	if p, err := metastore.CleanPath(path); err == nil {
 		s.mu.Lock()
-		_, ok := s.entries[p]
+		ok := s.t.has(p)
 		s.mu.Unlock()
 		if ok {
 			return true, nil
@@ -116,19 +154,41 @@ func (s *Store) Invalidate(path string) {
 		return
 	}
 	s.mu.Lock()
-	delete(s.entries, p)
+	s.t.remove(p)
 	s.gen++
+	s.invalidations++
 	s.mu.Unlock()
 	s.m.invalidated()
 }
 
-// InvalidateAll drops every cached entry.
+// InvalidateAll drops every cached entry in constant time: the table is
+// replaced by an empty one and the old one left to the garbage collector,
+// so an "all" event costs the same at 10 entries and at 100,000.
 func (s *Store) InvalidateAll() {
 	s.mu.Lock()
-	clear(s.entries)
+	s.t = newTable(s.budget)
 	s.gen++
+	s.invalidations++
 	s.mu.Unlock()
 	s.m.invalidated()
+}
+
+// Stats is a snapshot of a cache's counters and size.
+type Stats struct {
+	Hits, Misses  uint64 // Gets served from memory / from the wrapped store
+	Evictions     uint64 // entries dropped to stay within the budget
+	Invalidations uint64 // Invalidate and InvalidateAll calls, writes included
+	Entries       int    // resources cached now
+	Bytes         int64  // their cost against the budget
+	Budget        int64  // kylin.go.metadata.cache-bytes
+}
+
+// Stats returns the cache's counters since New.
+func (s *Store) Stats() Stats {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return Stats{Hits: s.hits, Misses: s.misses, Evictions: s.evictions, Invalidations: s.invalidations,
+		Entries: len(s.t.m), Bytes: s.t.bytes, Budget: s.budget}
 }
 
 // Close closes the wrapped store and drops the cache. It is idempotent as
@@ -138,7 +198,7 @@ func (s *Store) Close() error {
 	return s.inner.Close()
 }
 
-func (s *Store) announce(ctx context.Context, path string, ev cluster.Event) error {
+func (s *Store) announce(ctx context.Context, path string, ev Change) error {
 	if s.ann == nil {
 		return nil
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"testing"
 
+	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
@@ -36,7 +37,7 @@ func (a appliedThenFails) Delete(ctx context.Context, p string) error {
 func TestFailedWriteDropsTheCachedEntry(t *testing.T) {
 	ctx := context.Background()
 	mem := memstore.New()
-	c, err := New(appliedThenFails{mem}, nil)
+	c, err := New(config.Default().Metastore, appliedThenFails{mem}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

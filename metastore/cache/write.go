@@ -3,7 +3,6 @@ package cache
 import (
 	"context"
 
-	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/metastore"
 )
 
@@ -29,12 +28,12 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 		s.Invalidate(p)
 		return ts, err
 	}
-	ev := cluster.EventUpdate
+	ev := Update
 	if oldTS == 0 {
-		ev = cluster.EventCreate
+		ev = Create
 	}
 	aerr := s.announce(ctx, p, ev)
-	s.refresh(gen, metastore.Resource{Path: p, Content: append([]byte(nil), content...), Timestamp: ts})
+	s.refresh(gen, metastore.Resource{Path: p, Content: content, Timestamp: ts}) // the table keeps a copy
 	return ts, aerr
 }
 
@@ -44,12 +43,15 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 // cache with the old version afterwards.
 func (s *Store) refresh(gen uint64, r metastore.Resource) {
 	s.mu.Lock()
-	defer s.mu.Unlock()
-	delete(s.entries, r.Path)
+	s.t.remove(r.Path)
+	n := 0
 	if s.gen == gen {
-		s.entries[r.Path] = r
+		n = s.t.put(r)
+		s.evictions += uint64(n)
 	}
 	s.gen++
+	s.mu.Unlock()
+	s.m.evicted(n)
 }
 
 // Delete removes the resource, announces a drop and drops the local entry.
@@ -63,7 +65,7 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 		return err
 	}
 	s.Invalidate(p)
-	return s.announce(ctx, p, cluster.EventDrop)
+	return s.announce(ctx, p, Drop)
 }
 
 // DeleteIf is Delete when the stored timestamp is ts.
@@ -77,5 +79,5 @@ func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) error {
 		return err
 	}
 	s.Invalidate(p)
-	return s.announce(ctx, p, cluster.EventDrop)
+	return s.announce(ctx, p, Drop)
 }

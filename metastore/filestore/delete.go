@@ -4,62 +4,62 @@ package filestore
 
 import (
 	"context"
-	"time"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Delete removes the resource at path. A missing path, or a folder, is not
+// Delete removes the resource at p. A missing path, or a folder, is not
 // an error and changes nothing (as in Kylin). Directories left empty are
 // removed, up to the root.
-func (s *Store) Delete(ctx context.Context, path string) (err error) {
-	defer s.m.observe(opDelete, time.Now(), &err)
-	return s.delete(ctx, "delete", path, false, 0)
+func (s *dirStore) Delete(ctx context.Context, p string) error {
+	return s.delete(ctx, p, func(k kind, _ int64) error { return nil })
 }
 
-// DeleteIf removes the resource at path only if its timestamp equals ts;
-// otherwise ErrConflict, or ErrNotFound when nothing is stored.
-func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) (err error) {
-	defer s.m.observe(opDeleteIf, time.Now(), &err)
-	return s.delete(ctx, "delete", path, true, ts)
+// DeleteIf removes the resource at p only if its timestamp equals ts;
+// otherwise a *Conflict, or ErrNotFound when nothing is stored.
+func (s *dirStore) DeleteIf(ctx context.Context, p string, ts int64) error {
+	return s.delete(ctx, p, func(k kind, stored int64) error {
+		switch {
+		case k != kindFile:
+			return driver.ErrNotFound
+		case stored != ts:
+			return &driver.Conflict{Stored: stored}
+		}
+		return nil
+	})
 }
 
-func (s *Store) delete(ctx context.Context, op, path string, check bool, ts int64) error {
-	end, err := s.begin(ctx)
+// delete removes the resource at p under the path's lock when allow(what
+// p holds, its timestamp) returns nil.
+func (s *dirStore) delete(ctx context.Context, p string, allow func(kind, int64) error) error {
+	end, err := s.begin()
 	if err != nil {
 		return err
 	}
 	defer end()
-	clean, rel, err := resourceRel(path)
+	r, err := rel(p)
 	if err != nil {
 		return err
 	}
-	unlock, err := s.locks.lock(ctx, s.done, clean)
+	unlock, err := s.locks.lock(ctx, s.done, p)
 	if err != nil {
 		return err
 	}
 	defer unlock()
-	k, stored, err := s.stat(rel)
-	switch {
-	case err != nil:
-		return s.pathErr(op, clean, err)
-	case k != kindFile && check:
-		return s.pathErr(op, clean, metastore.ErrNotFound)
-	case k != kindFile:
-		return nil
-	case check && stored != ts:
-		return conflict(op, clean, stored, ts)
+	k, stored, err := s.stat(r)
+	if err != nil {
+		return s.native(err)
 	}
-	if err := s.remove(rel); err != nil {
-		return s.pathErr(op, clean, err)
+	if err := allow(k, stored); err != nil || k != kindFile {
+		return err
 	}
-	return nil
+	return s.native(s.remove(r))
 }
 
 // remove unlinks rel, fsyncs its directory and prunes empty directories.
-func (s *Store) remove(rel string) error {
+func (s *dirStore) remove(rel string) error {
 	dir, base := splitRel(rel)
 	pfd, err := openDir(s.rootFD, dir)
 	if isMissing(err) {
@@ -83,7 +83,7 @@ func (s *Store) remove(rel string) error {
 // folder lingers after deletes. rmdir fails on a non-empty directory, so a
 // concurrent writer loses nothing: at worst its rename finds the parent
 // gone and creates it again. Errors only stop the pruning.
-func (s *Store) prune(dir string) {
+func (s *dirStore) prune(dir string) {
 	for dir != "." {
 		parent, name := splitRel(dir)
 		pfd, err := openDir(s.rootFD, parent)

@@ -1,5 +1,7 @@
-// Package filestore is a metastore.Store over a local directory, laid out
-// as Kylin's FileResourceStore lays it out: the resource /cube/c.json is
+// Package filestore is the metastore driver over a local directory (Open
+// returns it in metastore's portable Store, which cleans paths, checks
+// Close and ctx, counts metrics and words errors), laid out as Kylin's
+// FileResourceStore lays it out: the resource /cube/c.json is
 // the file <root>/cube/c.json. Kylin reads a directory we write, and we
 // read a Kylin metadata backup (metastore.sh backup) as it is.
 //

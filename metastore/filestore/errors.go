@@ -6,32 +6,27 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// ErrPathShape: a file system cannot hold a resource and a folder under one
-// path, as a key-value store can. Putting /a when /a/b exists, or /a/b when
-// /a is a resource, fails with this error and writes nothing. Kylin's own
-// FileResourceStore has the same limit; Kylin's paths never need it.
+// ErrPathShape is returned when a resource and a folder would share a
+// path, which a file system cannot hold as a key-value store can. Putting
+// /a when /a/b exists, or /a/b when /a is a resource, fails with it and
+// writes nothing. Kylin's own FileResourceStore has the same limit; Kylin's
+// paths never need it.
 var ErrPathShape = errors.New("filestore: a resource and a folder cannot share a path")
 
-// pathErr wraps err from operation op on path once, with the portable
-// sentinel where there is one.
-func (s *Store) pathErr(op, path string, err error) error {
+// native adds what a file system error needs to be understood: the
+// portable sentinel for a symbolic link, the root for the rest. Portable
+// sentinels and ErrPathShape pass as they are.
+func (s *dirStore) native(err error) error {
 	switch {
-	case errors.Is(err, metastore.ErrNotFound), errors.Is(err, metastore.ErrClosed):
-		return fmt.Errorf("filestore: %s %s: %w", op, path, err)
+	case err == nil, errors.Is(err, driver.ErrNotFound), errors.Is(err, driver.ErrClosed),
+		errors.Is(err, ErrPathShape):
+		return err
 	case isSymlinkErr(err):
-		return fmt.Errorf("%w %q: the path crosses a symbolic link inside %s; filestore follows none, so that no call can leave the root (replace the link by a directory)",
-			metastore.ErrInvalidPath, path, s.root)
-	case errors.Is(err, ErrPathShape):
-		return fmt.Errorf("filestore: %s %s: %w", op, path, err)
+		return fmt.Errorf("%w: the path crosses a symbolic link inside %s; filestore follows none, so that no call can leave the root (replace the link by a directory)",
+			driver.ErrInvalidPath, s.root)
 	}
-	return fmt.Errorf("filestore: %s %s (in %s): %w", op, path, s.root, err)
-}
-
-// conflict is the ErrConflict of a compare-and-set that found stored
-// instead of expected.
-func conflict(op, path string, stored, expected int64) error {
-	return fmt.Errorf("filestore: %w", metastore.ConflictError(op, path, stored, expected))
+	return fmt.Errorf("in %s: %w", s.root, err)
 }

@@ -51,7 +51,7 @@ func FuzzPathStaysInRoot(f *testing.F) {
 	})
 }
 
-func checkWrittenInside(t *testing.T, s *Store, root, p string) {
+func checkWrittenInside(t *testing.T, s metastore.Store, root, p string) {
 	t.Helper()
 	ctx := context.Background()
 	clean, err := metastore.CleanPath(p)

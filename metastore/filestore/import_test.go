@@ -22,7 +22,7 @@ func TestImport(t *testing.T) {
 		{Path: "/a/b", Content: []byte("old"), Timestamp: 17},
 		{Path: "/c/d.json", Content: []byte("{}"), Timestamp: 1_600_000_000_123},
 	} {
-		if err := s.Import(ctx, r); err != nil {
+		if err := s.(metastore.Importer).Import(ctx, r); err != nil {
 			t.Fatalf("Import(%s): %v", r.Path, err)
 		}
 		got, err := s.Get(ctx, r.Path)
@@ -38,17 +38,17 @@ func TestImport(t *testing.T) {
 	if ts, err := s.Put(ctx, "/a/b", []byte("next"), 17); err != nil || ts <= 17 {
 		t.Fatalf("Put after Import = %d, %v; want a ts above 17", ts, err)
 	}
-	if err := s.Import(ctx, metastore.Resource{Path: "/a", Content: []byte("x"), Timestamp: 5}); !errors.Is(err, ErrPathShape) {
+	if err := s.(metastore.Importer).Import(ctx, metastore.Resource{Path: "/a", Content: []byte("x"), Timestamp: 5}); !errors.Is(err, ErrPathShape) {
 		t.Fatalf("Import over a folder = %v; want ErrPathShape", err)
 	}
-	if err := s.Import(ctx, metastore.Resource{Path: "/x", Timestamp: -1}); err == nil {
+	if err := s.(metastore.Importer).Import(ctx, metastore.Resource{Path: "/x", Timestamp: -1}); err == nil {
 		t.Fatal("Import with a negative timestamp succeeded; want an error")
 	}
-	if err := s.Import(ctx, metastore.Resource{Path: "/.kylin-go/x", Timestamp: 1}); !errors.Is(err, metastore.ErrInvalidPath) {
+	if err := s.(metastore.Importer).Import(ctx, metastore.Resource{Path: "/.kylin-go/x", Timestamp: 1}); !errors.Is(err, metastore.ErrInvalidPath) {
 		t.Fatalf("Import into the reserved folder = %v; want ErrInvalidPath", err)
 	}
 	s.Close()
-	if err := s.Import(ctx, metastore.Resource{Path: "/x", Timestamp: 1}); !errors.Is(err, metastore.ErrClosed) {
+	if err := s.(metastore.Importer).Import(ctx, metastore.Resource{Path: "/x", Timestamp: 1}); !errors.Is(err, metastore.ErrClosed) {
 		t.Fatalf("Import after Close = %v; want ErrClosed", err)
 	}
 }

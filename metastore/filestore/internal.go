@@ -30,7 +30,7 @@ func mkdirIfMissing(dirfd int, rel string) error {
 
 // makeInternalDirs creates <root>/.kylin-go/{tmp,locks} and returns the
 // temporary directory, opened.
-func (s *Store) makeInternalDirs() (int, error) {
+func (s *dirStore) makeInternalDirs() (int, error) {
 	for _, rel := range []string{internalDir, tmpRel, locksRel} {
 		if err := mkdirIfMissing(s.rootFD, rel); err != nil {
 			return -1, fmt.Errorf("filestore: %s: create %s: %w (is the directory writable? is %s a symlink?)",
@@ -50,7 +50,7 @@ const probeMillis = 1_700_000_000_123
 // checkFileSystem refuses a root where the temporary directory lives on
 // another file system (rename would not be atomic) or where modification
 // times lose milliseconds (timestamps would not be exact).
-func (s *Store) checkFileSystem() error {
+func (s *dirStore) checkFileSystem() error {
 	rst, err := fstat(s.rootFD)
 	if err != nil {
 		return fmt.Errorf("filestore: stat %s: %w", s.root, err)
@@ -66,7 +66,7 @@ func (s *Store) checkFileSystem() error {
 	return s.probeMtime()
 }
 
-func (s *Store) probeMtime() error {
+func (s *dirStore) probeMtime() error {
 	t, err := s.probeTemp()
 	if err != nil {
 		return fmt.Errorf("filestore: %s: create a probe file in %s: %w", s.root, tmpRel, err)
@@ -91,7 +91,7 @@ var tryTmpfile = true
 
 // probeTemp decides whether writes use anonymous (O_TMPFILE) temporary
 // files: they do when one can be created and named here.
-func (s *Store) probeTemp() (*tempFile, error) {
+func (s *dirStore) probeTemp() (*tempFile, error) {
 	if !tryTmpfile {
 		return createTemp(s.tmpFD)
 	}
@@ -136,7 +136,7 @@ func mtimeMillis(st *unix.Stat_t) int64 {
 // removeStaleTemps deletes temporary files whose writer is gone. A writer
 // holds flock on its temporary file from creation to rename, so a file
 // that can be locked here has no writer left.
-func (s *Store) removeStaleTemps() {
+func (s *dirStore) removeStaleTemps() {
 	names, err := readNames(s.tmpFD)
 	if err != nil {
 		s.log.Warn("filestore: cannot list temporary files", zap.Error(err))

@@ -4,56 +4,56 @@ package filestore
 
 import (
 	"context"
+	"fmt"
 	"io/fs"
 	"os"
 	"sort"
-	"time"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// List returns the direct children of folder that Kylin would list: every
-// regular file, and every sub-directory holding at least one regular file
-// somewhere below it. Empty directories, symbolic links and the internal
-// .kylin-go directory are left out. Paths come in byte order.
-func (s *Store) List(ctx context.Context, folder string) (out []string, err error) {
-	defer s.m.observe(opList, time.Now(), &err)
-	end, err := s.begin(ctx)
+// List calls fn with the direct children of folder that Kylin would
+// list: every regular file, and every sub-directory holding at least one
+// regular file somewhere below it. Empty directories, symbolic links and
+// the internal .kylin-go directory are left out. Paths come in byte order;
+// the directory's names are read and sorted first (a file system lists in
+// no order), the children are then checked and passed on one at a time.
+func (s *dirStore) List(ctx context.Context, folder string, fn func(string) error) error {
+	end, err := s.begin()
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer end()
-	clean, rel, err := folderRel(folder)
+	r, err := rel(folder)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	entries, err := s.readDir(rel)
+	entries, err := s.readDir(r)
 	if err != nil {
-		return nil, s.pathErr("list", clean, err)
+		return s.native(err)
 	}
-	prefix := metastore.FolderPrefix(clean)
+	sort.Slice(entries, func(i, j int) bool { return entries[i].name < entries[j].name })
+	prefix := driver.FolderPrefix(folder)
 	for _, e := range entries {
 		if err := ctx.Err(); err != nil {
-			return nil, err
+			return err
 		}
-		switch {
-		case e.kind == kindFile:
-			out = append(out, prefix+e.name)
-		case e.kind == kindDir && s.holdsResource(joinRel(rel, e.name)):
-			out = append(out, prefix+e.name)
+		if e.kind == kindFile || e.kind == kindDir && s.holdsResource(joinRel(r, e.name)) {
+			if err := fn(prefix + e.name); err != nil {
+				return err
+			}
 		}
 	}
-	sort.Strings(out)
-	return out, nil
+	return nil
 }
 
 // holdsResource reports whether the directory rel has a regular file
 // anywhere below it (Kylin lists a folder only through its files). It reads
 // in batches and stops at the first file, so a folder of 100,000 resources
 // costs one small read.
-func (s *Store) holdsResource(rel string) bool {
+func (s *dirStore) holdsResource(rel string) bool {
 	fd, err := openDir(s.rootFD, rel)
 	if err != nil {
 		return false
@@ -87,26 +87,24 @@ const holdsBatch = 64
 
 // Walk calls fn for every resource below folder whose timestamp is in w,
 // in path byte order. A resource deleted while the walk runs is skipped;
-// one replaced is visited once, old or new. An error from fn stops the walk
-// and is returned as is.
-func (s *Store) Walk(ctx context.Context, folder string, w metastore.Window, fn func(metastore.Resource) error) (err error) {
-	defer s.m.observe(opWalk, time.Now(), &err)
-	end, err := s.begin(ctx)
+// one replaced is visited once, old or new.
+func (s *dirStore) Walk(ctx context.Context, folder string, w driver.Window, fn func(driver.Resource) error) error {
+	end, err := s.begin()
 	if err != nil {
 		return err
 	}
 	defer end()
-	clean, rel, err := folderRel(folder)
+	r, err := rel(folder)
 	if err != nil {
 		return err
 	}
-	return s.walkDir(ctx, clean, rel, w, fn)
+	return s.walkDir(ctx, r, w, fn)
 }
 
-func (s *Store) walkDir(ctx context.Context, clean, rel string, w metastore.Window, fn func(metastore.Resource) error) error {
+func (s *dirStore) walkDir(ctx context.Context, rel string, w driver.Window, fn func(driver.Resource) error) error {
 	entries, err := s.readDir(rel)
 	if err != nil {
-		return s.pathErr("walk", clean, err)
+		return s.native(err)
 	}
 	sortForWalk(entries)
 	for _, e := range entries {
@@ -116,9 +114,9 @@ func (s *Store) walkDir(ctx context.Context, clean, rel string, w metastore.Wind
 		child := joinRel(rel, e.name)
 		switch e.kind {
 		case kindDir:
-			err = s.walkDir(ctx, clean, child, w, fn)
+			err = s.walkDir(ctx, child, w, fn)
 		case kindFile:
-			err = s.visit(clean, child, w, fn)
+			err = s.visit(child, w, fn)
 		}
 		if err != nil {
 			return err
@@ -129,13 +127,13 @@ func (s *Store) walkDir(ctx context.Context, clean, rel string, w metastore.Wind
 
 // visit reads one resource and passes it to fn if its time is in w. The
 // content is read only for resources inside the window.
-func (s *Store) visit(clean, rel string, w metastore.Window, fn func(metastore.Resource) error) error {
+func (s *dirStore) visit(rel string, w driver.Window, fn func(driver.Resource) error) error {
 	fd, st, err := s.openResource(rel)
 	if isMissing(err) || err == errSkip {
 		return nil // deleted, or replaced by a folder, since the listing
 	}
 	if err != nil {
-		return s.pathErr("walk", clean, err)
+		return fmt.Errorf("%s: %w", pathOf(rel), s.native(err))
 	}
 	defer unix.Close(fd)
 	ts := mtimeMillis(&st)
@@ -144,9 +142,9 @@ func (s *Store) visit(clean, rel string, w metastore.Window, fn func(metastore.R
 	}
 	content, err := readAll(fd, st.Size)
 	if err != nil {
-		return s.pathErr("walk", pathOf(rel), err)
+		return fmt.Errorf("%s: %w", pathOf(rel), s.native(err))
 	}
-	return fn(metastore.Resource{Path: pathOf(rel), Content: content, Timestamp: ts})
+	return fn(driver.Resource{Path: pathOf(rel), Content: content, Timestamp: ts})
 }
 
 // entry is one name in a directory.
@@ -157,7 +155,7 @@ type entry struct {
 
 // readDir lists the directory rel, without the internal directory at the
 // root. A missing directory, or a file, reads as empty.
-func (s *Store) readDir(rel string) ([]entry, error) {
+func (s *dirStore) readDir(rel string) ([]entry, error) {
 	fd, err := openDir(s.rootFD, rel)
 	if isMissing(err) {
 		return nil, nil

@@ -10,7 +10,7 @@ import (
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // numStripes is how many locks the paths are spread over. Writes to paths
@@ -91,7 +91,7 @@ func (s *stripes) lock(ctx context.Context, done <-chan struct{}, path string) (
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	case <-done:
-		return nil, metastore.ErrClosed
+		return nil, driver.ErrClosed
 	}
 	if err := s.flock(ctx, done, s.fd[i]); err != nil {
 		<-s.sem[i]
@@ -117,7 +117,7 @@ func (s *stripes) flock(ctx context.Context, done <-chan struct{}, fd int) error
 			return nil
 		}
 		if err != unix.EWOULDBLOCK && err != unix.EINTR {
-			return fmt.Errorf("filestore: flock: %w", err)
+			return fmt.Errorf("flock: %w", err)
 		}
 		if timer == nil {
 			timer = time.NewTimer(pause)
@@ -129,7 +129,7 @@ func (s *stripes) flock(ctx context.Context, done <-chan struct{}, fd int) error
 		case <-ctx.Done():
 			return ctx.Err()
 		case <-done:
-			return metastore.ErrClosed
+			return driver.ErrClosed
 		}
 		pause = min(2*pause, lockPollMax)
 	}

@@ -11,6 +11,8 @@ import (
 	"testing"
 
 	"go.uber.org/goleak"
+
+	"github.com/kylin-go/kylin/metastore"
 )
 
 func TestMain(m *testing.M) {
@@ -18,7 +20,7 @@ func TestMain(m *testing.M) {
 }
 
 // openTest opens a store on a fresh directory and closes it at cleanup.
-func openTest(t testing.TB) (*Store, string) {
+func openTest(t testing.TB) (metastore.Store, string) {
 	t.Helper()
 	dir := t.TempDir()
 	s, err := Open(context.Background(), dir)
@@ -28,6 +30,9 @@ func openTest(t testing.TB) (*Store, string) {
 	t.Cleanup(func() { s.Close() })
 	return s, dir
 }
+
+// driverOf returns the driver under a Store that Open returned.
+func driverOf(s metastore.Store) *dirStore { return metastore.DriverOf(s).(*dirStore) }
 
 // kylinList lists folder the way Kylin 3.1.3's FileResourceStore does:
 // every regular file below the folder, recursively, hidden names included

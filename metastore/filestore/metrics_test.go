@@ -16,7 +16,7 @@ func TestMetricsCountByResultAcrossStores(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	dir := t.TempDir()
 	ctx := context.Background()
-	var stores []*Store
+	var stores []metastore.Store
 	for range 2 { // the second store reuses the registered collectors
 		s, err := Open(ctx, dir, metastore.WithRegisterer(reg))
 		if err != nil {

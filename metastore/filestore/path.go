@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // internalDir is the one name at the root that filestore keeps for itself.
@@ -21,40 +21,17 @@ const (
 	locksRel = internalDir + "/locks"
 )
 
-// resourceRel cleans a resource path and returns it relative to the root
-// ("/cube/a.json" -> "cube/a.json").
-func resourceRel(p string) (clean, rel string, err error) {
-	clean, err = metastore.CleanPath(p)
-	if err != nil {
-		return "", "", err
+// rel returns the clean path p relative to the root ("/cube/a.json" ->
+// "cube/a.json", "/" -> "."), refusing the internal directory.
+func rel(p string) (string, error) {
+	if p == driver.Root {
+		return ".", nil
 	}
-	if err := checkReserved(clean); err != nil {
-		return "", "", err
+	if p == "/"+internalDir || strings.HasPrefix(p, "/"+internalDir+"/") {
+		return "", fmt.Errorf("%w: /%s is reserved for filestore's own lock and temporary files; choose another name",
+			driver.ErrInvalidPath, internalDir)
 	}
-	return clean, clean[1:], nil
-}
-
-// folderRel is resourceRel for a folder; the root becomes ".".
-func folderRel(p string) (clean, rel string, err error) {
-	clean, err = metastore.CleanFolder(p)
-	if err != nil {
-		return "", "", err
-	}
-	if clean == metastore.Root {
-		return clean, ".", nil
-	}
-	if err := checkReserved(clean); err != nil {
-		return "", "", err
-	}
-	return clean, clean[1:], nil
-}
-
-func checkReserved(clean string) error {
-	if clean == "/"+internalDir || strings.HasPrefix(clean, "/"+internalDir+"/") {
-		return fmt.Errorf("%w %q: /%s is reserved for filestore's own lock and temporary files; choose another name",
-			metastore.ErrInvalidPath, clean, internalDir)
-	}
-	return nil
+	return p[1:], nil
 }
 
 // splitRel splits "a/b/c" into "a/b" and "c"; the parent of "c" is ".".
@@ -77,7 +54,7 @@ func joinRel(dir, name string) string {
 // pathOf turns a relative path back into a resource path.
 func pathOf(rel string) string {
 	if rel == "." {
-		return metastore.Root
+		return driver.Root
 	}
 	return "/" + rel
 }

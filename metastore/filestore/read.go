@@ -6,51 +6,45 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"time"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Get returns the resource at path, or ErrNotFound. A folder is not a
+// Get returns the resource at p, or ErrNotFound. A folder is not a
 // resource. The timestamp is the file's modification time in milliseconds,
 // which is what Kylin's FileResourceStore reads too.
-func (s *Store) Get(ctx context.Context, path string) (r metastore.Resource, err error) {
-	defer s.m.observe(opGet, time.Now(), &err)
-	end, err := s.begin(ctx)
+func (s *dirStore) Get(_ context.Context, p string) (driver.Resource, error) {
+	end, err := s.begin()
 	if err != nil {
-		return r, err
+		return driver.Resource{}, err
 	}
 	defer end()
-	clean, rel, err := resourceRel(path)
+	r, err := rel(p)
 	if err != nil {
-		return r, err
+		return driver.Resource{}, err
 	}
-	content, ts, err := s.readFile(rel)
+	content, ts, err := s.readFile(r)
 	if err != nil {
-		return r, s.pathErr("get", clean, err)
+		return driver.Resource{}, s.native(err)
 	}
-	return metastore.Resource{Path: clean, Content: content, Timestamp: ts}, nil
+	return driver.Resource{Path: p, Content: content, Timestamp: ts}, nil
 }
 
-// Exists reports whether a resource (not a folder) is stored at path.
-func (s *Store) Exists(ctx context.Context, path string) (ok bool, err error) {
-	defer s.m.observe(opExists, time.Now(), &err)
-	end, err := s.begin(ctx)
+// Exists reports whether a resource (not a folder) is stored at p.
+func (s *dirStore) Exists(_ context.Context, p string) (bool, error) {
+	end, err := s.begin()
 	if err != nil {
 		return false, err
 	}
 	defer end()
-	clean, rel, err := resourceRel(path)
+	r, err := rel(p)
 	if err != nil {
 		return false, err
 	}
-	k, _, err := s.stat(rel)
-	if err != nil {
-		return false, s.pathErr("exists", clean, err)
-	}
-	return k == kindFile, nil
+	k, _, err := s.stat(r)
+	return k == kindFile && err == nil, s.native(err)
 }
 
 // kind is what a path holds on disk.
@@ -63,7 +57,7 @@ const (
 )
 
 // stat tells what rel holds and, for a resource, its timestamp.
-func (s *Store) stat(rel string) (k kind, ts int64, err error) {
+func (s *dirStore) stat(rel string) (k kind, ts int64, err error) {
 	fd, err := openBeneath(s.rootFD, rel, unix.O_PATH, 0)
 	if isMissing(err) {
 		return kindNone, 0, nil
@@ -94,10 +88,10 @@ var errNotRegular = fmt.Errorf("not a regular file; remove it from the metadata 
 // readFile reads the resource at rel: content and timestamp from one open
 // file, so they always belong together (writers replace files by rename,
 // never in place).
-func (s *Store) readFile(rel string) ([]byte, int64, error) {
+func (s *dirStore) readFile(rel string) ([]byte, int64, error) {
 	fd, st, err := s.openResource(rel)
 	if isMissing(err) || err == errSkip {
-		return nil, 0, metastore.ErrNotFound
+		return nil, 0, driver.ErrNotFound
 	}
 	if err != nil {
 		return nil, 0, err
@@ -111,10 +105,10 @@ func (s *Store) readFile(rel string) ([]byte, int64, error) {
 }
 
 // errSkip: the path holds a folder, not a resource.
-var errSkip = errors.New("filestore: a folder, not a resource")
+var errSkip = errors.New("a folder, not a resource")
 
 // openResource opens the regular file at rel for reading.
-func (s *Store) openResource(rel string) (int, unix.Stat_t, error) {
+func (s *dirStore) openResource(rel string) (int, unix.Stat_t, error) {
 	fd, err := openBeneath(s.rootFD, rel, unix.O_RDONLY|unix.O_NONBLOCK, 0)
 	if err != nil {
 		return -1, unix.Stat_t{}, err

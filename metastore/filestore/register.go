@@ -10,6 +10,7 @@ import (
 
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 func init() {
@@ -20,7 +21,7 @@ func init() {
 // openURL opens a metadata URL with scheme "" (Kylin's plain local path,
 // "/var/kylin/meta") or "file" ("/var/kylin/meta@file"). A leading
 // "file://" on the path is accepted. The URL takes no parameters.
-func openURL(ctx context.Context, u config.MetadataURL, opts ...metastore.Option) (metastore.Store, error) {
+func openURL(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
 	if len(u.Params) > 0 {
 		keys := make([]string, 0, len(u.Params))
 		for k := range u.Params {
@@ -30,10 +31,5 @@ func openURL(ctx context.Context, u config.MetadataURL, opts ...metastore.Option
 		return nil, fmt.Errorf("filestore: metadata URL %q: unknown parameters %v; a file metastore takes only a directory path",
 			u.String(), keys)
 	}
-	root := strings.TrimPrefix(u.Identifier, "file://")
-	s, err := Open(ctx, root, opts...)
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
+	return openDriver(ctx, strings.TrimPrefix(u.Identifier, "file://"), o)
 }

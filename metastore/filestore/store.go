@@ -13,21 +13,20 @@ import (
 	"golang.org/x/sys/unix"
 
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Store is a metastore.Store over a local directory. Create it with Open;
-// it is safe for concurrent use by many goroutines and, on one host, by
-// many processes opening the same directory.
-type Store struct {
+// dirStore is the driver over a local directory. It is safe for
+// concurrent use by many goroutines and, on one host, by many processes
+// opening the same directory.
+type dirStore struct {
 	root   string // absolute, for messages
 	rootFD int    // the root directory; every call resolves below it
 	tmpFD  int    // <root>/.kylin-go/tmp
 	// anonTemp: temporary files are created with O_TMPFILE (decided at Open).
 	anonTemp bool
 	locks    *stripes
-	opts     metastore.Options
 	log      *zap.Logger
-	m        *metrics
 
 	// mu guards closed and inFlight. Close marks the store closed; the
 	// descriptors are closed by whichever of Close and the last call in
@@ -39,14 +38,43 @@ type Store struct {
 	done     chan struct{} // closed by Close: stops lock waits
 }
 
-var _ metastore.Store = (*Store)(nil)
+var (
+	_ driver.Store     = (*dirStore)(nil)
+	_ driver.Importer  = (*dirStore)(nil)
+	_ driver.Describer = (*dirStore)(nil)
+)
 
 // Open opens the metastore in the directory root, which must exist (as
 // Kylin's FileResourceStore requires). It creates the hidden .kylin-go
 // directory, removes temporary files left by writers that died, checks that
 // the file system keeps modification times to the millisecond, and writes
-// /UUID if it is missing.
-func Open(ctx context.Context, root string, opts ...metastore.Option) (*Store, error) {
+// /UUID if it is missing. The Store offers metastore.Importer; RootOf
+// returns its directory.
+func Open(ctx context.Context, root string, opts ...metastore.Option) (metastore.Store, error) {
+	d, err := openDriver(ctx, root, metastore.Collect(opts...))
+	if err != nil {
+		return nil, err
+	}
+	s := metastore.New(d, opts...)
+	if _, err := metastore.EnsureUUID(ctx, s); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("filestore: %s: %w", d.root, err)
+	}
+	return s, nil
+}
+
+// RootOf returns the absolute directory of a Store that Open returned, and
+// false for any other Store.
+func RootOf(s metastore.Store) (string, bool) {
+	d, ok := metastore.DriverOf(s).(*dirStore)
+	if !ok {
+		return "", false
+	}
+	return d.root, true
+}
+
+// openDriver opens the driver: the directory checked and prepared.
+func openDriver(ctx context.Context, root string, o metastore.Options) (*dirStore, error) {
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
@@ -54,18 +82,18 @@ func Open(ctx context.Context, root string, opts ...metastore.Option) (*Store, e
 	if err != nil {
 		return nil, err
 	}
-	o := metastore.Collect(opts...)
-	s := &Store{root: abs, rootFD: -1, tmpFD: -1, opts: o, log: o.Logger.With(zap.String("root", abs)),
+	s := &dirStore{root: abs, rootFD: -1, tmpFD: -1, log: o.Logger.With(zap.String("root", abs)),
 		done: make(chan struct{})}
 	if err := s.setup(); err != nil {
 		s.closeFDs()
 		return nil, err
 	}
-	if _, err := metastore.EnsureUUID(ctx, s); err != nil {
-		s.Close()
-		return nil, fmt.Errorf("filestore: %s: create /UUID: %w", abs, err)
-	}
 	return s, nil
+}
+
+// Capabilities: empty content held (an empty file), no size limit.
+func (s *dirStore) Capabilities() driver.Caps {
+	return driver.Caps{Backend: "filestore", EmptyContent: true}
 }
 
 func absRoot(root string) (string, error) {
@@ -81,7 +109,7 @@ func absRoot(root string) (string, error) {
 }
 
 // setup opens the root and the internal directories, cleans up and probes.
-func (s *Store) setup() error {
+func (s *dirStore) setup() error {
 	fd, err := unix.Open(s.root, unix.O_RDONLY|unix.O_DIRECTORY|unix.O_CLOEXEC, 0)
 	switch {
 	case err == unix.ENOENT:
@@ -102,22 +130,14 @@ func (s *Store) setup() error {
 		return err
 	}
 	s.removeStaleTemps()
-	m, err := newMetrics(s.opts.Registerer)
-	if err != nil {
-		return err
-	}
-	s.m = m
 	return nil
 }
-
-// Root returns the absolute path of the store's directory.
-func (s *Store) Root() string { return s.root }
 
 // Close marks the store closed: later calls return ErrClosed, and a call
 // waiting for a lock returns ErrClosed. Calls already past their lock wait
 // finish; the directory descriptors are released when the last of them
 // returns. Close is idempotent and never blocks.
-func (s *Store) Close() error {
+func (s *dirStore) Close() error {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -131,7 +151,7 @@ func (s *Store) Close() error {
 	return nil
 }
 
-func (s *Store) closeFDs() {
+func (s *dirStore) closeFDs() {
 	if s.locks != nil {
 		s.locks.close()
 	}
@@ -143,23 +163,20 @@ func (s *Store) closeFDs() {
 	s.tmpFD, s.rootFD = -1, -1
 }
 
-// begin starts a call: it fails with ErrClosed after Close and with
-// ctx.Err() (unwrapped) when ctx has ended. end must be called when the
+// begin starts a call: it fails with ErrClosed when the call raced with
+// Close (the portable Store checked before). end must be called when the
 // call returns.
-func (s *Store) begin(ctx context.Context) (end func(), err error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
+func (s *dirStore) begin() (end func(), err error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
-		return nil, metastore.ErrClosed
+		return nil, driver.ErrClosed
 	}
 	s.inFlight++
 	return s.end, nil
 }
 
-func (s *Store) end() {
+func (s *dirStore) end() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.inFlight--
@@ -169,4 +186,4 @@ func (s *Store) end() {
 }
 
 // String names the store for logs.
-func (s *Store) String() string { return "filestore:" + s.root }
+func (s *dirStore) String() string { return "filestore:" + s.root }

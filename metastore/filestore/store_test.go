@@ -16,10 +16,14 @@ import (
 )
 
 func TestPutGetExactTimestampIsMtime(t *testing.T) {
-	s, dir := openTest(t)
+	dir := t.TempDir()
 	ctx := context.Background()
 	fixed := time.UnixMilli(1_750_000_000_777)
-	s.opts.Now = func() time.Time { return fixed }
+	s, err := Open(ctx, dir, metastore.WithClock(func() time.Time { return fixed }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
 	ts, err := s.Put(ctx, "/cube/c.json", []byte(`{"a":1}`), 0)
 	if err != nil {
 		t.Fatal(err)
@@ -259,7 +263,8 @@ func TestLockWaitHonoursCtxAndClose(t *testing.T) {
 	}
 	defer other.Close()
 	// other holds the stripe of /x through flock, as another process would.
-	unlock, err := other.locks.lock(context.Background(), other.done, "/x")
+	od := driverOf(other)
+	unlock, err := od.locks.lock(context.Background(), od.done, "/x")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -291,7 +296,7 @@ func TestStaleTempRemovedLiveKept(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	live, err := createTemp(s2.tmpFD) // a writer in flight holds its flock
+	live, err := createTemp(driverOf(s2).tmpFD) // a writer in flight holds its flock
 	if err != nil {
 		t.Fatal(err)
 	}

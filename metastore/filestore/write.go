@@ -7,15 +7,14 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"golang.org/x/sys/unix"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Put stores content at path if the stored timestamp equals oldTS (0: must
-// not exist) and returns the new timestamp, max(now, stored+1).
+// Put stores content at p with timestamp newTS if the stored timestamp
+// equals oldTS (0: must not exist).
 //
 // The compare and the write happen under the path's stripe lock, held
 // against the other goroutines of this Store and, through flock, against
@@ -24,39 +23,51 @@ import (
 // old file, and the directory is fsynced: readers see the old resource or
 // the new one, whole, and a crash loses neither. A ctx that ends before
 // the rename leaves the store unchanged.
-func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int64) (ts int64, err error) {
-	defer s.m.observe(opPut, time.Now(), &err)
-	end, err := s.begin(ctx)
+func (s *dirStore) Put(ctx context.Context, p string, content []byte, oldTS, newTS int64) error {
+	return s.write(ctx, p, content, newTS, func(stored int64) error {
+		if stored != oldTS {
+			return &driver.Conflict{Stored: stored}
+		}
+		return nil
+	})
+}
+
+// Import writes r exactly as given, its timestamp as the file's
+// modification time, replacing whatever is at r.Path without a
+// compare-and-set. The write is atomic and durable as a Put's is.
+func (s *dirStore) Import(ctx context.Context, r driver.Resource) error {
+	return s.write(ctx, r.Path, r.Content, r.Timestamp, func(int64) error { return nil })
+}
+
+// write replaces the resource at p with content at timestamp ts, under the
+// path's lock, when allow(stored timestamp) returns nil. It is the one
+// place that writes a resource.
+func (s *dirStore) write(ctx context.Context, p string, content []byte, ts int64, allow func(int64) error) error {
+	end, err := s.begin()
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer end()
-	clean, rel, err := resourceRel(path)
+	r, err := rel(p)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	unlock, err := s.locks.lock(ctx, s.done, clean)
+	unlock, err := s.locks.lock(ctx, s.done, p)
 	if err != nil {
-		return 0, err
+		return err
 	}
 	defer unlock()
-	k, stored, err := s.stat(rel)
+	k, stored, err := s.stat(r)
 	switch {
 	case err != nil:
-		return 0, s.pathErr("put", clean, err)
+		return s.native(err)
 	case k == kindDir:
-		return 0, s.pathErr("put", clean, fmt.Errorf("%w: %s is a folder", ErrPathShape, clean))
-	case stored != oldTS:
-		return 0, conflict("put", clean, stored, oldTS)
+		return fmt.Errorf("%w: %s is a folder", ErrPathShape, p)
 	}
-	ts = metastore.NextTimestamp(s.opts.Now(), stored)
-	if err := s.replace(ctx, rel, content, ts); err != nil {
-		if ctx.Err() != nil && errors.Is(err, ctx.Err()) {
-			return 0, err
-		}
-		return 0, s.pathErr("put", clean, err)
+	if err := allow(stored); err != nil {
+		return err
 	}
-	return ts, nil
+	return s.native(s.replace(ctx, r, content, ts))
 }
 
 // maxRenameAttempts bounds the retries when a concurrent delete removes
@@ -64,7 +75,7 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int6
 const maxRenameAttempts = 8
 
 // replace writes content with modification time ts to rel, atomically.
-func (s *Store) replace(ctx context.Context, rel string, content []byte, ts int64) error {
+func (s *dirStore) replace(ctx context.Context, rel string, content []byte, ts int64) error {
 	t, err := s.writeTemp(content, ts)
 	if err != nil {
 		return err
@@ -85,7 +96,7 @@ func (s *Store) replace(ctx context.Context, rel string, content []byte, ts int6
 
 // writeTemp writes content to a new temporary file, sets its time, and
 // flushes it to disk.
-func (s *Store) writeTemp(content []byte, ts int64) (*tempFile, error) {
+func (s *dirStore) writeTemp(content []byte, ts int64) (*tempFile, error) {
 	t, err := newTemp(s.tmpFD, s.anonTemp)
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file in %s: %w", tmpRel, err)
@@ -108,7 +119,7 @@ func (s *Store) writeTemp(content []byte, ts int64) (*tempFile, error) {
 }
 
 // renameInto moves t to dir/base and fsyncs dir.
-func (s *Store) renameInto(t *tempFile, dir, base string) error {
+func (s *dirStore) renameInto(t *tempFile, dir, base string) error {
 	pfd, err := s.ensureDir(dir)
 	if err != nil {
 		return err
@@ -134,7 +145,7 @@ func (s *Store) renameInto(t *tempFile, dir, base string) error {
 
 // ensureDir opens the directory dir below the root, creating what is
 // missing (and fsyncing the parent of each directory it creates).
-func (s *Store) ensureDir(dir string) (int, error) {
+func (s *dirStore) ensureDir(dir string) (int, error) {
 	fd, err := openDir(s.rootFD, dir)
 	if err == nil || !errors.Is(err, unix.ENOENT) {
 		return fd, dirErr(err)

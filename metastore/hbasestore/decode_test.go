@@ -2,6 +2,7 @@ package hbasestore
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"testing"
 
@@ -10,8 +11,8 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 )
 
-func decodeStore() *Store {
-	return &Store{external: "/kylin/kylin_metadata/resources"}
+func decodeStore() *tableStore {
+	return &tableStore{external: "/kylin/kylin_metadata/resources"}
 }
 
 func TestResourceDecoding(t *testing.T) {
@@ -19,20 +20,20 @@ func TestResourceDecoding(t *testing.T) {
 	row := func(cells ...hbase.Cell) hbase.Row { return hbase.Row{Key: []byte("/p"), Cells: cells} }
 	c := func(v string) hbase.Cell { return hbase.Cell{Family: "f", Qualifier: "c", Value: []byte(v)} }
 	ts := func(b []byte) hbase.Cell { return hbase.Cell{Family: "f", Qualifier: "t", Value: b} }
-	r, err := s.resource("get", "/p", row(c("x"), ts(encodeTS(7))))
+	r, err := s.decode(context.Background(), "/p", row(c("x"), ts(encodeTS(7))))
 	if err != nil || string(r.Content) != "x" || r.Timestamp != 7 {
 		t.Fatalf("got %+v %v", r, err)
 	}
-	if _, err := s.resource("get", "/p", row()); !errors.Is(err, metastore.ErrNotFound) {
+	if _, err := s.decode(context.Background(), "/p", row()); !errors.Is(err, metastore.ErrNotFound) {
 		t.Errorf("empty row: %v", err)
 	}
-	if _, err := s.resource("get", "/p", row(c(""), ts(encodeTS(7)))); !errors.Is(err, metastore.ErrExternalContent) {
+	if _, err := s.decode(context.Background(), "/p", row(c(""), ts(encodeTS(7)))); !errors.Is(err, metastore.ErrExternalContent) {
 		t.Errorf("empty f:c: %v", err)
 	}
-	if _, err := s.resource("get", "/p", row(c("x"), ts([]byte{1, 2}))); err == nil {
+	if _, err := s.decode(context.Background(), "/p", row(c("x"), ts([]byte{1, 2}))); err == nil {
 		t.Error("a 2-byte f:t was accepted")
 	}
-	if _, err := s.resource("get", "/p", row(ts(encodeTS(1)))); err == nil {
+	if _, err := s.decode(context.Background(), "/p", row(ts(encodeTS(1)))); err == nil {
 		t.Error("a row without f:c was accepted")
 	}
 }
@@ -45,7 +46,7 @@ func FuzzResource(f *testing.F) {
 		if withTS {
 			cells = append(cells, hbase.Cell{Family: "f", Qualifier: "t", Value: ts})
 		}
-		r, err := decodeStore().resource("get", "/p", hbase.Row{Cells: cells})
+		r, err := decodeStore().decode(context.Background(), "/p", hbase.Row{Cells: cells})
 		if err == nil && (!bytes.Equal(r.Content, c) || len(c) == 0) {
 			t.Fatalf("decoded %q from f:c %q", r.Content, c)
 		}

@@ -1,6 +1,8 @@
-// Package hbasestore is a metastore.Store on HBase with Kylin's
+// Package hbasestore is the metastore driver on HBase with Kylin's
 // HBaseResourceStore schema, so that Kylin servers and Go services can share
-// one metastore:
+// one metastore (Open returns it in metastore's portable Store, which cleans
+// paths, checks Close and ctx, enforces the content limits below, counts
+// metrics and words errors):
 //
 //	table      the metadata URL's identifier ("kylin_metadata")
 //	family     f (IN_MEMORY=true)
@@ -45,7 +47,9 @@
 // content is refused with metastore.ErrEmptyContent, and a row whose f:c is
 // empty is reported as metastore.ErrExternalContent naming the HDFS file
 // (<kylin.env.hdfs-working-dir>/<identifier>/resources<path>), never as
-// empty bytes.
+// empty bytes. The limits are declared to the portable Store
+// (Capabilities), which refuses such a Put before any RPC. Resources become
+// rows, and rows resources, in one file, row.go (cells and decode).
 //
 // # Table
 //

@@ -32,7 +32,7 @@ func storeConfig(table, quorum string) config.Metastore {
 }
 
 // openStore opens a store on a fresh table of the shared HBase.
-func openStore(t testing.TB, cfg config.Metastore) *Store {
+func openStore(t testing.TB, cfg config.Metastore) metastore.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
@@ -43,6 +43,9 @@ func openStore(t testing.TB, cfg config.Metastore) *Store {
 	t.Cleanup(func() { s.Close() })
 	return s
 }
+
+// driverOf returns the driver under a Store that Open returned.
+func driverOf(s metastore.Store) *tableStore { return metastore.DriverOf(s).(*tableStore) }
 
 // adminClient is a raw client on the same HBase (to create pre-split
 // tables and to write rows Kylin would write).

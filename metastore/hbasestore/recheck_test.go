@@ -79,7 +79,7 @@ func TestPutAfterUnknownOutcome(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s.noRecheck = !recheck
+		driverOf(s).noRecheck = !recheck
 		p := "/recheck/" + metastore.NewUUID()
 		ts1, err := s.Put(ctx, p, []byte("v1"), 0)
 		if err != nil {
@@ -138,7 +138,7 @@ func TestLosingWriterNeverSucceeds(t *testing.T) {
 			}
 			return false, nil
 		}
-		applied, err := s.casWithRecheck(ctx, "put", p, attempt, tc.mine)
+		applied, err := driverOf(s).casWithRecheck(ctx, p, attempt, tc.mine)
 		if err != nil || applied != tc.want {
 			t.Errorf("%s: applied=%v err=%v; want applied=%v", name, applied, err, tc.want)
 		}

@@ -141,7 +141,7 @@ func TestRegionBoundaries(t *testing.T) {
 		wantCube = append(wantCube, fmt.Sprintf("/cube/%c.json", c))
 	}
 	// Few rows per RPC so that scanners also continue inside regions.
-	s.scanRows = 3
+	driverOf(s).scanRows = 3
 	got, err := s.List(ctx, "/cube")
 	if err != nil || strings.Join(got, " ") != strings.Join(wantCube, " ") {
 		t.Fatalf("List(/cube) = %v, %v", got, err)

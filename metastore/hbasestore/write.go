@@ -4,78 +4,62 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/internal/hbase"
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // maxUnknownRetries bounds how often a compare-and-set is sent again after
 // attempts whose outcome was unknown.
 const maxUnknownRetries = 5
 
-// Put stores content at path if the stored timestamp equals oldTS (0 = must
-// not exist) and returns the new timestamp max(now, oldTS+1).
-func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int64) (ts int64, err error) {
-	defer func() { s.metrics.Observe("put", err) }()
-	clean, err := s.path(ctx, "put", path)
+// Put stores content at path with timestamp newTS if the stored timestamp
+// equals oldTS (0 = must not exist): CheckAndPut on f:t.
+func (s *tableStore) Put(ctx context.Context, path string, content []byte, oldTS, newTS int64) error {
+	cells, err := s.cells(ctx, path, content, newTS)
 	if err != nil {
-		return 0, err
-	}
-	if err := s.checkContent(clean, content, oldTS); err != nil {
-		return 0, err
-	}
-	newTS := metastore.NextTimestamp(s.opts.Now(), oldTS)
-	cells := []hbase.Cell{
-		{Family: family, Qualifier: qualContent, Value: content},
-		{Family: family, Qualifier: qualTS, Value: encodeTS(newTS)},
+		return err
 	}
 	cond := hbase.Condition{Family: family, Qualifier: qualTS}
 	if oldTS != 0 {
 		cond.Value = encodeTS(oldTS)
 	}
-	applied, err := s.casWithRecheck(ctx, "put", clean, func() (bool, error) {
-		return s.cl.CheckAndPut(ctx, s.table, []byte(clean), cond, cells)
+	applied, err := s.casWithRecheck(ctx, path, func() (bool, error) {
+		return s.cl.CheckAndPut(ctx, s.table, []byte(path), cond, cells)
 	}, ownWrite(newTS, content))
+	if err != nil || applied {
+		return err
+	}
+	return s.conflict(ctx, path)
+}
+
+// Import writes r exactly as given, f:c and f:t in one Put, replacing
+// whatever is stored at r.Path (no compare-and-set): a restore into a table
+// nobody else writes meanwhile.
+func (s *tableStore) Import(ctx context.Context, r driver.Resource) error {
+	cells, err := s.cells(ctx, r.Path, r.Content, r.Timestamp)
 	if err != nil {
-		return 0, err
+		return err
 	}
-	if !applied {
-		return 0, s.conflict(ctx, "put", clean, oldTS)
-	}
-	return newTS, nil
+	return native(s.cl.Put(ctx, s.table, []byte(r.Path), cells))
 }
 
 // ownWrite recognises this Put's write when read back: its new timestamp
 // and its content (a timestamp alone could be another writer's).
-func ownWrite(newTS int64, content []byte) func(metastore.Resource, bool) bool {
-	return func(r metastore.Resource, found bool) bool {
+func ownWrite(newTS int64, content []byte) func(driver.Resource, bool) bool {
+	return func(r driver.Resource, found bool) bool {
 		return found && r.Timestamp == newTS && bytes.Equal(r.Content, content)
 	}
-}
-
-func (s *Store) checkContent(path string, content []byte, oldTS int64) error {
-	switch {
-	case oldTS < 0:
-		return fmt.Errorf("hbasestore: put %s: old timestamp %d: want 0 (create) or the stored timestamp", path, oldTS)
-	case len(content) == 0:
-		return fmt.Errorf("hbasestore: put %s: %w: an empty f:c is Kylin's marker for content kept in HDFS; store at least one byte",
-			path, metastore.ErrEmptyContent)
-	case int64(len(content)) > s.cfg.MaxCellSize:
-		return fmt.Errorf("hbasestore: put %s: %w: %d bytes exceed the cell limit of %d (kylin.go.metadata.hbase-max-cell-size)",
-			path, metastore.ErrTooLarge, len(content), s.cfg.MaxCellSize)
-	}
-	return nil
 }
 
 // casWithRecheck runs a conditional mutation. When an attempt's outcome is
 // unknown it tries again; if a later attempt finds the condition false,
 // mine (read back) tells whether the unknown attempt had applied it.
-func (s *Store) casWithRecheck(ctx context.Context, op, path string, attempt func() (bool, error),
-	mine func(r metastore.Resource, found bool) bool) (bool, error) {
+func (s *tableStore) casWithRecheck(ctx context.Context, path string, attempt func() (bool, error),
+	mine func(r driver.Resource, found bool) bool) (bool, error) {
 	unknown := false
 	pause := 50 * time.Millisecond
 	for i := 0; ; i++ {
@@ -84,15 +68,7 @@ func (s *Store) casWithRecheck(ctx context.Context, op, path string, attempt fun
 		case err == nil && ok:
 			return true, nil
 		case err == nil && unknown && !s.noRecheck:
-			r, found, rerr := s.readBack(ctx, path)
-			if rerr != nil {
-				return false, s.wrap(ctx, op, path, rerr)
-			}
-			if mine(r, found) {
-				s.opts.Logger.Info("hbasestore: an attempt of unknown outcome had applied", zap.String("op", op), zap.String("path", path))
-				return true, nil
-			}
-			return false, nil
+			return s.recheck(ctx, path, mine)
 		case err == nil:
 			return false, nil
 		case errors.Is(err, hbase.ErrUnknownOutcome) && ctx.Err() == nil && i < maxUnknownRetries:
@@ -102,75 +78,68 @@ func (s *Store) casWithRecheck(ctx context.Context, op, path string, attempt fun
 			}
 			pause *= 2
 		default:
-			return false, s.wrap(ctx, op, path, err)
+			return false, native(err)
 		}
 	}
 }
 
-// readBack reads the row for the recheck; found is false when it is gone.
-func (s *Store) readBack(ctx context.Context, path string) (metastore.Resource, bool, error) {
-	row, err := s.cl.Get(ctx, s.table, []byte(path), colContent, colTS)
-	if err != nil {
-		return metastore.Resource{}, false, err
+// recheck reads the row back after an attempt of unknown outcome and
+// reports whether that attempt had applied.
+func (s *tableStore) recheck(ctx context.Context, path string, mine func(driver.Resource, bool) bool) (bool, error) {
+	r, err := s.readRow(ctx, path)
+	switch {
+	case errors.Is(err, driver.ErrNotFound):
+		return mine(r, false), nil
+	case errors.Is(err, driver.ErrExternalContent):
+		return false, nil // not ours: we never write the marker
+	case err != nil:
+		return false, err
 	}
-	if len(row.Cells) == 0 {
-		return metastore.Resource{}, false, nil
+	if mine(r, true) {
+		s.log.Info("hbasestore: an attempt of unknown outcome had applied", zap.String("path", path))
+		return true, nil
 	}
-	r, err := s.resource("put", path, row)
-	if errors.Is(err, metastore.ErrExternalContent) {
-		return metastore.Resource{}, true, nil // not ours: we never write the marker
-	}
-	return r, err == nil, err
+	return false, nil
 }
 
-// conflict reads the stored timestamp for the conflict error.
-func (s *Store) conflict(ctx context.Context, op, path string, expected int64) error {
+// conflict reads the stored timestamp for the conflict error; a row gone
+// meanwhile is ErrNotFound for DeleteIf and a conflict with nothing stored
+// for Put (the portable Store words both).
+func (s *tableStore) conflict(ctx context.Context, path string) error {
 	row, err := s.cl.Get(ctx, s.table, []byte(path), colTS)
 	if err != nil {
-		return s.wrap(ctx, op, path, err)
+		return native(err)
+	}
+	if len(row.Cells) == 0 {
+		return &driver.Conflict{}
 	}
 	var stored int64
 	if t, ok := row.Value(family, qualTS); ok {
 		stored, _ = decodeTS(path, t)
 	}
-	if op == "delete" && len(row.Cells) == 0 {
-		return metastore.NotFoundError("hbasestore: delete", path)
-	}
-	return metastore.ConflictError("hbasestore: "+op, path, stored, expected)
+	return &driver.Conflict{Stored: stored}
 }
 
 // Delete removes the resource at path; a missing path is not an error.
-func (s *Store) Delete(ctx context.Context, path string) (err error) {
-	defer func() { s.metrics.Observe("delete", err) }()
-	clean, err := s.path(ctx, "delete", path)
-	if err != nil {
-		return err
-	}
-	return s.wrap(ctx, "delete", clean, s.cl.Delete(ctx, s.table, []byte(clean)))
+func (s *tableStore) Delete(ctx context.Context, path string) error {
+	return native(s.cl.Delete(ctx, s.table, []byte(path)))
 }
 
 // DeleteIf removes the resource at path if its timestamp equals ts: a
-// CheckAndDelete on f:t. Otherwise ErrConflict, or ErrNotFound.
-func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) (err error) {
-	defer func() { s.metrics.Observe("delete", err) }()
-	clean, err := s.path(ctx, "delete", path)
-	if err != nil {
-		return err
-	}
-	if ts <= 0 {
-		return fmt.Errorf("hbasestore: delete %s: timestamp %d: want the stored (positive) timestamp", clean, ts)
-	}
+// CheckAndDelete on f:t. Otherwise a *Conflict, or ErrNotFound.
+func (s *tableStore) DeleteIf(ctx context.Context, path string, ts int64) error {
 	cond := hbase.Condition{Family: family, Qualifier: qualTS, Value: encodeTS(ts)}
-	applied, err := s.casWithRecheck(ctx, "delete", clean, func() (bool, error) {
-		return s.cl.CheckAndDelete(ctx, s.table, []byte(clean), cond)
-	}, func(_ metastore.Resource, found bool) bool { return !found })
-	if err != nil {
+	applied, err := s.casWithRecheck(ctx, path, func() (bool, error) {
+		return s.cl.CheckAndDelete(ctx, s.table, []byte(path), cond)
+	}, func(_ driver.Resource, found bool) bool { return !found })
+	if err != nil || applied {
 		return err
 	}
-	if !applied {
-		return s.conflict(ctx, "delete", clean, ts)
+	err = s.conflict(ctx, path)
+	if c, ok := err.(*driver.Conflict); ok && c.Stored == 0 {
+		return driver.ErrNotFound
 	}
-	return nil
+	return err
 }
 
 func sleep(ctx context.Context, d time.Duration) bool {

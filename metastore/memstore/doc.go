@@ -1,6 +1,7 @@
-// Package memstore is the in-memory metastore.Store: the embedded default
+// Package memstore is the in-memory metastore driver: the embedded default
 // for single-process use and tests, and the reference implementation that
-// other backends are compared with in metastoretest.
+// other backends are compared with in metastoretest. New returns it wrapped
+// in metastore's portable Store; NewDriver returns the bare driver.
 //
 // New returns a private store. metastore.Open("name@mem") returns a handle
 // on a store shared by every handle opened with the same name in the
@@ -9,7 +10,8 @@
 // it is missing.
 //
 // Reads and writes copy content, so callers may reuse their slices. Get,
-// Exists and List take a read lock; Put and Delete a write lock; List keeps
-// each folder's children sorted so listing a folder costs its size, not the
-// store's. Walk works on a snapshot taken when it starts.
+// Exists and List take a read lock; Put and Delete a write lock. Each
+// folder's children are kept sorted, so listing a folder costs its size,
+// not the store's; List reads them 256 at a time and calls back with no lock
+// held. Walk works on a snapshot of the paths taken when it starts.
 package memstore

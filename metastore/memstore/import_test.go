@@ -14,6 +14,7 @@ func TestImport(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()
 	defer s.Close()
+	imp := s.(metastore.Importer)
 	if _, err := s.Put(ctx, "/a/b", []byte("new"), 0); err != nil {
 		t.Fatal(err)
 	}
@@ -22,7 +23,7 @@ func TestImport(t *testing.T) {
 		{Path: "/a/b", Content: []byte("old"), Timestamp: 17},
 		{Path: "/c", Content: nil, Timestamp: 1_600_000_000_123},
 	} {
-		if err := s.Import(ctx, r); err != nil {
+		if err := imp.Import(ctx, r); err != nil {
 			t.Fatalf("Import(%s): %v", r.Path, err)
 		}
 		got, err := s.Get(ctx, r.Path)
@@ -37,25 +38,25 @@ func TestImport(t *testing.T) {
 	if ts, err := s.Put(ctx, "/a/b", []byte("next"), 17); err != nil || ts <= 17 {
 		t.Fatalf("Put after Import = %d, %v; want a ts above 17", ts, err)
 	}
-	if err := s.Import(ctx, metastore.Resource{Path: "/x", Timestamp: 0}); err == nil {
+	if err := imp.Import(ctx, metastore.Resource{Path: "/x", Timestamp: 0}); err == nil {
 		t.Fatal("Import with timestamp 0 succeeded; want an error")
 	}
-	if err := s.Import(ctx, metastore.Resource{Path: "/a/../x", Timestamp: 1}); !errors.Is(err, metastore.ErrInvalidPath) {
+	if err := imp.Import(ctx, metastore.Resource{Path: "/a/../x", Timestamp: 1}); !errors.Is(err, metastore.ErrInvalidPath) {
 		t.Fatalf("Import of a bad path = %v; want ErrInvalidPath", err)
 	}
 	s.Close()
-	if err := s.Import(ctx, metastore.Resource{Path: "/x", Timestamp: 1}); !errors.Is(err, metastore.ErrClosed) {
+	if err := imp.Import(ctx, metastore.Resource{Path: "/x", Timestamp: 1}); !errors.Is(err, metastore.ErrClosed) {
 		t.Fatalf("Import after Close = %v; want ErrClosed", err)
 	}
 }
 
-// ExampleStore_Import restores a resource with its original timestamp,
+// Example_import restores a resource with its original timestamp,
 // which Put cannot do (it always picks max(now, old+1)).
-func ExampleStore_Import() {
+func Example_import() {
 	ctx := context.Background()
 	s := memstore.New()
 	defer s.Close()
-	var imp metastore.Importer = s // callers detect the ability with a type assertion
+	imp := s.(metastore.Importer) // callers detect the ability with a type assertion
 	_ = imp.Import(ctx, metastore.Resource{Path: "/cube/sales.json", Content: []byte("{}"), Timestamp: 1_600_000_000_000})
 	r, _ := s.Get(ctx, "/cube/sales.json")
 	fmt.Println(r.Timestamp)

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
@@ -39,7 +40,7 @@ func FuzzOps(f *testing.F) {
 }
 
 // applyOp runs one operation on both and checks the store's answer.
-func applyOp(t *testing.T, ctx context.Context, s *memstore.Store, model map[string]int64, kind byte, p string) {
+func applyOp(t *testing.T, ctx context.Context, s metastore.Store, model map[string]int64, kind byte, p string) {
 	switch kind % 4 {
 	case 0, 1: // compare-and-set with the right ts, or a wrong one
 		old := model[p]
@@ -78,12 +79,12 @@ func applyOp(t *testing.T, ctx context.Context, s *memstore.Store, model map[str
 }
 
 // compare checks List and Walk of every fuzz folder against the model.
-func compare(t *testing.T, ctx context.Context, s *memstore.Store, model map[string]int64) {
+func compare(t *testing.T, ctx context.Context, s metastore.Store, model map[string]int64) {
 	for _, f := range fuzzFolders {
 		want := map[string]bool{}
 		var walk []string
 		for p := range model {
-			if c, ok := metastore.DirectChild(f, p); ok {
+			if c, ok := driver.DirectChild(f, p); ok {
 				want[c] = true
 				walk = append(walk, p)
 			}

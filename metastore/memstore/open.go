@@ -4,9 +4,11 @@ import (
 	"context"
 	"sync"
 
+	"go.uber.org/zap"
+
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
-	"go.uber.org/zap"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // Scheme is the metadata URL scheme memstore registers: "name@mem".
@@ -28,24 +30,16 @@ type shared struct {
 	refs int
 }
 
-// open is the metastore.Opener for "name@mem". It writes /UUID if missing.
-func open(ctx context.Context, u config.MetadataURL, opts ...metastore.Option) (metastore.Store, error) {
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	s := acquire(u.Identifier, opts...)
+// open is the metastore.OpenFunc for "name@mem".
+func open(_ context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
 	for k := range u.Params {
-		s.log.Warn("memstore: ignoring metadata URL parameter", zap.String("param", k), zap.String("url", u.String()))
+		o.Logger.Warn("memstore: ignoring metadata URL parameter", zap.String("param", k), zap.String("url", u.String()))
 	}
-	if _, err := metastore.EnsureUUID(ctx, s); err != nil {
-		s.Close()
-		return nil, err
-	}
-	return s, nil
+	return acquire(u.Identifier), nil
 }
 
 // acquire returns a new handle on the named content, creating it if needed.
-func acquire(name string, opts ...metastore.Option) *Store {
+func acquire(name string) *handle {
 	named.mu.Lock()
 	defer named.mu.Unlock()
 	sh := named.m[name]
@@ -54,7 +48,7 @@ func acquire(name string, opts ...metastore.Option) *Store {
 		named.m[name] = sh
 	}
 	sh.refs++
-	return newStore(sh.d, func() { releaseNamed(name, sh) }, opts...)
+	return newHandle(sh.d, func() { releaseNamed(name, sh) })
 }
 
 func releaseNamed(name string, sh *shared) {

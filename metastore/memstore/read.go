@@ -4,52 +4,90 @@ import (
 	"context"
 	"slices"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// List returns the direct children of folder in byte order.
-func (s *Store) List(ctx context.Context, folder string) (out []string, err error) {
-	defer func() { s.metrics.Observe("list", err) }()
-	f, err := s.folderPath(ctx, "list", folder)
-	if err != nil {
-		return nil, err
+// batch is how many children or resources one lock hold reads.
+const batch = 256
+
+// List calls fn with the direct children of folder in byte order. It reads
+// them in batches of 256 under the read lock and calls fn with no lock
+// held, so memory stays flat however large the folder, and fn may call the
+// store. A child added or removed meanwhile may or may not be listed.
+func (h *handle) List(ctx context.Context, folder string, fn func(string) error) error {
+	var buf []string
+	after, first := "", true
+	for {
+		var err error
+		buf, after, err = h.children(folder, after, first, buf[:0])
+		if err != nil {
+			return err
+		}
+		for _, c := range buf {
+			if err := fn(c); err != nil {
+				return err
+			}
+		}
+		if len(buf) < batch {
+			return nil
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		first = false
 	}
-	s.d.mu.RLock()
-	defer s.d.mu.RUnlock()
-	if s.closed.Load() {
-		return nil, metastore.ClosedError("list")
+}
+
+// children appends to out up to batch children of folder whose names sort
+// after the name after (from the first child when first), and returns the
+// last name appended.
+func (h *handle) children(folder, after string, first bool, out []string) ([]string, string, error) {
+	h.d.mu.RLock()
+	defer h.d.mu.RUnlock()
+	if h.closed.Load() {
+		return nil, "", driver.ErrClosed
 	}
-	n := s.d.root.find(f)
+	n := h.d.root.find(folder)
 	if n == nil {
-		return []string{}, nil
+		return out, after, nil
 	}
-	return n.list(), nil
+	i := 0
+	if !first {
+		j, found := slices.BinarySearchFunc(n.kids, after, byName)
+		if found {
+			j++
+		}
+		i = j
+	}
+	for ; i < len(n.kids) && len(out) < batch; i++ {
+		out = append(out, n.kids[i].path)
+		after = n.kids[i].name
+	}
+	return out, after, nil
 }
 
 // Walk calls fn with a copy of every resource under folder whose timestamp
-// is inside w, in path byte order. It works on a snapshot taken when it
-// starts, so fn may call the store (even write to it) without deadlock;
-// writes made during the walk are not seen by it.
-func (s *Store) Walk(ctx context.Context, folder string, w metastore.Window, fn func(metastore.Resource) error) (err error) {
-	defer func() { s.metrics.Observe("walk", err) }()
-	f, err := s.folderPath(ctx, "walk", folder)
-	if err != nil {
-		return err
-	}
-	snap, err := s.snapshot(f)
+// is inside w, in path byte order. It works on a snapshot of the paths
+// taken when it starts, so fn may call the store (even write to it)
+// without deadlock; writes made during the walk are not seen by it.
+func (h *handle) Walk(ctx context.Context, folder string, w driver.Window, fn func(driver.Resource) error) error {
+	snap, err := h.snapshot(folder)
 	if err != nil {
 		return err
 	}
 	for i, it := range snap {
-		if i%256 == 0 {
-			if err := s.check(ctx, "walk"); err != nil {
+		if i%batch == 0 && i > 0 {
+			if h.closed.Load() {
+				return driver.ErrClosed
+			}
+			if err := ctx.Err(); err != nil {
 				return err
 			}
 		}
 		if !w.Contains(it.e.ts) {
 			continue
 		}
-		r := metastore.Resource{Path: it.path, Content: slices.Clone(it.e.content), Timestamp: it.e.ts}
+		r := driver.Resource{Path: it.path, Content: slices.Clone(it.e.content), Timestamp: it.e.ts}
 		if err := fn(r); err != nil {
 			return err
 		}
@@ -63,13 +101,13 @@ type item struct {
 }
 
 // snapshot returns the resources under clean folder f in byte order.
-func (s *Store) snapshot(f string) ([]item, error) {
-	s.d.mu.RLock()
-	defer s.d.mu.RUnlock()
-	if s.closed.Load() {
-		return nil, metastore.ClosedError("walk")
+func (h *handle) snapshot(f string) ([]item, error) {
+	h.d.mu.RLock()
+	defer h.d.mu.RUnlock()
+	if h.closed.Load() {
+		return nil, driver.ErrClosed
 	}
-	n := s.d.root.find(f)
+	n := h.d.root.find(f)
 	if n == nil {
 		return nil, nil
 	}
@@ -78,15 +116,7 @@ func (s *Store) snapshot(f string) ([]item, error) {
 	slices.Sort(paths)
 	out := make([]item, len(paths))
 	for i, p := range paths {
-		out[i] = item{path: p, e: s.d.items[p]}
+		out[i] = item{path: p, e: h.d.items[p]}
 	}
 	return out, nil
-}
-
-// folderPath runs check and cleans a folder path.
-func (s *Store) folderPath(ctx context.Context, op, folder string) (string, error) {
-	if err := s.check(ctx, op); err != nil {
-		return "", err
-	}
-	return metastore.CleanFolder(folder)
 }

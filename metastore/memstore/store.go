@@ -2,30 +2,36 @@ package memstore
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"sync"
 	"sync/atomic"
-	"time"
 
 	"github.com/kylin-go/kylin/metastore"
-	"go.uber.org/zap"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Store is an in-memory metastore.Store. The zero value is not usable; use
-// New, or metastore.Open with a "name@mem" URL. It is safe for concurrent use.
-type Store struct {
-	d       *data
-	now     func() time.Time
-	log     *zap.Logger
-	metrics *metastore.Metrics
+// New returns an empty private store. It does not write /UUID; call
+// metastore.EnsureUUID if the store needs one (Open does). The Store
+// offers metastore.Importer.
+func New(opts ...metastore.Option) metastore.Store {
+	d := newData()
+	return metastore.New(newHandle(d, d.clear), opts...)
+}
 
+// handle is the memstore driver: one handle on a content that several
+// handles may share (Open by name). It is safe for concurrent use.
+type handle struct {
+	d         *data
 	closed    atomic.Bool
 	closeOnce sync.Once
 	release   func() // drops this handle's reference to d; run once by Close
 }
 
-var _ metastore.Store = (*Store)(nil)
+var (
+	_ driver.Store     = (*handle)(nil)
+	_ driver.Importer  = (*handle)(nil)
+	_ driver.Describer = (*handle)(nil)
+)
 
 // data is what handles on one named store share.
 type data struct {
@@ -50,90 +56,60 @@ func (d *data) clear() {
 	d.items, d.root = map[string]entry{}, newRoot()
 }
 
-// New returns an empty private store. It does not write /UUID; call
-// metastore.EnsureUUID if the store needs one (Open does).
-func New(opts ...metastore.Option) *Store {
-	d := newData()
-	return newStore(d, d.clear, opts...)
+func newHandle(d *data, release func()) *handle { return &handle{d: d, release: release} }
+
+// Capabilities: empty content held, no size limit.
+func (h *handle) Capabilities() driver.Caps {
+	return driver.Caps{Backend: Scheme, EmptyContent: true}
 }
 
-func newStore(d *data, release func(), opts ...metastore.Option) *Store {
-	o := metastore.Collect(opts...)
-	m, err := metastore.NewMetrics(o.Registerer, Scheme)
-	if err != nil {
-		o.Logger.Warn("memstore: metrics disabled", zap.Error(err))
-	}
-	return &Store{d: d, now: o.Now, log: o.Logger, metrics: m, release: release}
-}
-
-// Close releases this handle; it is idempotent. Calls after Close return
-// metastore.ErrClosed. The content is freed when the last handle on it closes.
-func (s *Store) Close() error {
-	s.closeOnce.Do(func() {
-		s.closed.Store(true)
-		s.release()
+// Close releases this handle; the content is freed when the last handle
+// on it closes.
+func (h *handle) Close() error {
+	h.closeOnce.Do(func() {
+		h.closed.Store(true)
+		h.release()
 	})
 	return nil
 }
 
-// check is run first by every call: closed store, cancelled ctx.
-func (s *Store) check(ctx context.Context, op string) error {
-	if s.closed.Load() {
-		return metastore.ClosedError(op)
-	}
-	return ctx.Err()
-}
-
 // Get returns a copy of the resource at path.
-func (s *Store) Get(ctx context.Context, path string) (r metastore.Resource, err error) {
-	defer func() { s.metrics.Observe("get", err) }()
-	p, err := s.resourcePath(ctx, "get", path)
+func (h *handle) Get(_ context.Context, p string) (driver.Resource, error) {
+	e, err := h.lookup(p)
 	if err != nil {
-		return metastore.Resource{}, err
+		return driver.Resource{}, err
 	}
-	e, err := s.lookup("get", p)
-	if err != nil {
-		return metastore.Resource{}, err
-	}
-	return metastore.Resource{Path: p, Content: slices.Clone(e.content), Timestamp: e.ts}, nil
+	return driver.Resource{Path: p, Content: slices.Clone(e.content), Timestamp: e.ts}, nil
 }
 
 // Exists reports whether a resource (not a folder) is stored at path.
-func (s *Store) Exists(ctx context.Context, path string) (ok bool, err error) {
-	defer func() { s.metrics.Observe("exists", err) }()
-	p, err := s.resourcePath(ctx, "exists", path)
-	if err != nil {
-		return false, err
-	}
-	_, err = s.lookup("exists", p)
-	if err == nil {
-		return true, nil
-	}
-	if errors.Is(err, metastore.ErrNotFound) {
+func (h *handle) Exists(_ context.Context, p string) (bool, error) {
+	_, err := h.lookup(p)
+	if err == driver.ErrNotFound {
 		return false, nil
 	}
-	return false, err
+	return err == nil, err
 }
 
-// resourcePath runs check and cleans a resource path.
-func (s *Store) resourcePath(ctx context.Context, op, path string) (string, error) {
-	if err := s.check(ctx, op); err != nil {
-		return "", err
-	}
-	return metastore.CleanPath(path)
-}
-
-// lookup reads the entry under the read lock, re-checking Close there so
+// lookup reads the entry under the read lock, checking Close there so
 // that a call racing with the last Close never sees the cleared map.
-func (s *Store) lookup(op, p string) (entry, error) {
-	s.d.mu.RLock()
-	defer s.d.mu.RUnlock()
-	if s.closed.Load() {
-		return entry{}, metastore.ClosedError(op)
+func (h *handle) lookup(p string) (entry, error) {
+	h.d.mu.RLock()
+	defer h.d.mu.RUnlock()
+	if h.closed.Load() {
+		return entry{}, driver.ErrClosed
 	}
-	e, ok := s.d.items[p]
+	e, ok := h.d.items[p]
 	if !ok {
-		return entry{}, metastore.NotFoundError(op, p)
+		return entry{}, driver.ErrNotFound
 	}
 	return e, nil
+}
+
+// NewDriver returns the driver under New's Store, for hosts and tests that
+// wrap a driver (fault injection, instrumentation) before handing it to
+// metastore.New.
+func NewDriver() driver.Store {
+	d := newData()
+	return newHandle(d, d.clear)
 }

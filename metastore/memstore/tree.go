@@ -85,15 +85,6 @@ func (n *node) removeSegs(segs []string) {
 	}
 }
 
-// list returns the full paths of n's children in byte order.
-func (n *node) list() []string {
-	out := make([]string, len(n.kids))
-	for i, k := range n.kids {
-		out[i] = k.path
-	}
-	return out
-}
-
 // collect appends the paths of every resource strictly below n.
 func (n *node) collect(out []string) []string {
 	for _, k := range n.kids {

@@ -4,77 +4,82 @@ import (
 	"context"
 	"slices"
 
-	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
-// Put stores a copy of content at path if the stored timestamp equals oldTS
-// (0: nothing stored) and returns the new timestamp, max(now, oldTS+1).
-func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS int64) (ts int64, err error) {
-	defer func() { s.metrics.Observe("put", err) }()
-	p, err := s.resourcePath(ctx, "put", path)
-	if err != nil {
-		return 0, err
-	}
-	e := entry{content: slices.Clone(content)}
-	if e.content == nil {
-		e.content = []byte{}
-	}
-	s.d.mu.Lock()
-	defer s.d.mu.Unlock()
-	if s.closed.Load() {
-		return 0, metastore.ClosedError("put")
-	}
-	cur, exists := s.d.items[p]
-	if cur.ts != oldTS { // cur.ts is 0 when nothing is stored
-		return 0, metastore.ConflictError("put", p, cur.ts, oldTS)
-	}
-	e.ts = metastore.NextTimestamp(s.now(), oldTS)
-	s.d.items[p] = e
-	if !exists {
-		s.d.root.add(p)
-	}
-	return e.ts, nil
-}
-
-// Delete removes the resource at path; a missing path is not an error.
-func (s *Store) Delete(ctx context.Context, path string) (err error) {
-	defer func() { s.metrics.Observe("delete", err) }()
-	return s.delete(ctx, "delete", path, func(string, entry, bool) error { return nil })
-}
-
-// DeleteIf removes the resource at path only if its timestamp equals ts.
-func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) (err error) {
-	defer func() { s.metrics.Observe("delete_if", err) }()
-	return s.delete(ctx, "delete", path, func(p string, cur entry, exists bool) error {
-		if !exists {
-			return metastore.NotFoundError("delete", p)
-		}
-		if cur.ts != ts {
-			return metastore.ConflictError("delete", p, cur.ts, ts)
+// Put stores a copy of content at path with timestamp newTS if the stored
+// timestamp equals oldTS (0: nothing stored).
+func (h *handle) Put(_ context.Context, p string, content []byte, oldTS, newTS int64) error {
+	return h.write(p, content, newTS, func(cur entry, _ bool) error {
+		if cur.ts != oldTS { // cur.ts is 0 when nothing is stored
+			return &driver.Conflict{Stored: cur.ts}
 		}
 		return nil
 	})
 }
 
-// delete removes path under the write lock when allow(path, current,
-// exists) returns nil.
-func (s *Store) delete(ctx context.Context, op, path string, allow func(string, entry, bool) error) error {
-	p, err := s.resourcePath(ctx, op, path)
-	if err != nil {
+// Import stores a copy of r exactly as given, replacing whatever is at
+// r.Path (no compare-and-set).
+func (h *handle) Import(_ context.Context, r driver.Resource) error {
+	return h.write(r.Path, r.Content, r.Timestamp, func(entry, bool) error { return nil })
+}
+
+// write stores a copy of content at p with timestamp ts, under the write
+// lock, when allow(current, exists) returns nil.
+func (h *handle) write(p string, content []byte, ts int64, allow func(entry, bool) error) error {
+	e := entry{content: slices.Clone(content), ts: ts}
+	if e.content == nil {
+		e.content = []byte{}
+	}
+	h.d.mu.Lock()
+	defer h.d.mu.Unlock()
+	if h.closed.Load() {
+		return driver.ErrClosed
+	}
+	cur, exists := h.d.items[p]
+	if err := allow(cur, exists); err != nil {
 		return err
 	}
-	s.d.mu.Lock()
-	defer s.d.mu.Unlock()
-	if s.closed.Load() {
-		return metastore.ClosedError(op)
+	h.d.items[p] = e
+	if !exists {
+		h.d.root.add(p)
 	}
-	cur, exists := s.d.items[p]
-	if err := allow(p, cur, exists); err != nil {
+	return nil
+}
+
+// Delete removes the resource at path; a missing path is not an error.
+func (h *handle) Delete(_ context.Context, p string) error {
+	return h.delete(p, func(entry, bool) error { return nil })
+}
+
+// DeleteIf removes the resource at path only if its timestamp equals ts.
+func (h *handle) DeleteIf(_ context.Context, p string, ts int64) error {
+	return h.delete(p, func(cur entry, exists bool) error {
+		switch {
+		case !exists:
+			return driver.ErrNotFound
+		case cur.ts != ts:
+			return &driver.Conflict{Stored: cur.ts}
+		}
+		return nil
+	})
+}
+
+// delete removes p under the write lock when allow(current, exists)
+// returns nil.
+func (h *handle) delete(p string, allow func(entry, bool) error) error {
+	h.d.mu.Lock()
+	defer h.d.mu.Unlock()
+	if h.closed.Load() {
+		return driver.ErrClosed
+	}
+	cur, exists := h.d.items[p]
+	if err := allow(cur, exists); err != nil {
 		return err
 	}
 	if exists {
-		delete(s.d.items, p)
-		s.d.root.remove(p)
+		delete(h.d.items, p)
+		h.d.root.remove(p)
 	}
 	return nil
 }

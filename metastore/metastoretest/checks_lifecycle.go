@@ -20,7 +20,7 @@ func calls(ctx context.Context, s metastore.Store, path, folder string) map[stri
 		return nil
 	})
 	if visited && errs["Walk"] == nil {
-		errs["Walk"] = errors.New("Walk called fn")
+		errs["Walk"] = errors.New("fn was called by Walk")
 	}
 	_, errs["Put(new)"] = s.Put(ctx, path+".new", []byte("x"), 0)
 	_, errs["Put(update)"] = s.Put(ctx, path, []byte("x"), 1)

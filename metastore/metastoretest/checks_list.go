@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 func checkListFolding(e *env) {
@@ -21,7 +22,7 @@ func checkListFolding(e *env) {
 	if !slices.IsSorted(root) {
 		e.t.Errorf("List(/) is not in byte order: %q", root)
 	}
-	top, _ := metastore.DirectChild(metastore.Root, e.root) // the run's top folder
+	top, _ := driver.DirectChild(metastore.Root, e.root) // the run's top folder
 	if !slices.Contains(root, top) {
 		e.t.Errorf("List(/) = %q; want it to include %q", root, top)
 	}
@@ -98,7 +99,7 @@ func (e *env) wantWalk(folder string, w metastore.Window, ts map[string]int64) {
 	e.t.Helper()
 	var want []string
 	for p, t := range ts {
-		if _, in := metastore.DirectChild(folder, p); in && w.Contains(t) {
+		if _, in := driver.DirectChild(folder, p); in && w.Contains(t) {
 			want = append(want, p)
 		}
 	}

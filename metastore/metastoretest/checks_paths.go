@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 func checkUnicodePaths(e *env) {
@@ -24,7 +25,7 @@ func checkUnicodePaths(e *env) {
 		p := e.p(n)
 		ts := e.put(p, []byte(n), 0)
 		e.wantContent(p, []byte(n), ts)
-		child, _ := metastore.DirectChild(e.root, p)
+		child, _ := driver.DirectChild(e.root, p)
 		want = append(want, child)
 	}
 	slices.Sort(want)

@@ -1,23 +1,25 @@
-package cache
+package cachesync
 
 import (
 	"context"
 	"fmt"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/cache"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
 // node is one in-process cluster node: a cache over the shared store, a
 // Handler feeding the cache's listener, and a Broadcaster.
 type node struct {
-	cache *Store
+	cache *cache.Store
 	bc    *cluster.Broadcaster
 }
 
@@ -50,13 +52,13 @@ func startCluster(t *testing.T, n int, announce bool) []node {
 		bc, err := cluster.NewBroadcaster(config.Default().Broadcast, cluster.Static(addrs...))
 		must(t, err)
 		t.Cleanup(func() { bc.Close(context.Background()) })
-		var ann Announcer
+		var ann cache.Announcer
 		if announce {
-			ann = bc
+			ann = Announcer(bc)
 		}
-		c, err := New(nopClose{shared}, ann)
+		c, err := cache.New(config.Default().Metastore, nopClose{shared}, ann)
 		must(t, err)
-		handlers[i].Register(c.Listener(), Entities()...)
+		Register(handlers[i], c)
 		nodes[i] = node{cache: c, bc: bc}
 	}
 	return nodes
@@ -115,25 +117,74 @@ func TestFreshnessCheckCatchesMissingAnnouncements(t *testing.T) {
 	t.Logf("negative control: %d of 5 nodes stale, as expected", stale)
 }
 
-func Example() {
-	ctx := context.Background()
-	c, _ := New(memstore.New(), printAnnouncer{})
-	defer c.Close()
-	ts, _ := c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"name":"kylin_sales_cube"}`), 0)
-	c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"name":"kylin_sales_cube","v":2}`), ts)
-	r, _ := c.Get(ctx, "/cube/kylin_sales_cube.json")
-	fmt.Println(string(r.Content))
-	// A broadcast from another node arrives through the listener:
-	c.Listener().Notify(ctx, cluster.Notification{Entity: "cube", Key: "kylin_sales_cube", Event: cluster.EventUpdate})
-	// Output:
-	// announce cube/kylin_sales_cube/create
-	// announce cube/kylin_sales_cube/update
-	// {"name":"kylin_sales_cube","v":2}
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
-type printAnnouncer struct{}
+// TestListenerInvalidatesByEntity: the listener drops what an event names
+// and nothing else; "all" drops everything.
+func TestListenerInvalidatesByEntity(t *testing.T) {
+	ctx := context.Background()
+	inner := &countingStore{Store: memstore.New()}
+	c, err := cache.New(config.Default().Metastore, inner, nil)
+	must(t, err)
+	defer c.Close()
+	paths := []string{"/cube/c1.json", "/project/p.json", "/execute/j1", "/dict/x/y"}
+	for _, p := range paths {
+		_, err := inner.Put(ctx, p, []byte("v"), 0)
+		must(t, err)
+		c.Get(ctx, p)
+	}
+	rereads := func() int64 {
+		base := inner.gets.Load()
+		for _, p := range paths {
+			c.Get(ctx, p)
+		}
+		return inner.gets.Load() - base
+	}
+	l := Listener(c)
+	must(t, l.Notify(ctx, cluster.Notification{Entity: "cube", Key: "c1", Event: cluster.EventUpdate}))
+	must(t, l.Notify(ctx, cluster.Notification{Entity: cache.EntityResource, Key: "/dict/x/y", Event: cluster.EventDrop}))
+	must(t, l.Notify(ctx, cluster.Notification{Entity: "project_schema", Key: "p", Event: cluster.EventUpdate}))
+	if n := rereads(); n != 2 {
+		t.Fatalf("%d re-reads after invalidating 2 entries", n)
+	}
+	must(t, l.Notify(ctx, cluster.Notification{Entity: cluster.EntityAll, Key: cluster.EntityAll, Event: cluster.EventUpdate}))
+	if n := rereads(); n != 4 {
+		t.Fatalf("%d re-reads after all, want 4", n)
+	}
+	if Listener(c) != l {
+		t.Fatal("two Listeners of one cache differ: the Handler would register both")
+	}
+}
 
-func (printAnnouncer) Announce(_ context.Context, entity, key string, ev cluster.Event) error {
-	fmt.Printf("announce %s/%s/%s\n", entity, key, ev)
-	return nil
+// countingStore counts Gets that reach the wrapped store.
+type countingStore struct {
+	metastore.Store
+	gets atomic.Int64
+}
+
+func (c *countingStore) Get(ctx context.Context, p string) (metastore.Resource, error) {
+	c.gets.Add(1)
+	return c.Store.Get(ctx, p)
+}
+
+func Example() {
+	ctx := context.Background()
+	bc, _ := cluster.NewBroadcaster(config.Default().Broadcast, cluster.Static()) // no other nodes here
+	defer bc.Close(ctx)
+	c, _ := cache.New(config.Default().Metastore, memstore.New(), Announcer(bc))
+	defer c.Close()
+	h := cluster.NewHandler(cluster.Auth{})
+	Register(h, c) // mount h at cluster.CachePathPrefix
+	ts, _ := c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"v":1}`), 0)
+	c.Get(ctx, "/cube/kylin_sales_cube.json")
+	// A broadcast from another node arrives through the Handler:
+	h.Dispatch(ctx, cluster.Notification{Entity: "cube", Key: "kylin_sales_cube", Event: cluster.EventUpdate})
+	fmt.Println(ts > 0, c.Stats().Entries)
+	// Output:
+	// true 0
 }

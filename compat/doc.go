@@ -1,0 +1,33 @@
+// Package compat holds no API: its tests are the compatibility suite that
+// runs Kylin 3.1.3's own classes against ours on real servers.
+//
+// The Java side is a harness of our own (compat/java, compiled with javac
+// when the tests start) over Kylin's jars from scripts/kylin-jars.sh; one
+// JVM serves the whole package, taking one JSON request per line. Each check
+// runs a Kylin class on one side and our package on the other, both ways
+// where that makes sense, and has a negative control (a wrong cluster name,
+// a corrupted timestamp, a broken compare-and-set, a wrong password) that
+// the check must catch:
+//
+//   - metastore: FileResourceStore against filestore, HBaseResourceStore
+//     against hbasestore (content, timestamps, listings, time windows,
+//     compare-and-set conflicts both ways, deletes, paths with spaces and
+//     non-ASCII characters);
+//   - locks: ZookeeperDistributedLock against zklock, the global job-engine
+//     lock included;
+//   - discovery and leadership: KylinServerDiscovery against zkmembership,
+//     Curator's LeaderSelector set up as CuratorLeaderSelector does against
+//     our mode-100 election (lock.Elector);
+//   - broadcast: RestClient.wipeCache, and Kylin's Broadcaster behind
+//     ExecutableManager, against cluster.Handler;
+//   - jobs: ExecutableManager reading our jobs and outputs, ours reading
+//     Kylin's; Kylin's mode-2 DistributedScheduler running a job our Manager
+//     added, learning of it from our Broadcaster through a cache endpoint
+//     of the harness that hands events to Kylin's Broadcaster.notifyListener
+//     (Kylin's CacheController needs its REST server; the endpoint's path
+//     parsing is ours).
+//
+// Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK and
+// KYLIN_TEST_HBASE_ZK. Without them the tests skip locally and fail under
+// CI=true.
+package compat

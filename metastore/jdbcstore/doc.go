@@ -1,0 +1,80 @@
+// Package jdbcstore is a metastore driver on Kylin's JDBC metastore
+// (JDBCResourceStore) in MySQL or MariaDB, so that Kylin servers and Go
+// services can share one. It registers the "jdbc" scheme:
+//
+//	metastore.Open(ctx, "kylin_metadata@jdbc,url=jdbc:mysql://db:3306/kylin,username=kylin,password=...")
+//
+// # Parameters
+//
+// As in Kylin, url, username and password are required; passwordEncrypted=true
+// means password is Kylin 3.1's EncryptUtil output (AES-128-CFB, Kylin's
+// fixed key, the IV of kylin.security.encrypt.cipher.ivSpec), which
+// DecryptPassword reads; Kylin 2.x's ECB form is not accepted.
+// driverClassName may name a MySQL or MariaDB JDBC driver (com.mysql.jdbc.Driver,
+// com.mysql.cj.jdbc.Driver, org.mariadb.jdbc.Driver): the connection is
+// made by github.com/go-sql-driver/mysql in every case. The url is
+// jdbc:mysql://HOST[:PORT]/DATABASE[?...] or jdbc:mariadb://...; of its
+// query parameters connectTimeout, socketTimeout (milliseconds) and the TLS
+// settings sslMode, useSSL, requireSSL and verifyServerCertificate are
+// honoured (default sslMode=PREFERRED, as Connector/J 8), the rest are
+// logged once and ignored. Kylin's pool settings map to database/sql:
+// maxActive (5) is the connection limit, maxIdle (5) the idle limit,
+// maxWait (1000 ms; negative: no limit) how long a call waits for a free
+// connection, and minEvictableIdleTimeMillis with
+// timeBetweenEvictionRunsMillis > 0 the idle lifetime. testOnBorrow and
+// validationQuery are accepted and not run: the driver checks a pooled
+// connection before reusing it. Other DBCP settings are accepted and have
+// no effect. Open with a Config (ConfigFromProperties) to use
+// kylin.metadata.jdbc.* keys other than Kylin's defaults; metastore.Open
+// uses the defaults.
+//
+// # Tables
+//
+// Kylin's two tables, IDENTIFIER and IDENTIFIER_log (/bad_query*,
+// /execute_output*, /temp_statement* paths, by prefix as Kylin routes
+// them), with META_TABLE_KEY VARCHAR(255) primary key, META_TABLE_TS BIGINT,
+// META_TABLE_CONTENT LONGBLOB and index IDX_META_TABLE_TS, are created when
+// missing. Listing or walking "/" reads both tables; any other folder lies
+// in one. The one difference from Kylin's tables: the key column of tables
+// created here is utf8mb4_bin, so keys are case-sensitive and compare as
+// bytes, as Kylin's paths do. Tables Kylin created use the database's
+// collation, usually case- and accent-insensitive: they are used as they
+// are, every statement compares the key's bytes too, and a write whose path
+// the table takes for another stored path fails with ErrInvalidPath
+// naming both and the ALTER TABLE that fixes it. Keys longer than 255
+// characters are refused (the column's limit).
+//
+// # Compare-and-set
+//
+// Put is one statement: an INSERT for old timestamp 0, which the primary
+// key refuses when a row exists, and otherwise UPDATE ... WHERE key = ? AND
+// ts = ?, which InnoDB evaluates on the latest committed row under the
+// row's lock. It is therefore atomic across processes and hosts at any
+// isolation level (sessions run READ COMMITTED, as Kylin's, so reads see
+// the latest committed rows). Kylin's own JDBC store checks existence and
+// then writes, which is atomic only inside one JVM. A statement that did
+// not reach the server is retried for up to Config.RetryFor (5 s) within
+// the call's ctx; after one whose reply was lost, a refusal is checked
+// against the row (this Put's timestamp and content mean it was applied).
+//
+// # Listing
+//
+// Listing selects keys with LIKE ? ESCAPE '#' as Kylin does, with '%', '_'
+// and '#' all escaped (Kylin escapes only '_', so its listing of /a%b also
+// returns /aXb). List and Walk stream rows: memory does not grow with the
+// folder.
+//
+// # Big cells
+//
+// Kylin keeps content larger than kylin.metadata.jdbc.max-cell-size (1 MiB)
+// in HDFS at <kylin.env.hdfs-metastore-bigcell-dir, or
+// kylin.env.hdfs-working-dir/IDENTIFIER>/resources-jdbc<path>, with an
+// empty content column as the marker, except *.json and /execute* content
+// under kylin.metadata.jdbc.json-always-small-cell (true), which stays
+// inline. This package writes no HDFS yet: a Put that Kylin would push down
+// fails with ErrTooLarge naming that path, empty content is refused with
+// ErrEmptyContent, and a row with an empty or NULL content column is read
+// as ErrExternalContent naming the HDFS file, never as empty bytes.
+// Content that does not fit the server's max_allowed_packet fails with
+// ErrTooLarge too.
+package jdbcstore

@@ -1,0 +1,186 @@
+package jdbcstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/metastore"
+)
+
+const (
+	faultWriters  = 8
+	faultDeadline = 3 * time.Second        // each call's ctx
+	faultSlack    = 250 * time.Millisecond // a call may return this much after its deadline
+)
+
+// faultStats is what the writers saw.
+type faultStats struct {
+	writes, failures, conflicts, late atomic.Int64
+	lost                              atomic.Int64 // found while running
+	mu                                sync.Mutex
+	acked                             map[string]int // path -> last acknowledged sequence number
+}
+
+// TestRestartUnderWriters stops (SIGTERM) and kills (SIGKILL) a dedicated
+// MariaDB while 8 writers run compare-and-set chains on their own paths.
+// No acknowledged write may be lost and no call may return past its
+// deadline. The negative control runs the same check on a store that
+// acknowledges every tenth write without making it: the check must count
+// those as lost.
+func TestRestartUnderWriters(t *testing.T) {
+	if testing.Short() {
+		t.Skip("restarts a server; skipped with -short")
+	}
+	m := testenv.StartMariaDB(t)
+	a, err := testenv.ParseMariaDBDSN(m.DSN())
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := testServer{addr: a, dsn: m.DSN()}
+	url := srv.url("kylin_metadata", a.Database, "maxActive=16", "maxIdle=16")
+	s := openStore(t, DefaultConfig(url))
+
+	st := runFaultWriters(t, s, "/fault/atomic", func() {
+		time.Sleep(time.Second)
+		m.Stop()
+		m.Start()
+		time.Sleep(time.Second)
+		m.Kill()
+		m.Start()
+		time.Sleep(time.Second)
+	})
+	lost := lostWrites(t, s, st)
+	t.Logf("writes %d, failures %d, conflicts %d, lost %d, past deadline %d",
+		st.writes.Load(), st.failures.Load(), st.conflicts.Load(), lost, st.late.Load())
+	if lost != 0 || st.late.Load() != 0 {
+		t.Errorf("lost %d acknowledged writes, %d calls past their deadline; want 0 and 0", lost, st.late.Load())
+	}
+	if st.writes.Load() < faultWriters*10 {
+		t.Errorf("only %d writes succeeded: the writers did not run across the restarts", st.writes.Load())
+	}
+
+	// Negative control: a store that acknowledges writes it drops.
+	ctl := runFaultWriters(t, &droppingStore{Store: s}, "/fault/dropping", func() { time.Sleep(500 * time.Millisecond) })
+	n := lostWrites(t, s, ctl)
+	t.Logf("negative control: writes %d, lost %d", ctl.writes.Load(), n)
+	if n == 0 {
+		t.Fatalf("the check found no lost write on a store that drops every tenth one (%d writes)", ctl.writes.Load())
+	}
+}
+
+// droppingStore acknowledges every tenth Put without making it.
+type droppingStore struct {
+	metastore.Store
+	n atomic.Int64
+}
+
+func (d *droppingStore) Put(ctx context.Context, p string, content []byte, oldTS int64) (int64, error) {
+	if d.n.Add(1)%10 == 0 {
+		return oldTS + 1, nil
+	}
+	return d.Store.Put(ctx, p, content, oldTS)
+}
+
+// runFaultWriters runs the writers until disturb returns.
+func runFaultWriters(t *testing.T, s metastore.Store, root string, disturb func()) *faultStats {
+	st := &faultStats{acked: map[string]int{}}
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	for w := range faultWriters {
+		wg.Go(func() { faultWriter(s, fmt.Sprintf("%s/w%d.json", root, w), st, stop) })
+	}
+	disturb()
+	close(stop)
+	wg.Wait()
+	return st
+}
+
+// faultWriter writes sequence numbers 1, 2, ... to path, each a
+// compare-and-set on the timestamp of the last write it knows of. After a
+// failure it reads the path back: a failed call may still have been
+// applied.
+func faultWriter(s metastore.Store, path string, st *faultStats, stop <-chan struct{}) {
+	var ts int64
+	next := 1
+	for {
+		select {
+		case <-stop:
+			return
+		default:
+		}
+		err := timed(st, func(ctx context.Context) error {
+			newTS, err := s.Put(ctx, path, []byte(strconv.Itoa(next)), ts)
+			if err == nil {
+				ts = newTS
+			}
+			return err
+		})
+		if err == nil {
+			st.writes.Add(1)
+			st.mu.Lock()
+			st.acked[path] = next
+			st.mu.Unlock()
+			next++
+			continue
+		}
+		if errors.Is(err, metastore.ErrConflict) {
+			st.conflicts.Add(1)
+		} else {
+			st.failures.Add(1)
+		}
+		_ = timed(st, func(ctx context.Context) error { // resynchronise
+			r, err := s.Get(ctx, path)
+			if err != nil {
+				return err
+			}
+			ts = r.Timestamp
+			n, _ := strconv.Atoi(string(r.Content))
+			if n < next-1 { // only this writer writes path: the last acknowledged write is gone
+				st.lost.Add(1)
+			}
+			next = max(next, n+1)
+			return nil
+		})
+	}
+}
+
+// timed runs fn with the call deadline and counts a late return.
+func timed(st *faultStats, fn func(ctx context.Context) error) error {
+	ctx, cancel := context.WithTimeout(context.Background(), faultDeadline)
+	defer cancel()
+	start := time.Now()
+	err := fn(ctx)
+	if time.Since(start) > faultDeadline+faultSlack {
+		st.late.Add(1)
+	}
+	return err
+}
+
+// lostWrites counts the acknowledged writes found missing while running,
+// plus paths whose stored sequence number is below the last acknowledged.
+func lostWrites(t *testing.T, s metastore.Store, st *faultStats) int {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	lost := int(st.lost.Load())
+	for path, acked := range st.acked {
+		r, err := s.Get(ctx, path)
+		if err != nil {
+			t.Fatalf("read back %s: %v", path, err)
+		}
+		n, err := strconv.Atoi(strings.TrimSpace(string(r.Content)))
+		if err != nil || n < acked {
+			t.Logf("%s holds %q, but write %d was acknowledged", path, r.Content, acked)
+			lost++
+		}
+	}
+	return lost
+}

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# A private MariaDB server (Debian's mariadb-server) on loopback, for the
+# JDBC metastore's integration tests and benchmark.
+#
+#   scripts/mariadb.sh start  --dir DIR [--port P]
+#   scripts/mariadb.sh stop   --dir DIR
+#   scripts/mariadb.sh kill   --dir DIR
+#   scripts/mariadb.sh status --dir DIR
+#
+# start  installs mariadb-server with apt-get when it is missing (needs
+#        root), initialises a data directory in DIR/data on the first start,
+#        runs mariadbd as its own process (never the system service) on a
+#        free loopback port and a socket in DIR, waits until it answers, and
+#        creates the database `kylin` (CHARACTER SET utf8mb4) and the user
+#        kylin (password kylin-test, all privileges: tests create databases
+#        of their own). The LAST stdout line is a go-sql-driver/mysql DSN,
+#        kylin:kylin-test@tcp(127.0.0.1:PORT)/kylin; everything else goes to
+#        stderr. A restart in the same DIR keeps the data and the port.
+#        Without --dir a fresh temporary directory is used.
+# stop   shuts down exactly the server DIR's start launched (the pid in
+#        DIR/mariadb.pid, checked against its command line) with SIGTERM and
+#        waits for it to exit (SIGKILL after KYLIN_MARIADB_STOP_TIMEOUT s,
+#        default 60). Stopping a stopped server succeeds.
+# kill   sends SIGKILL instead (a crash; InnoDB recovers on the next start).
+# status prints "running PID DSN" (exit 0) or "stopped" (exit 3).
+#
+# Environment: KYLIN_MARIADB_START_TIMEOUT (seconds, default 60).
+set -euo pipefail
+
+log() { printf 'mariadb.sh: %s\n' "$*" >&2; }
+die() {
+	log "$*"
+	exit 1
+}
+
+usage() {
+	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
+	exit 2
+}
+
+user=kylin
+password=kylin-test
+database=kylin
+
+# find_tools sets mariadbd, install_db and admin to the server's programs.
+find_tools() {
+	mariadbd=$(PATH="$PATH:/usr/sbin:/usr/local/sbin" command -v mariadbd || true)
+	install_db=$(command -v mariadb-install-db || true)
+	admin=$(command -v mariadb-admin || true)
+	client=$(command -v mariadb || true)
+	[ -n "$mariadbd" ] && [ -n "$install_db" ] && [ -n "$admin" ] && [ -n "$client" ]
+}
+
+# retry CMD...: runs CMD up to 10 times, 5 s apart, until it succeeds.
+retry() {
+	local i
+	for ((i = 1; i < 10; i++)); do
+		"$@" && return 0
+		log "'$*' failed (attempt $i); retrying in 5 s"
+		sleep 5
+	done
+	"$@"
+}
+
+ensure_installed() {
+	find_tools && return 0
+	command -v apt-get >/dev/null || die "mariadbd is not installed: install MariaDB server 10.x (Debian: apt-get install mariadb-server)"
+	[ "$(id -u)" = 0 ] || die "mariadbd is not installed and installing it needs root: apt-get install mariadb-server"
+	log "installing Debian's mariadb-server with apt-get"
+	export DEBIAN_FRONTEND=noninteractive
+	# Installing starts no service where policy-rc.d forbids it (containers);
+	# where it does start one, it is left alone: we run our own process.
+	# make test starts servers in parallel, so another apt-get may hold the
+	# locks: wait for them, and retry a refused run a few times.
+	retry apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
+	retry apt-get -o DPkg::Lock::Timeout=600 install -y -qq mariadb-server >&2
+	find_tools || die "apt-get install mariadb-server did not provide mariadbd, mariadb-install-db, mariadb-admin and mariadb"
+}
+
+port_in_use() {
+	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
+}
+
+# free_port prints a loopback port nobody listens on, outside the kernel's
+# ephemeral range and away from the ports MySQL, HBase and ZooKeeper use by
+# default. The caller holds the port lock until the server listens.
+free_port() {
+	local p tries=0
+	while [ $tries -lt 200 ]; do
+		p=$((20000 + RANDOM % 12000))
+		tries=$((tries + 1))
+		port_in_use "$p" && continue
+		echo "$p"
+		return
+	done
+	die "no free loopback port found after 200 tries"
+}
+
+read_pid() { cat "$1/mariadb.pid" 2>/dev/null || true; }
+
+# alive PID DIR: true if PID is running and is the mariadbd started for DIR.
+alive() {
+	local pid=$1 dir=$2
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+	tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--datadir=$dir/data"
+}
+
+# socket_path prints DIR's socket, or a short one under /tmp when DIR is too
+# deep for a Unix socket name (108 bytes).
+socket_path() {
+	local dir=$1
+	if [ ${#dir} -le 90 ]; then
+		echo "$dir/mariadb.sock"
+	else
+		echo "/tmp/kylin-mariadb-$(printf '%s' "$dir" | sha256sum | cut -c1-16).sock"
+	fi
+}
+
+dsn() { echo "$user:$password@tcp(127.0.0.1:$1)/$database"; }
+
+init_datadir() {
+	local dir=$1
+	[ -d "$dir/data/mysql" ] && return 0
+	log "initialising a data directory in $dir/data"
+	rm -rf "$dir/data"
+	"$install_db" --no-defaults --user="$(id -un)" --datadir="$dir/data" \
+		--auth-root-authentication-method=normal --skip-test-db \
+		>"$dir/install.log" 2>&1 || {
+		tail -n 30 "$dir/install.log" >&2
+		die "mariadb-install-db failed (log $dir/install.log)"
+	}
+}
+
+launch() {
+	local dir=$1 port=$2 sock=$3
+	# setsid: the server must outlive this script and ignore the caller's ^C.
+	# A small buffer pool and no performance schema keep it near 100 MB; the
+	# packet limit leaves room for Kylin's inline JSON cells.
+	setsid "$mariadbd" --no-defaults --user="$(id -un)" --datadir="$dir/data" \
+		--socket="$sock" --pid-file="$dir/mariadbd.pid" --port="$port" \
+		--bind-address=127.0.0.1 --skip-name-resolve --log-error="$dir/error.log" \
+		--innodb-buffer-pool-size=64M --performance-schema=OFF \
+		--max-allowed-packet=64M --max-connections=500 \
+		</dev/null >>"$dir/mariadbd.out" 2>&1 &
+	echo $! >"$dir/mariadb.pid"
+}
+
+fail_start() {
+	local dir=$1
+	shift
+	log "$*"
+	log "last lines of $dir/error.log:"
+	tail -n 40 "$dir/error.log" >&2 || true
+	do_stop "$dir" KILL >/dev/null 2>&1 || true
+	exit 1
+}
+
+# wait_ready pings the server over its socket until it answers, watching
+# that the process stays alive.
+wait_ready() {
+	local dir=$1 sock=$2 pid limit=${KYLIN_MARIADB_START_TIMEOUT:-60}
+	local deadline=$((SECONDS + limit))
+	pid=$(read_pid "$dir")
+	until "$admin" --no-defaults --socket="$sock" -uroot --connect-timeout=2 ping >/dev/null 2>&1; do
+		alive "$pid" "$dir" || fail_start "$dir" "mariadbd exited during startup"
+		[ $SECONDS -lt $deadline ] || fail_start "$dir" "mariadbd did not answer within ${limit}s"
+		sleep 0.2
+	done
+}
+
+create_schema() {
+	local sock=$1
+	"$client" --no-defaults --socket="$sock" -uroot <<EOF
+CREATE DATABASE IF NOT EXISTS \`$database\` CHARACTER SET utf8mb4;
+CREATE USER IF NOT EXISTS '$user'@'%' IDENTIFIED BY '$password';
+CREATE USER IF NOT EXISTS '$user'@'localhost' IDENTIFIED BY '$password';
+GRANT ALL PRIVILEGES ON *.* TO '$user'@'%';
+GRANT ALL PRIVILEGES ON *.* TO '$user'@'localhost';
+EOF
+}
+
+do_start() {
+	local dir=$1 opt_port=$2 port sock t0
+	ensure_installed
+	mkdir -p "$dir"
+	dir=$(cd "$dir" && pwd)
+	if alive "$(read_pid "$dir")" "$dir"; then
+		die "MariaDB already running for $dir (pid $(read_pid "$dir")); stop it first"
+	fi
+	sock=$(socket_path "$dir")
+	init_datadir "$dir"
+	# Ports are chosen and bound under one machine-wide lock so that two
+	# starts never pick the same free port.
+	exec 9>/tmp/kylin-mariadb-ports.lock
+	flock 9
+	port=$opt_port
+	[ -n "$port" ] || port=$(cat "$dir/port" 2>/dev/null || true)
+	[ -n "$port" ] || port=$(free_port)
+	case $port in
+	'' | *[!0-9]*) die "port '$port' is not a number: pass --port as an integer" ;;
+	esac
+	[ "$port" -ge 1024 ] && [ "$port" -le 65535 ] || die "port $port out of range 1024-65535"
+	port_in_use "$port" && die "port $port on 127.0.0.1 is in use; choose another --port or a new --dir"
+	echo "$port" >"$dir/port"
+	t0=$SECONDS
+	log "starting mariadbd in $dir (127.0.0.1:$port, socket $sock, log $dir/error.log)"
+	launch "$dir" "$port" "$sock"
+	wait_ready "$dir" "$sock"
+	flock -u 9
+	exec 9>&-
+	create_schema "$sock" || fail_start "$dir" "creating database $database failed"
+	log "MariaDB ready after $((SECONDS - t0))s, pid $(read_pid "$dir"); stop with: $0 stop --dir $dir"
+	dsn "$port"
+}
+
+do_kill() { do_stop "$1" KILL; }
+
+# do_stop DIR [SIGNAL]: signal (default TERM) the recorded process and wait.
+do_stop() {
+	local dir=$1 sig=${2:-TERM} pid bound=${KYLIN_MARIADB_STOP_TIMEOUT:-60} i
+	pid=$(read_pid "$dir")
+	if ! alive "$pid" "$dir"; then
+		rm -f "$dir/mariadb.pid"
+		log "MariaDB in $dir is not running"
+		return 0
+	fi
+	log "stopping mariadbd pid $pid (SIG$sig)"
+	kill -CONT "$pid" 2>/dev/null || true # a frozen server cannot exit
+	kill -"$sig" "$pid"
+	for ((i = 0; i < bound * 10; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		sleep 0.1
+	done
+	if kill -0 "$pid" 2>/dev/null; then
+		log "mariadbd pid $pid still running after ${bound}s; sending SIGKILL"
+		kill -KILL "$pid" 2>/dev/null || true
+		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
+	fi
+	rm -f "$dir/mariadb.pid"
+	log "stopped"
+}
+
+do_status() {
+	local dir=$1 pid
+	pid=$(read_pid "$dir")
+	if alive "$pid" "$dir"; then
+		echo "running $pid $(dsn "$(cat "$dir/port")")"
+		return 0
+	fi
+	echo "stopped"
+	return 3
+}
+
+main() {
+	[ $# -ge 1 ] || usage
+	local cmd=$1 dir="" port=""
+	shift
+	while [ $# -gt 0 ]; do
+		case $1 in
+		--dir) dir=${2:?--dir needs a directory} && shift 2 ;;
+		--port) port=${2:?--port needs a port} && shift 2 ;;
+		*) log "unknown argument: $1" && usage ;;
+		esac
+	done
+	case $cmd in
+	start)
+		[ -n "$dir" ] || dir=$(mktemp -d "${TMPDIR:-/tmp}/kylin-mariadb.XXXXXX")
+		do_start "$dir" "$port"
+		;;
+	stop | kill | status)
+		[ -n "$dir" ] || die "$cmd needs --dir DIR (the directory given to start)"
+		dir=$(cd "$dir" 2>/dev/null && pwd) || die "no such directory: $dir"
+		"do_$cmd" "$dir"
+		;;
+	*) usage ;;
+	esac
+}
+
+main "$@"
