@@ -214,6 +214,7 @@ func (p *Proxy) shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 		p.track.abortAll()
+		p.pools.close() // wakes requests waiting for a node connection
 	}
 	p.wg.Wait()
 	p.track.halt()
