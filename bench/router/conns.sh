@@ -43,6 +43,7 @@ install_missing() {
 	command -v haproxy >/dev/null || [ -x /usr/sbin/haproxy ] || missing+=(haproxy)
 	command -v openssl >/dev/null || missing+=(openssl)
 	command -v ss >/dev/null || missing+=(iproute2)
+	command -v bc >/dev/null || missing+=(bc)
 	if [ ${#missing[@]} -gt 0 ]; then
 		log "installing ${missing[*]}"
 		apt-get update -qq
@@ -61,7 +62,7 @@ declare -A backend_pids
 cleanup() {
 	for p in "${pids[@]}" "${backend_pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	wait 2>/dev/null || true
-	rm -rf "$work"
+	[ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
 }
 trap cleanup EXIT INT TERM
 
@@ -201,11 +202,17 @@ node_conns() {
 	ss -Htnp state established "( dport = :${B[0]} or dport = :${B[1]} or dport = :${B[2]} )" | grep -cE "$re" || true
 }
 
+# run_wrk samples node connections and fds twice (at 40% and 70% of the
+# run: on a loaded machine wrk may still be connecting at the first) and
+# keeps the larger of each.
 run_wrk() { # out url conns pid
 	wrk -t2 -c"$3" -d"$DURATION"s --latency "$2" >"$1" 2>&1 &
-	local w=$!
-	sleep $((DURATION / 2)).5
-	echo "$(node_conns "$4") $(fds "$4")" >"$1.conns"
+	local w=$! n1 f1 n2 f2
+	sleep "$(echo "$DURATION * 0.4" | bc)"
+	n1=$(node_conns "$4") f1=$(fds "$4")
+	sleep "$(echo "$DURATION * 0.3" | bc)"
+	n2=$(node_conns "$4") f2=$(fds "$4")
+	echo "$((n1 > n2 ? n1 : n2)) $((f1 > f2 ? f1 : f2))" >"$1.conns"
 	wait "$w" || true
 }
 

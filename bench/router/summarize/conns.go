@@ -32,7 +32,9 @@ func connsSection(f connsFlags) error {
 	fmt.Fprintf(&b, "GETs, %d interleaved rounds (order rotated each round), all on the shared 2-core machine (load average\n", f.rounds)
 	fmt.Fprintf(&b, "at the end: %s, from the other sessions' work). Median [min-max] over the rounds. Node connections are the\n", f.load)
 	fmt.Fprintf(&b, "established TCP connections to the nodes' ports and fds the contender's open file descriptors (nginx: all\n")
-	fmt.Fprintf(&b, "workers), both sampled mid-run. nginx's `keepalive` and our `max-idle-conns-per-node` are %d; our\n", f.keep)
+	fmt.Fprintf(&b, "workers), both sampled twice in each run, the larger kept (nginx's count is low partly because it opens\n")
+	fmt.Fprintf(&b, "and closes connections beyond its keepalive cache per request: they are gone by the sample). nginx's\n")
+	fmt.Fprintf(&b, "`keepalive` and our `max-idle-conns-per-node` are %d; our\n", f.keep)
 	fmt.Fprintf(&b, "`max-conns-per-node` is its default, 256. Reproduce: `bench/router/conns.sh -readme bench/README.md`\n")
 	fmt.Fprintf(&b, "(installs wrk, nginx, haproxy, openssl when missing).\n\n")
 	for _, c := range strings.Fields(f.clients) {
