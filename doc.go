@@ -8,6 +8,7 @@
 //
 //	config                   kylin.properties -> typed Config; the one place that knows key names and defaults
 //	metastore                Store (path -> bytes + timestamp, compare-and-set), path rules, Open(url)
+//	metastore/driver         what a metastore backend implements; the portable Store wraps it
 //	metastore/memstore       in memory: the embedded default and the reference in tests
 //	metastore/filestore      a local directory in Kylin's FileResourceStore layout
 //	metastore/hbasestore     HBase in Kylin's HBaseResourceStore schema (our own native-RPC client)

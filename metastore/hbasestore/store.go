@@ -91,8 +91,8 @@ func openDriver(ctx context.Context, cfg config.Metastore, hopts []hbase.Option,
 	return s, nil
 }
 
-// Capabilities: no empty content (Kylin's marker), values up to the cell
-// limit.
+// Capabilities declares no empty content (Kylin's marker) and values up to
+// the cell limit.
 func (s *tableStore) Capabilities() driver.Caps {
 	return driver.Caps{Backend: "hbase", MaxValue: s.cfg.MaxCellSize,
 		MaxValueKey: "kylin.go.metadata.hbase-max-cell-size"}
