@@ -23,6 +23,8 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/internal/testenv"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // callTimeout bounds one harness request; opening an HBaseResourceStore is
@@ -271,7 +273,7 @@ func (h *harness) startSink() (string, error) {
 		return "", err
 	}
 	h.sinkLn = ln
-	hd := cluster.NewHandler(cluster.Auth{})
+	hd := cluster.NewHandler(auth.AllowAll)
 	hd.Register(h.sink, "all", "execute", "execute_output")
 	mux := http.NewServeMux()
 	mux.Handle(cluster.CachePathPrefix, hd)

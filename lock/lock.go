@@ -38,6 +38,11 @@ type Lease interface {
 	// Done is closed when the lease is, or may be, lost: the holder must
 	// stop acting on it. It is also closed by Unlock.
 	Done() <-chan struct{}
+	// Context ends when Done closes. Its context.Cause is ErrLeaseLost
+	// when the lease was lost, context.Canceled after Unlock. Work done
+	// under the lease runs with it, or with lock.Context, instead of
+	// watching Done in a goroutine of its own.
+	Context() context.Context
 	// Unlock releases the lease. It returns ErrNotHeld if the lease was
 	// already released or lost.
 	Unlock(ctx context.Context) error

@@ -72,7 +72,12 @@
 // read everything again (an "all" event, a restored store).
 //
 // A job or step with no output record is READY, as in Kylin; nothing is
-// written for it until someone changes the job.
+// written for it until someone changes the job. A job whose type has no
+// Executor here is listed (Manager, kylinctl) with its stored state and
+// never run or changed by this engine. Kylin shows a job whose class it
+// cannot load as a DISCARDED BrokenExecutable; we do not, because in a
+// mixed cluster that type may be one another engine (Kylin's) runs, and
+// calling a running or waiting job DISCARDED would misreport it.
 //
 // # Joining the cluster
 //
@@ -88,7 +93,7 @@
 //	bc, _ := cluster.NewBroadcaster(cfg.Broadcast, members)
 //	engine, _ := scheduler.New(cfg.Job, store, locks, scheduler.WithAnnouncer(bc))
 //	engine.Register("org.apache.kylin.cube.model.CubingJob", myExecutor)
-//	h := cluster.NewHandler(cluster.Auth{Token: cfg.Broadcast.Token})
+//	h := cluster.NewHandler(auth.ForCacheEndpoint(cfg, store))
 //	h.Register(engine.Listener(), scheduler.JobEntities...)
 //	http.Handle("/kylin/api/cache/", h)
 //	_ = engine.Start()

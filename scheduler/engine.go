@@ -39,7 +39,6 @@ const writeTimeout = 30 * time.Second
 // Causes of a run's cancellation.
 var (
 	errShutdown   = errors.New("scheduler: engine shutting down")
-	errLeaseLost  = errors.New("scheduler: lease lost")
 	errJobChanged = errors.New("scheduler: job discarded, paused or taken over")
 )
 
@@ -63,7 +62,7 @@ type Engine struct {
 	ctx    context.Context // cancelled by Close after runs have ended
 	cancel context.CancelFunc
 	wg     sync.WaitGroup // loop goroutines
-	runWG  sync.WaitGroup // job runs and their lease watchers
+	runWG  sync.WaitGroup // job runs
 
 	mu            sync.Mutex
 	namedOverflow bool // more jobs were named than named holds
@@ -211,8 +210,12 @@ func (e *Engine) changed(id string, j *Job) {
 	if j != nil {
 		e.mu.Lock()
 		if m := e.table.get(id); m != nil {
+			// Just stored READY by this Manager: no need to read it back
+			// before locking (the read under the lock, or the claim's
+			// compare-and-set, still checks it).
 			cp := *j
-			m.job, m.state, m.bad = &cp, "", false
+			m.job, m.state, m.bad, m.fresh = &cp, StateReady, false, true
+			e.table.touch(id)
 		}
 		e.mu.Unlock()
 	}

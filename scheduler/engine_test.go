@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
@@ -127,7 +128,7 @@ func TestTakeoverOnLeaseLoss(t *testing.T) {
 			c.store.waitStatus(t, "j", StateSucceed)
 			recv(t, "a's step to see its cancellation", exA.cancelled)
 			// Lease loss, or the newer fence b wrote, whichever a saw first.
-			if got := exA.cancelCauses(); len(got) != 1 || !(errors.Is(got[0], errLeaseLost) || errors.Is(got[0], errJobChanged)) {
+			if got := exA.cancelCauses(); len(got) != 1 || !(errors.Is(got[0], lock.ErrLeaseLost) || errors.Is(got[0], errJobChanged)) {
 				t.Fatalf("a's step was cancelled with %v; want lease lost or taken over", got)
 			}
 			if n := a.Stats().Takeovers + b.Stats().Takeovers; n != 1 {

@@ -266,6 +266,7 @@ func (e *Engine) claimedElsewhere(id string, po outputPO, ts int64, f Fence) boo
 	e.spaced.add(path, ts)
 	if m := e.table.get(id); m != nil {
 		m.bad, m.job, m.fresh = true, nil, false
+		e.table.touch(id)
 	}
 	e.mu.Unlock()
 	if !known {
@@ -374,6 +375,7 @@ func (e *Engine) badRecord(id, path string, ts int64, err error) {
 	e.bad.add(path, ts)
 	if m := e.table.get(id); m != nil {
 		m.bad, m.job, m.fresh = true, nil, false
+		e.table.touch(id)
 	}
 	e.mu.Unlock()
 	if !known {
@@ -443,6 +445,7 @@ func (e *Engine) remember(id string) {
 	e.mu.Lock()
 	if m := e.table.get(id); m != nil && m.settled() {
 		m.state, m.bad = "", false
+		e.table.touch(id)
 	}
 	e.mu.Unlock()
 }

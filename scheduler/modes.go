@@ -2,6 +2,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"time"
 
 	"go.uber.org/zap"
@@ -36,10 +37,11 @@ func (e *Engine) lead(key string) {
 		act := &activation{lease: lease, fence: Fence{Key: key, Token: lease.Token(), Space: e.space}}
 		e.setActive(act)
 		e.log.Info("scheduler: engine active", zap.String("key", key), zap.Uint64("token", lease.Token()))
-		select {
-		case <-lease.Done():
+		held, stop := lock.Context(e.ctx, lease) // ends when the lease ends or the engine closes
+		<-held.Done()
+		stop()
+		if errors.Is(context.Cause(held), lock.ErrLeaseLost) {
 			e.log.Warn("scheduler: engine lock lost; stopping runs", zap.String("key", key))
-		case <-e.ctx.Done():
 		}
 		e.deactivate(act)
 	}
@@ -74,7 +76,7 @@ func (e *Engine) deactivate(act *activation) {
 	var waits []<-chan struct{}
 	for _, r := range e.running {
 		if r.act == act {
-			r.cancel(errLeaseLost)
+			r.cancel(lock.ErrLeaseLost)
 			waits = append(waits, r.done)
 		}
 	}

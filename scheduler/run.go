@@ -33,8 +33,22 @@ type stored struct {
 
 // launch registers and starts a run; false when the engine is closed or
 // full, or the job already runs here.
+//
+// The run's ctx derives from its lease's context (the job's own lease in
+// mode 2, the engine lock's in modes 0 and 100), so it ends, with cause
+// lock.ErrLeaseLost, when the lease ends: no goroutine watches the lease.
 func (e *Engine) launch(j Job, ex Executor, f Fence, lease lock.Lease, act *activation, pre *stored) bool {
-	ctx, cancel := context.WithCancelCause(context.Background())
+	base := context.Background()
+	switch {
+	case lease != nil:
+		base = lease.Context()
+	case act != nil:
+		base = act.lease.Context()
+	}
+	if base.Err() != nil {
+		return false // the lease ended already: claim nothing under it
+	}
+	ctx, cancel := context.WithCancelCause(base)
 	r := &run{job: j, ex: ex, fence: f, lease: lease, act: act, ctx: ctx, cancel: cancel, done: make(chan struct{}), pre: pre}
 	e.mu.Lock()
 	if e.closed || len(e.running) >= e.cfg.MaxConcurrentJobs || e.running[j.ID] != nil || (act != nil && e.active != act) {
@@ -45,24 +59,10 @@ func (e *Engine) launch(j Job, ex Executor, f Fence, lease lock.Lease, act *acti
 	e.running[j.ID] = r
 	n := len(e.running)
 	e.runWG.Add(1)
-	if lease != nil {
-		e.runWG.Add(1)
-		go e.watchLease(r)
-	}
 	e.mu.Unlock()
 	e.met.setRunning(n)
 	go e.runJob(r)
 	return true
-}
-
-// watchLease cancels the run when its lease ends.
-func (e *Engine) watchLease(r *run) {
-	defer e.runWG.Done()
-	select {
-	case <-r.lease.Done():
-		r.cancel(errLeaseLost)
-	case <-r.done:
-	}
 }
 
 func (e *Engine) snapshotRuns() []*run {
@@ -79,6 +79,9 @@ func (e *Engine) snapshotRuns() []*run {
 // fails, or the run is cancelled.
 func (e *Engine) runJob(r *run) {
 	defer e.endRun(r)
+	if r.ctx.Err() != nil {
+		return // cancelled before the claim (the lease ended): write nothing
+	}
 	takeover, err := e.mgr.claim(e.writeCtx(r), r.job.ID, r.fence, e.o.owner, r.pre)
 	if err != nil {
 		e.writeFailed(r, "claim", err)

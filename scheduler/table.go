@@ -37,15 +37,16 @@ func (m *memo) settled() bool {
 // jobTable is the engine's memory of jobs: bounded, and touched only under
 // the engine's mutex.
 type jobTable struct {
-	max  int
-	jobs map[string]*memo
+	max    int
+	jobs   map[string]*memo
+	active map[string]struct{} // the jobs not settled: what an active pass looks at
 }
 
 func newJobTable(max int) *jobTable {
 	if max <= 0 {
 		max = defaultMaxJobs
 	}
-	return &jobTable{max: max, jobs: map[string]*memo{}}
+	return &jobTable{max: max, jobs: map[string]*memo{}, active: map[string]struct{}{}}
 }
 
 // get returns the memo of id, creating it when there is room; nil when the
@@ -59,12 +60,25 @@ func (t *jobTable) get(id string) *memo {
 	}
 	m := &memo{}
 	t.jobs[id] = m
+	t.active[id] = struct{}{}
 	return m
+}
+
+// touch files id among the active jobs or not after its memo changed.
+func (t *jobTable) touch(id string) {
+	if m, ok := t.jobs[id]; ok && !m.settled() {
+		t.active[id] = struct{}{}
+	} else {
+		delete(t.active, id)
+	}
 }
 
 func (t *jobTable) peek(id string) *memo { return t.jobs[id] }
 
-func (t *jobTable) forget(id string) { delete(t.jobs, id) }
+func (t *jobTable) forget(id string) {
+	delete(t.jobs, id)
+	delete(t.active, id)
+}
 
 // evictSettled drops one settled job; false when none is settled.
 func (t *jobTable) evictSettled() bool {
@@ -88,14 +102,16 @@ func (t *jobTable) setState(id string, st State, ts int64, fresh bool) {
 	if m.settled() {
 		m.job = nil
 	}
+	t.touch(id)
 }
 
 // candidates lists the jobs a pass should look at, sorted: those not
-// settled and not running here.
+// settled and not running here. Its cost follows the active jobs, not the
+// remembered ones.
 func (t *jobTable) candidates(running map[string]*run) []string {
 	var out []string
-	for id, m := range t.jobs {
-		if !m.settled() && running[id] == nil {
+	for id := range t.active {
+		if running[id] == nil {
 			out = append(out, id)
 		}
 	}

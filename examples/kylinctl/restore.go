@@ -18,6 +18,10 @@ or by Kylin's metastore.sh backup) into the configured metastore, with the same
 paths, content and timestamps, /UUID included. Afterwards every node of
 kylin.server.cluster-servers is told to reload everything (all/all/update).
 
+Before the first write every resource is checked against what the target
+can hold (empty content, the largest value, timestamps); if any is refused,
+nothing is written and every refusal is listed.
+
 The target must be empty (a /UUID alone counts as empty); --force restores over
 a store that holds resources: the backup's resources replace those at the same
 paths, and resources the backup does not hold are left in place and counted.
@@ -49,6 +53,14 @@ func restoreCmd(fs *flag.FlagSet) action {
 		}
 		if err := checkTarget(ctx, dst, *force, *newTS); err != nil {
 			return err
+		}
+		_, importing := dst.(metastore.Importer)
+		refused, err := precheck(ctx, src, dst, importing)
+		if err != nil {
+			return err
+		}
+		if len(refused) > 0 {
+			return refusedErr(refused)
 		}
 		seen, p, err := copyAll(ctx, e, src, dst)
 		if err != nil {

@@ -15,6 +15,8 @@ type lease struct {
 	done     chan struct{} // closed when the lease ends, however it ends
 	released chan struct{} // closed when the key is free again; waiters select on it
 	lost     bool          // ended by Expire or Purge rather than Unlock
+	ctx      context.Context
+	cancel   context.CancelCauseFunc // cancels ctx when the lease ends
 }
 
 var _ lock.Lease = (*lease)(nil)
@@ -23,6 +25,10 @@ func (l *lease) Key() string           { return l.key }
 func (l *lease) Owner() string         { return l.owner }
 func (l *lease) Token() uint64         { return l.token }
 func (l *lease) Done() <-chan struct{} { return l.done }
+
+// Context ends with the lease; its cause is lock.ErrLeaseLost when the
+// lease was lost (Expire, Purge), context.Canceled after Unlock.
+func (l *lease) Context() context.Context { return l.ctx }
 
 // Unlock releases the lease; ErrNotHeld when it already ended.
 func (l *lease) Unlock(ctx context.Context) error {

@@ -2,6 +2,7 @@ package locallock_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
@@ -89,5 +90,38 @@ func TestSpaceIdentity(t *testing.T) {
 	}
 	if lock.SpaceOf(a) == lock.SpaceOf(b) {
 		t.Fatalf("two New share the space identity %q", lock.SpaceOf(a))
+	}
+}
+
+// TestLeaseContext: a lease's context ends with ErrLeaseLost when the
+// lease is lost and with context.Canceled after Unlock; lock.Context
+// carries the cause to a derived context.
+func TestLeaseContext(t *testing.T) {
+	l := locallock.New()
+	defer l.Close()
+	ctx := context.Background()
+	ls, err := l.Lock(ctx, "/k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	work, cancel := lock.Context(ctx, ls)
+	defer cancel()
+	if work.Err() != nil {
+		t.Fatal("the work context ended while the lease is held")
+	}
+	l.Expire()
+	<-work.Done()
+	if c := context.Cause(work); !errors.Is(c, lock.ErrLeaseLost) {
+		t.Fatalf("cause after a lost lease = %v, want ErrLeaseLost", c)
+	}
+	ls, err = l.Lock(ctx, "/k")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ls.Unlock(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if c := context.Cause(ls.Context()); c != context.Canceled {
+		t.Fatalf("cause after Unlock = %v, want context.Canceled", c)
 	}
 }

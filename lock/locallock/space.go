@@ -1,6 +1,7 @@
 package locallock
 
 import (
+	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
@@ -42,6 +43,7 @@ func (s *space) grantLocked(l *Locker, key string) (*lease, <-chan struct{}) {
 	s.token++
 	ls := &lease{locker: l, key: key, owner: l.owner, token: s.token,
 		done: make(chan struct{}), released: make(chan struct{})}
+	ls.ctx, ls.cancel = context.WithCancelCause(context.Background())
 	s.held[key] = ls
 	s.notifyLocked(lock.Event{Type: lock.EventLocked, Key: key, Owner: l.owner})
 	s.metrics.acquired.Inc()
@@ -58,6 +60,11 @@ func (s *space) releaseLocked(ls *lease) bool {
 	delete(s.held, ls.key)
 	close(ls.released)
 	close(ls.done)
+	if ls.lost {
+		ls.cancel(lock.ErrLeaseLost)
+	} else {
+		ls.cancel(context.Canceled)
+	}
 	s.notifyLocked(lock.Event{Type: lock.EventUnlocked, Key: ls.key, Owner: ls.owner})
 	s.metrics.held.Dec()
 	return true

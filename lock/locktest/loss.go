@@ -8,10 +8,11 @@ import (
 	"github.com/kylin-go/kylin/lock"
 )
 
-// checkLeaseLoss checks that when the harness ends the session behind a lease,
-// the lease's Done closes, another owner that was waiting gets the key only
-// after that, the lost holder's Unlock returns ErrNotHeld, a write with its
-// old token is refused by a Fence, and the Locker can lock again.
+// checkLeaseLoss checks that when the harness ends the session behind a
+// lease, the lease's Done closes, another owner that was waiting gets the
+// key only after that, the lost holder's Unlock returns ErrNotHeld, a write
+// with its old token is refused by a Fence, its Context ends with cause
+// ErrLeaseLost, and the Locker can lock again.
 func checkLeaseLoss(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	if h.LoseSession == nil {
@@ -43,6 +44,9 @@ func checkLeaseLoss(t testing.TB, newLocker NewLocker, h Harness) {
 	case <-old.Done():
 	case <-ctx.Done():
 		t.Fatalf("Done not closed within %v after the session was lost", h.Timeout)
+	}
+	if cause := context.Cause(old.Context()); !errors.Is(cause, lock.ErrLeaseLost) {
+		t.Errorf("the lost lease's Context ended with cause %v, want ErrLeaseLost", cause)
 	}
 	r := <-got
 	if r.err != nil {

@@ -22,6 +22,8 @@ type lease struct {
 	release func() // frees the Locker's in-process slot for key
 
 	done    chan struct{}
+	ctx     context.Context
+	cancel  context.CancelCauseFunc // cancels ctx when the lease ends
 	endOnce sync.Once
 	mu      sync.Mutex
 	lost    bool
@@ -30,14 +32,20 @@ type lease struct {
 var _ lock.Lease = (*lease)(nil)
 
 func newLease(l *Locker, s *session, key, path string, stat *zk.Stat, release func()) *lease {
-	return &lease{l: l, sess: s, key: key, path: path, token: uint64(stat.Czxid),
+	ls := &lease{l: l, sess: s, key: key, path: path, token: uint64(stat.Czxid),
 		version: stat.Version, release: release, done: make(chan struct{})}
+	ls.ctx, ls.cancel = context.WithCancelCause(context.Background())
+	return ls
 }
 
 func (ls *lease) Key() string           { return ls.key }
 func (ls *lease) Owner() string         { return ls.l.opts.owner }
 func (ls *lease) Token() uint64         { return ls.token }
 func (ls *lease) Done() <-chan struct{} { return ls.done }
+
+// Context ends with the lease; its cause is lock.ErrLeaseLost when the
+// lease was (or may have been) lost, context.Canceled after Unlock.
+func (ls *lease) Context() context.Context { return ls.ctx }
 
 // end closes Done once; lost says the lease ended without Unlock.
 func (ls *lease) end(lost bool) {
@@ -46,6 +54,11 @@ func (ls *lease) end(lost bool) {
 		ls.lost = lost
 		ls.mu.Unlock()
 		close(ls.done)
+		if lost {
+			ls.cancel(lock.ErrLeaseLost)
+		} else {
+			ls.cancel(context.Canceled)
+		}
 		ls.sess.remove(ls)
 		ls.release()
 		ls.l.metrics.held.Dec()

@@ -36,7 +36,7 @@ var (
 func init() {
 	metastore.Register("hbase", func(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
 		cfg := config.Default().Metastore
-		cfg.URL = u.String()
+		cfg.URL = u.Full()
 		return openDriver(ctx, cfg, nil, o)
 	})
 }

@@ -42,7 +42,7 @@ var (
 
 func init() {
 	metastore.Register("jdbc", func(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
-		return OpenDriver(ctx, DefaultConfig(u.String()), o.Logger)
+		return OpenDriver(ctx, DefaultConfig(u.Full()), o.Logger)
 	})
 }
 

@@ -136,7 +136,9 @@ func Measure(ctx context.Context, s metastore.Store, c Config) (Result, error) {
 		return res, err
 	}
 	defer e.Close()
-	cs.quiet(ctx, n0, c.Quiet) // the first pass: every job once
+	// The first pass reads every job once, with work between its calls
+	// that a short quiet would take for its end.
+	cs.quiet(ctx, n0, max(10*c.Quiet, 2*time.Second))
 	add := func() (time.Duration, error) {
 		n0 := cs.calls.Load()
 		t0 := time.Now()
@@ -184,32 +186,39 @@ func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 // List entries) and when its last call ended.
 type countingStore struct {
 	metastore.Store
-	reads atomic.Int64
-	calls atomic.Int64
-	last  atomic.Int64 // unix ns of the end of the last call
+	reads    atomic.Int64
+	calls    atomic.Int64
+	inflight atomic.Int64 // calls started and not ended (a long Walk is one call)
+	last     atomic.Int64 // unix ns of the end of the last call
 }
+
+func (c *countingStore) begin() { c.inflight.Add(1) }
 
 func (c *countingStore) done(n int) {
 	c.reads.Add(int64(n))
 	c.calls.Add(1)
 	c.last.Store(time.Now().UnixNano())
+	c.inflight.Add(-1)
 }
 
 func (c *countingStore) reset() { c.reads.Store(0) }
 
 func (c *countingStore) Get(ctx context.Context, p string) (metastore.Resource, error) {
+	c.begin()
 	r, err := c.Store.Get(ctx, p)
 	c.done(1)
 	return r, err
 }
 
 func (c *countingStore) Exists(ctx context.Context, p string) (bool, error) {
+	c.begin()
 	ok, err := c.Store.Exists(ctx, p)
 	c.done(1)
 	return ok, err
 }
 
 func (c *countingStore) List(ctx context.Context, p string) ([]string, error) {
+	c.begin()
 	out, err := c.Store.List(ctx, p)
 	c.done(len(out))
 	return out, err
@@ -217,6 +226,7 @@ func (c *countingStore) List(ctx context.Context, p string) ([]string, error) {
 
 func (c *countingStore) Walk(ctx context.Context, p string, w metastore.Window, fn func(metastore.Resource) error) error {
 	n := 0
+	c.begin()
 	err := c.Store.Walk(ctx, p, w, func(r metastore.Resource) error {
 		n++
 		return fn(r)
@@ -226,13 +236,14 @@ func (c *countingStore) Walk(ctx context.Context, p string, w metastore.Window, 
 }
 
 func (c *countingStore) Put(ctx context.Context, p string, b []byte, old int64) (int64, error) {
+	c.begin()
 	ts, err := c.Store.Put(ctx, p, b, old)
 	c.done(0)
 	return ts, err
 }
 
 // quiet waits until a store call after the n0th has ended and then none
-// for d, and returns when the last one ended.
+// ended for d with none in flight, and returns when the last one ended.
 func (c *countingStore) quiet(ctx context.Context, n0 int64, d time.Duration) time.Time {
 	for c.calls.Load() == n0 {
 		select {
@@ -248,7 +259,7 @@ func (c *countingStore) quiet(ctx context.Context, n0 int64, d time.Duration) ti
 		case <-ctx.Done():
 			return time.Now()
 		}
-		if c.calls.Load() == n {
+		if c.calls.Load() == n && c.inflight.Load() == 0 {
 			return time.Unix(0, c.last.Load())
 		}
 	}
