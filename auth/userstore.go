@@ -225,7 +225,7 @@ func checkUserName(name string) error {
 	case name == "" || len(name) > 255:
 		return fmt.Errorf("%w: user name must be 1 to 255 bytes", ErrUnauthenticated)
 	case strings.ContainsAny(name, "/\\") || name == "." || name == "..":
-		return fmt.Errorf("%w: user name must not hold '/' or '\\' or be . or ..", ErrUnauthenticated)
+		return fmt.Errorf("%w: user name must not hold '/' or '\\', nor be \".\" or \"..\"", ErrUnauthenticated)
 	}
 	return nil
 }
