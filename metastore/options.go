@@ -5,14 +5,21 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/config"
 )
 
-// Options carries what a properties file cannot: logger, metrics, clock.
+// Options carries what a metadata URL cannot: logger, metrics, clock, and
+// the node's whole configuration for the backends that read more of it.
 // Backends read them with Collect.
 type Options struct {
 	Logger     *zap.Logger           // zap.NewNop() when nil
 	Registerer prometheus.Registerer // no metrics when nil
 	Now        func() time.Time      // time.Now when nil
+	// Config is the node's configuration when the host passed WithConfig,
+	// else nil (backends then use config.Default() with the URL given to
+	// Open).
+	Config *config.Config
 }
 
 // Option sets one field of Options.
@@ -23,6 +30,14 @@ func WithLogger(l *zap.Logger) Option { return func(o *Options) { o.Logger = l }
 
 // WithRegisterer sets where metrics are registered; the default is none.
 func WithRegisterer(r prometheus.Registerer) Option { return func(o *Options) { o.Registerer = r } }
+
+// WithConfig gives Open the node's configuration, so that a backend reads
+// the kylin.properties keys Kylin's own store reads from KylinConfig:
+// hbasestore the kylin.metadata.hbase-* tuning and
+// kylin.storage.hbase.cluster-fs, jdbcstore the kylin.metadata.jdbc.* keys.
+// The URL given to Open still names the store. Without it, those keys take
+// Kylin's defaults.
+func WithConfig(c config.Config) Option { return func(o *Options) { o.Config = &c } }
 
 // WithClock sets the clock used for new timestamps (tests).
 func WithClock(now func() time.Time) Option { return func(o *Options) { o.Now = now } }

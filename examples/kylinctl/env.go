@@ -122,7 +122,7 @@ func (e *env) store(ctx context.Context) (metastore.Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	s, err := openStore(ctx, cfg.Metastore)
+	s, err := openStore(ctx, cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -130,17 +130,18 @@ func (e *env) store(ctx context.Context) (metastore.Store, error) {
 	return s, nil
 }
 
-// openStore opens a metastore by URL; HBase gets the kylin.metadata.hbase-*
-// settings too.
-func openStore(ctx context.Context, cfg config.Metastore) (metastore.Store, error) {
+// openStore opens the metastore of cfg's kylin.metadata.url with the rest
+// of cfg (kylin.metadata.hbase-*, kylin.metadata.jdbc.*, cluster-fs).
+func openStore(ctx context.Context, full config.Config) (metastore.Store, error) {
+	cfg := full.Metastore
 	u, err := config.ParseMetadataURL(cfg.URL)
 	if err != nil {
 		return nil, usageErr(nil, fmt.Errorf("metadata URL %q: %w", cfg.URL, err))
 	}
 	if u.Scheme == "hbase" {
-		return hbasestore.Open(ctx, cfg)
+		return hbasestore.Open(ctx, cfg, metastore.WithConfig(full))
 	}
-	s, err := metastore.Open(ctx, cfg.URL)
+	s, err := metastore.Open(ctx, cfg.URL, metastore.WithConfig(full))
 	if errors.Is(err, metastore.ErrUnknownScheme) {
 		return nil, usageErr(nil, fmt.Errorf("metadata URL %q: scheme %q is not one kylinctl reaches; "+
 			"use a directory (/var/kylin/meta or /var/kylin/meta@file), an HBase table "+

@@ -33,7 +33,8 @@ func openStore(ctx context.Context, cfg config.Config, log *zap.Logger, reg prom
 			return nil, fmt.Errorf("kylin.metadata.url=%s: %w", cfg.Metastore.URL, err)
 		}
 	}
-	s, err := metastore.Open(ctx, cfg.Metastore.URL, metastore.WithLogger(log), metastore.WithRegisterer(reg))
+	s, err := metastore.Open(ctx, cfg.Metastore.URL, metastore.WithConfig(cfg),
+		metastore.WithLogger(log), metastore.WithRegisterer(reg))
 	if err != nil {
 		return nil, fmt.Errorf("kylin.metadata.url=%s: %w", cfg.Metastore.URL, err)
 	}

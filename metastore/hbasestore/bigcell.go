@@ -14,6 +14,7 @@ import (
 
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/hdfsfs"
+	"github.com/kylin-go/kylin/metastore"
 )
 
 // Kylin's floor for pushing a cell to HDFS: content longer than
@@ -40,11 +41,15 @@ type bigCells struct {
 }
 
 // newBigCells returns the big-cell store for the metadata URL, or nil when
-// no HDFS is named: kylin.storage.hbase.cluster-fs or fs.defaultFS among
-// the URL's parameters (Kylin reads them from its HBase configuration), or
-// an hdfs://host:port kylin.env.hdfs-working-dir.
-func newBigCells(cfg config.Metastore, u config.MetadataURL, log *zap.Logger) (*bigCells, error) {
+// no HDFS is named: kylin.storage.hbase.cluster-fs among the URL's
+// parameters or in kylin.properties (props, from metastore.WithConfig), or
+// fs.defaultFS among the URL's parameters (Kylin reads them from its HBase
+// configuration), or an hdfs://host:port kylin.env.hdfs-working-dir.
+func newBigCells(cfg config.Metastore, u config.MetadataURL, props map[string]string, log *zap.Logger) (*bigCells, error) {
 	fsURL := u.Params["kylin.storage.hbase.cluster-fs"]
+	if fsURL == "" {
+		fsURL = props["kylin.storage.hbase.cluster-fs"]
+	}
 	if fsURL == "" {
 		fsURL = u.Params["fs.defaultFS"]
 	}
@@ -143,3 +148,12 @@ func (b *bigCells) lock(ctx context.Context, p string) (func(), error) {
 }
 
 func (b *bigCells) close() error { return b.fs.Close() }
+
+// rawProperties is the node's kylin.properties when the host passed
+// metastore.WithConfig, else nil.
+func rawProperties(o metastore.Options) map[string]string {
+	if o.Config == nil {
+		return nil
+	}
+	return o.Config.Raw
+}

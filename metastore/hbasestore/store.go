@@ -36,6 +36,9 @@ var (
 func init() {
 	metastore.Register("hbase", func(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
 		cfg := config.Default().Metastore
+		if o.Config != nil {
+			cfg = o.Config.Metastore
+		}
 		cfg.URL = u.Full()
 		return openDriver(ctx, cfg, nil, o)
 	})
@@ -85,7 +88,7 @@ func openDriver(ctx context.Context, cfg config.Metastore, hopts []hbase.Option,
 	}
 	s := &tableStore{cl: cl, table: u.Identifier, cfg: cfg, scanRows: rows, log: o.Logger,
 		external: strings.TrimRight(cfg.HDFSWorkingDir, "/") + "/" + u.Identifier + "/resources"}
-	if s.big, err = newBigCells(cfg, u, o.Logger); err != nil {
+	if s.big, err = newBigCells(cfg, u, rawProperties(o), o.Logger); err != nil {
 		cl.Close()
 		return nil, err
 	}

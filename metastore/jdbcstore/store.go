@@ -42,7 +42,20 @@ var (
 
 func init() {
 	metastore.Register("jdbc", func(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
-		return OpenDriver(ctx, DefaultConfig(u.Full()), o.Logger)
+		cfg := DefaultConfig(u.Full())
+		if o.Config != nil { // the node's kylin.metadata.jdbc.* keys, for the URL given to Open
+			props := make(map[string]string, len(o.Config.Raw)+1)
+			for k, v := range o.Config.Raw {
+				props[k] = v
+			}
+			props[keyMetadataURL] = u.Full()
+			c, err := ConfigFromProperties(props)
+			if err != nil {
+				return nil, err
+			}
+			cfg = c
+		}
+		return OpenDriver(ctx, cfg, o.Logger)
 	})
 }
 
