@@ -1,6 +1,6 @@
 # make test: start ZooKeeper and HBase, run every test with -race, the
 # benchmark smoke, the quickstart and the demo cluster, then stop them.
-.PHONY: test unit vet lint fmt quickstart demo bench-scale
+.PHONY: test unit vet lint fmt quickstart demo bench-scale compat-chaos
 
 test:
 	bash scripts/test.sh
@@ -31,3 +31,8 @@ demo:
 # sections of bench/README.md.
 bench-scale:
 	bash scripts/bench-scale.sh
+
+# compat-chaos: Kylin's own mode-2 scheduler beside our engine under
+# SIGKILLs (several minutes; not part of make test).
+compat-chaos:
+	bash scripts/compat-chaos.sh

@@ -6,8 +6,10 @@
 //
 // The packages, leaf first:
 //
+//	secret                   a credential type that never prints or encodes its value
 //	config                   kylin.properties -> typed Config; the one place that knows key names and defaults
 //	metastore                Store (path -> bytes + timestamp, compare-and-set), path rules, Open(url)
+//	metastore/driver         what a metastore backend implements; the portable Store wraps it
 //	metastore/memstore       in memory: the embedded default and the reference in tests
 //	metastore/filestore      a local directory in Kylin's FileResourceStore layout
 //	metastore/hbasestore     HBase in Kylin's HBaseResourceStore schema (our own native-RPC client)
@@ -17,6 +19,8 @@
 //	lock/locallock           in process
 //	lock/zklock              ZooKeeper, Kylin-compatible znodes
 //	lock/locktest            the conformance suite every Locker passes
+//	auth                     Kylin-compatible authentication: Basic against Kylin's user records, static, bearer
+//	httpserver               the *http.Server with timeouts (and TLS) every server here uses
 //	cluster                  nodes and modes, membership, the broadcaster and its receiving Handler
 //	cluster/zkmembership     ZooKeeper discovery compatible with Kylin 3.x self-discovery
 //	cluster/cachesync        announces a cache's writes, and turns received events into invalidations
@@ -28,8 +32,9 @@
 // its URL scheme, as database/sql drivers are imported); create a
 // lock.Locker; build a cluster.Membership and a cluster.Broadcaster; wrap the
 // store in a metastore/cache (cluster/cachesync connects it to the
-// Broadcaster and the Handler); mount cluster.Handler on the node's HTTP
-// server; start a scheduler.Engine when the node's mode can build; put a
+// Broadcaster and the Handler); mount cluster.Handler (with an
+// auth.Authenticator) on the node's HTTP server (httpserver.New); start a
+// scheduler.Engine when the node's mode can build; put a
 // query.Router in front of the query nodes. examples/quickstart shows all of
 // it in one process.
 package kylin

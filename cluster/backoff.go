@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/secret"
 )
 
 // settings is config.Broadcast with defaults applied and checked.
@@ -13,9 +14,11 @@ type settings struct {
 	base, max      time.Duration
 	queueSize      int
 	requestTimeout time.Duration
-	token          string
+	token          secret.String
 	maxPerRoute    int
 	maxTotal       int
+	scheme         string // http or https
+	caFile         string // PEM roots for https peers; empty = the system's
 }
 
 func newSettings(cfg config.Broadcast) (settings, error) {
@@ -25,6 +28,10 @@ func newSettings(cfg config.Broadcast) (settings, error) {
 		max: pick(cfg.RetryMax, def.RetryMax), queueSize: pick(cfg.QueueSize, def.QueueSize),
 		requestTimeout: pick(cfg.RequestTimeout, def.RequestTimeout), token: cfg.Token,
 		maxPerRoute: pick(cfg.MaxPerRoute, def.MaxPerRoute), maxTotal: pick(cfg.MaxTotal, def.MaxTotal),
+		scheme: cfg.Scheme, caFile: cfg.TLSCAFile,
+	}
+	if s.scheme == "" {
+		s.scheme = def.Scheme
 	}
 	switch {
 	case s.retries < 0:
@@ -37,6 +44,8 @@ func newSettings(cfg config.Broadcast) (settings, error) {
 		return s, fmt.Errorf("cluster: kylin.go.broadcast.queue-size is %d; use 0 (default 10000) or more", s.queueSize)
 	case s.requestTimeout < 0:
 		return s, fmt.Errorf("cluster: kylin.go.broadcast.request-timeout-ms is negative (%v)", s.requestTimeout)
+	case s.scheme != "http" && s.scheme != "https":
+		return s, fmt.Errorf("cluster: kylin.go.broadcast.scheme is %q; use http or https", s.scheme)
 	case s.maxPerRoute < 0 || s.maxTotal < 0:
 		return s, fmt.Errorf("cluster: kylin.restclient.connection.* limits must not be negative (got %d, %d)", s.maxPerRoute, s.maxTotal)
 	}

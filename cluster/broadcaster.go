@@ -2,10 +2,13 @@ package cluster
 
 import (
 	"context"
+	"crypto/tls"
+	"crypto/x509"
 	"errors"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -77,7 +80,9 @@ func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*
 	}
 	b.client = &http.Client{Transport: o.transport}
 	if o.transport == nil {
-		b.ownRT = newTransport(s)
+		if b.ownRT, err = newTransport(s); err != nil {
+			return nil, err
+		}
 		b.client.Transport = b.ownRT
 	}
 	if b.m, err = newMetrics(o.reg, b); err != nil {
@@ -92,12 +97,23 @@ func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*
 	return b, nil
 }
 
-func newTransport(s settings) *http.Transport {
+func newTransport(s settings) (*http.Transport, error) {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxConnsPerHost = s.maxPerRoute
 	t.MaxIdleConnsPerHost = s.maxPerRoute
 	t.MaxIdleConns = s.maxTotal
-	return t
+	if s.caFile != "" {
+		pem, err := os.ReadFile(s.caFile)
+		if err != nil {
+			return nil, fmt.Errorf("cluster: kylin.go.broadcast.tls-ca: %w", err)
+		}
+		roots := x509.NewCertPool()
+		if !roots.AppendCertsFromPEM(pem) {
+			return nil, fmt.Errorf("cluster: kylin.go.broadcast.tls-ca=%s holds no PEM certificate", s.caFile)
+		}
+		t.TLSClientConfig = &tls.Config{RootCAs: roots, MinVersion: tls.VersionTLS12}
+	}
+	return t, nil
 }
 
 // Announce queues (entity, key, event) for every node the Membership lists

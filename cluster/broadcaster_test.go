@@ -8,10 +8,13 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/secret"
 )
 
 func TestBroadcasterDeliversToEveryNodeBothVariants(t *testing.T) {
-	a, b := startNode(t, Auth{}, nil), startNode(t, Auth{}, nil)
+	a, b := startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil)
 	br := newTestBroadcaster(t, fastConfig(), Static(nodesOf(a, b)...))
 	ctx := syncCtx(t)
 	must(t, br.Announce(ctx, "cube", "sales_cube", EventUpdate))
@@ -44,15 +47,15 @@ func must(t *testing.T, err error) {
 }
 
 func TestBroadcasterCredentials(t *testing.T) {
-	basic := startNode(t, Auth{User: "ADMIN", Password: "KYLIN"}, nil)
-	token := startNode(t, Auth{Token: "s3cret"}, nil)
-	wrong := startNode(t, Auth{User: "ADMIN", Password: "other"}, nil)
+	basic := startNode(t, auth.Basic{User: "ADMIN", Password: secret.New("KYLIN")}, nil)
+	token := startNode(t, auth.Bearer{Token: secret.New("s3cret")}, nil)
+	wrong := startNode(t, auth.Basic{User: "ADMIN", Password: secret.New("other")}, nil)
 	bn := basic.node()
-	bn.User, bn.Password = "ADMIN", "KYLIN"
+	bn.User, bn.Password = "ADMIN", secret.New("KYLIN")
 	wn := wrong.node()
-	wn.User, wn.Password = "ADMIN", "KYLIN"
+	wn.User, wn.Password = "ADMIN", secret.New("KYLIN")
 	cfg := fastConfig()
-	cfg.Token = "s3cret"
+	cfg.Token = secret.New("s3cret")
 	br := newTestBroadcaster(t, cfg, Static(bn, token.node(), wn))
 	ctx := syncCtx(t)
 	must(t, br.Announce(ctx, "cube", "c1", EventUpdate))
@@ -72,7 +75,7 @@ func TestBroadcasterCredentials(t *testing.T) {
 }
 
 func TestBroadcasterLatestWinsNeverResurrects(t *testing.T) {
-	a, c := startNode(t, Auth{}, nil), startNode(t, Auth{}, nil)
+	a, c := startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil)
 	block := make(chan struct{})
 	entered := make(chan struct{}, 1)
 	c.rec.mu.Lock()
@@ -117,7 +120,7 @@ func lastFor(ns []Notification, entity, key string) Event {
 }
 
 func TestBroadcasterBlockedNodeDelaysNobody(t *testing.T) {
-	a, b, c := startNode(t, Auth{}, nil), startNode(t, Auth{}, nil), startNode(t, Auth{}, nil)
+	a, b, c := startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil)
 	block := make(chan struct{})
 	c.rec.mu.Lock()
 	c.rec.block = block
@@ -165,7 +168,7 @@ func checkInOrder(t *testing.T, node *testNode, n int) {
 }
 
 func TestBroadcasterOrderUnderConcurrentAnnouncers(t *testing.T) {
-	nodes := []*testNode{startNode(t, Auth{}, nil), startNode(t, Auth{}, nil), startNode(t, Auth{}, nil)}
+	nodes := []*testNode{startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil)}
 	br := newTestBroadcaster(t, fastConfig(), Static(nodesOf(nodes...)...))
 	ctx := syncCtx(t)
 	const goroutines, per = 4, 150
@@ -205,7 +208,7 @@ func TestBroadcasterOrderUnderConcurrentAnnouncers(t *testing.T) {
 
 func TestBroadcasterQueueOverflowMarksStaleThenAll(t *testing.T) {
 	var announced atomic.Int64
-	a, c := startNode(t, Auth{}, &announced), startNode(t, Auth{}, &announced)
+	a, c := startNode(t, auth.AllowAll, &announced), startNode(t, auth.AllowAll, &announced)
 	block := make(chan struct{})
 	entered := make(chan struct{}, 1)
 	c.rec.mu.Lock()
@@ -249,7 +252,7 @@ func TestBroadcasterQueueOverflowMarksStaleThenAll(t *testing.T) {
 }
 
 func TestBroadcasterFollowsMembership(t *testing.T) {
-	a, b, c := startNode(t, Auth{}, nil), startNode(t, Auth{}, nil), startNode(t, Auth{}, nil)
+	a, b, c := startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil), startNode(t, auth.AllowAll, nil)
 	m := Static(a.node(), b.node())
 	br := newTestBroadcaster(t, fastConfig(), m)
 	ctx := syncCtx(t)
@@ -280,7 +283,7 @@ func TestBroadcasterFollowsMembership(t *testing.T) {
 }
 
 func TestBroadcasterCloseDrainsAndIsIdempotent(t *testing.T) {
-	a := startNode(t, Auth{}, nil)
+	a := startNode(t, auth.AllowAll, nil)
 	br, err := NewBroadcaster(fastConfig(), Static(a.node()))
 	must(t, err)
 	ctx := syncCtx(t)
@@ -322,7 +325,7 @@ func TestBroadcasterRejectsBadInput(t *testing.T) {
 }
 
 func TestSyncWaitingDuringCloseReturns(t *testing.T) {
-	n := startNode(t, Auth{}, nil)
+	n := startNode(t, auth.AllowAll, nil)
 	block := make(chan struct{})
 	entered := make(chan struct{}, 1)
 	n.rec.mu.Lock()

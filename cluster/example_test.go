@@ -9,6 +9,9 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+
+	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/secret"
 )
 
 // Two nodes on loopback: each serves a Handler; one Broadcaster announces a
@@ -17,7 +20,7 @@ func ExampleBroadcaster() {
 	got := make(chan string, 2)
 	var nodes []cluster.Node
 	for range 2 {
-		h := cluster.NewHandler(cluster.Auth{})
+		h := cluster.NewHandler(auth.AllowAll)
 		h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 			got <- n.String()
 			return nil
@@ -58,7 +61,7 @@ func ExampleParseCachePath() {
 
 func ExampleStatic() {
 	m, err := cluster.StaticFromConfig(config.Server{
-		ClusterServers:         []config.ServerAddr{{User: "ADMIN", Password: "KYLIN", Host: "kylin1", Port: 7070}, {Host: "kylin2", Port: 7070}},
+		ClusterServers:         []config.ServerAddr{{User: "ADMIN", Password: secret.New("KYLIN"), Host: "kylin1", Port: 7070}, {Host: "kylin2", Port: 7070}},
 		ClusterServersWithMode: []config.ServerAddr{{Host: "kylin2", Port: 7070, Mode: "query"}},
 	})
 	if err != nil {
@@ -74,7 +77,7 @@ func ExampleStatic() {
 }
 
 func ExampleHandler() {
-	h := cluster.NewHandler(cluster.Auth{Token: "s3cret"})
+	h := cluster.NewHandler(auth.Bearer{Token: secret.New("s3cret")})
 	h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 		fmt.Println("listener:", n)
 		return nil

@@ -11,6 +11,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // Handler is the receiving side of cache sync: an http.Handler serving
@@ -21,7 +23,8 @@ import (
 // events for one entity never run concurrently; events for different
 // entities may. An "all" event runs alone, reaching every listener once, in
 // registration order. Answers: 200 after every listener returned nil; 401
-// (dispatching nothing) when Auth rejects the request; 400 for a malformed
+// with a Basic challenge (dispatching nothing) when the Authenticator
+// rejects the request, 503 when it could not tell; 400 for a malformed
 // path or unknown event; 414 (413 in the body variant) for an entity over 64
 // bytes or a key over 1,024; 405 for a method other than PUT; 500 when a
 // listener failed or panicked.
@@ -33,7 +36,7 @@ import (
 // Mount it at CachePathPrefix without stripping the prefix:
 // mux.Handle(cluster.CachePathPrefix, h).
 type Handler struct {
-	auth Auth
+	auth auth.Authenticator
 	log  *zap.Logger
 	met  *handlerMetrics // nil without a registerer
 
@@ -46,11 +49,14 @@ type Handler struct {
 	allMu gate // exclusive for an "all" event, shared for the others
 }
 
-// NewHandler returns a Handler that requires auth (the zero Auth accepts
-// everything). Of the options it uses WithLogger (default silent) and
+// NewHandler returns a Handler that accepts what a authenticates, any
+// principal (no role is required; Kylin sends the Basic credentials of its
+// cluster-servers entry, Go senders Basic or the bearer token). A nil a is
+// auth.AllowAll: the endpoint is open, as Kylin ships its own; pass
+// auth.AllowAll to say so explicitly. Of the options it uses WithLogger (default silent) and
 // WithRegisterer (default no metrics); a Handler has nothing to close, so
 // its counter stays registered for the registry's life.
-func NewHandler(auth Auth, opts ...Option) *Handler {
+func NewHandler(a auth.Authenticator, opts ...Option) *Handler {
 	var o options
 	for _, f := range opts {
 		f(&o)
@@ -58,7 +64,10 @@ func NewHandler(auth Auth, opts ...Option) *Handler {
 	if o.log == nil {
 		o.log = zap.NewNop()
 	}
-	return &Handler{auth: auth, log: o.log, met: newHandlerMetrics(o.reg),
+	if a == nil {
+		a = auth.AllowAll
+	}
+	return &Handler{auth: a, log: o.log, met: newHandlerMetrics(o.reg),
 		listeners: map[string][]Listener{}, entityMu: map[string]*entityGate{}}
 }
 
@@ -92,10 +101,8 @@ func sameListener(a, b Listener) (same bool) {
 
 // ServeHTTP implements http.Handler.
 func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	if !h.auth.allows(r) {
+	if _, ok := auth.Authorize(w, r, h.auth, ""); !ok {
 		h.met.inc(func(m *handlerMetrics) prometheus.Counter { return m.unauthorized })
-		w.Header().Set("WWW-Authenticate", `Basic realm="kylin"`)
-		http.Error(w, "cluster: authentication required", http.StatusUnauthorized)
 		return
 	}
 	if r.Method != http.MethodPut {

@@ -14,6 +14,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/metastore/memstore"
+	"github.com/kylin-go/kylin/secret"
 )
 
 func serve(h http.Handler, method, target, body string, hdr map[string]string) *httptest.ResponseRecorder {
@@ -27,7 +31,7 @@ func serve(h http.Handler, method, target, body string, hdr map[string]string) *
 }
 
 func TestHandlerStatusCodes(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	rec := newRecorder(nil)
 	h.Register(rec, "cube")
 	cases := []struct {
@@ -59,8 +63,9 @@ func TestHandlerStatusCodes(t *testing.T) {
 }
 
 func TestHandlerAuth(t *testing.T) {
-	for _, auth := range []Auth{{User: "ADMIN", Password: "KYLIN"}, {Token: "tok"}} {
-		h := NewHandler(auth)
+	for _, a := range []auth.Authenticator{auth.Basic{User: "ADMIN", Password: secret.New("KYLIN")}, auth.Bearer{Token: secret.New("tok")}} {
+		_, isToken := a.(auth.Bearer)
+		h := NewHandler(a)
 		rec := newRecorder(nil)
 		h.Register(rec, "cube")
 		bad := []map[string]string{
@@ -72,7 +77,7 @@ func TestHandlerAuth(t *testing.T) {
 		for _, hdr := range bad {
 			w := serve(h, "PUT", "/kylin/api/cache/cube/c1/update", "", hdr)
 			if w.Code != 401 || !strings.HasPrefix(w.Header().Get("WWW-Authenticate"), "Basic") {
-				t.Errorf("auth %+v, headers %v: %d, want 401 with a Basic challenge", auth, hdr, w.Code)
+				t.Errorf("authenticator %T, headers %v: %d, want 401 with a Basic challenge", a, hdr, w.Code)
 			}
 		}
 		// An unauthenticated malformed request is 401 too: nothing is parsed.
@@ -80,20 +85,20 @@ func TestHandlerAuth(t *testing.T) {
 			t.Errorf("unauthenticated malformed request: %d, want 401", w.Code)
 		}
 		good := map[string]string{"Authorization": "Basic " + base64.StdEncoding.EncodeToString([]byte("ADMIN:KYLIN"))}
-		if auth.Token != "" {
+		if isToken {
 			good = map[string]string{"Authorization": "Bearer tok"}
 		}
 		if w := serve(h, "PUT", "/kylin/api/cache/cube/c1/update", "", good); w.Code != 200 {
-			t.Errorf("auth %+v with good credentials: %d %s", auth, w.Code, w.Body)
+			t.Errorf("authenticator %T with good credentials: %d %s", a, w.Code, w.Body)
 		}
 		if n := len(rec.snapshot()); n != 1 {
-			t.Errorf("auth %+v: %d events dispatched, want 1 (only the authenticated one)", auth, n)
+			t.Errorf("authenticator %T: %d events dispatched, want 1 (only the authenticated one)", a, n)
 		}
 	}
 }
 
 func TestHandlerListenerOrderAndAll(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	var mu sync.Mutex
 	var calls []string
 	mk := func(name string) Listener {
@@ -126,7 +131,7 @@ type namedListener struct {
 func (l *namedListener) Notify(_ context.Context, n Notification) error { l.fn(n); return nil }
 
 func TestHandlerFailingListenerAnswers500(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	var after atomic.Int32
 	h.Register(ListenerFunc(func(context.Context, Notification) error { return errors.New("boom") }), "cube")
 	h.Register(ListenerFunc(func(context.Context, Notification) error { after.Add(1); return nil }), "cube")
@@ -143,7 +148,7 @@ func TestHandlerFailingListenerAnswers500(t *testing.T) {
 }
 
 func TestHandlerNeverRunsOneEntityConcurrently(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	var inCube, inAll, maxCube atomic.Int32
 	var violations atomic.Int32
 	h.Register(ListenerFunc(func(_ context.Context, n Notification) error {
@@ -190,12 +195,28 @@ func TestHandlerNeverRunsOneEntityConcurrently(t *testing.T) {
 // then the same request with Basic credentials; and the body variant for a
 // key holding '/'.
 func TestHandlerAcceptsKylinRestClientRequests(t *testing.T) {
-	n := startNode(t, Auth{User: "ADMIN", Password: "KYLIN"}, nil)
+	users := memstore.New()
+	defer users.Close()
+	_, err := users.Put(context.Background(), auth.UserFolder+"ADMIN", []byte(kylinAdminRecord), 0)
+	must(t, err)
+	t.Run("static", func(t *testing.T) {
+		replayKylinRestClient(t, auth.Basic{User: "ADMIN", Password: secret.New("KYLIN")})
+	})
+	t.Run("Kylin user store", func(t *testing.T) { replayKylinRestClient(t, auth.NewUserStore(users)) })
+}
+
+// kylinAdminRecord is Kylin's default ADMIN user (password KYLIN, hashed by
+// Kylin's BCryptPasswordEncoder) as Kylin stores it at /user/ADMIN.
+const kylinAdminRecord = `{"username":"ADMIN","password":"$2a$10$o3ktIWsGYxXNuUWQiYlZXOW5hWcqyNAFQsSSCSEWoC/BRVMAUjL32",` +
+	`"authorities":[{"authority":"ROLE_ADMIN"},{"authority":"ALL_USERS"}],"disabled":false,"locked":false}`
+
+func replayKylinRestClient(t *testing.T, a auth.Authenticator) {
+	n := startNode(t, a, nil)
 	conn, err := net.Dial("tcp", n.addr)
 	must(t, err)
 	defer conn.Close()
 	br := bufio.NewReader(conn)
-	auth := "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("ADMIN:KYLIN")) + "\r\n"
+	authz := "Authorization: Basic " + base64.StdEncoding.EncodeToString([]byte("ADMIN:KYLIN")) + "\r\n"
 	common := "Host: " + n.addr + "\r\nConnection: Keep-Alive\r\nUser-Agent: Apache-HttpClient/4.5.13 (Java/1.8.0_292)\r\nAccept-Encoding: gzip,deflate\r\n"
 	pathReq := "PUT /kylin/api/cache/cube/kylin_sales_cube/update HTTP/1.1\r\nContent-Length: 0\r\n" + common
 	bodyReq := "PUT /kylin/api/cache/table/drop HTTP/1.1\r\nContent-Length: 25\r\nContent-Type: application/json; charset=UTF-8\r\n" + common
@@ -204,9 +225,9 @@ func TestHandlerAcceptsKylinRestClientRequests(t *testing.T) {
 		code int
 	}{
 		{pathReq + "\r\n", 401},
-		{pathReq + auth + "\r\n", 200},
+		{pathReq + authz + "\r\n", 200},
 		{bodyReq + "\r\n" + "DEFAULT.KYLIN_SALES/other", 401},
-		{bodyReq + auth + "\r\n" + "DEFAULT.KYLIN_SALES/other", 200},
+		{bodyReq + authz + "\r\n" + "DEFAULT.KYLIN_SALES/other", 200},
 	}
 	for i, s := range steps {
 		if _, err := conn.Write([]byte(s.raw)); err != nil {
@@ -229,8 +250,8 @@ func TestHandlerAcceptsKylinRestClientRequests(t *testing.T) {
 }
 
 func TestNewCacheRequestShape(t *testing.T) {
-	n := Node{Addr: "10.0.0.1:7070", User: "ADMIN", Password: "KYLIN"}
-	req, err := newCacheRequest(context.Background(), n, "", Notification{"cube", "c1", EventUpdate})
+	n := Node{Addr: "10.0.0.1:7070", User: "ADMIN", Password: secret.New("KYLIN")}
+	req, err := newCacheRequest(context.Background(), "http", n, secret.String{}, Notification{"cube", "c1", EventUpdate})
 	must(t, err)
 	if req.Method != "PUT" || req.URL.String() != "http://10.0.0.1:7070/kylin/api/cache/cube/c1/update" || req.Body != nil {
 		t.Errorf("path variant: %s %s body=%v", req.Method, req.URL, req.Body != nil)
@@ -238,7 +259,7 @@ func TestNewCacheRequestShape(t *testing.T) {
 	if u, p, ok := req.BasicAuth(); !ok || u != "ADMIN" || p != "KYLIN" {
 		t.Errorf("no Basic credentials")
 	}
-	req, err = newCacheRequest(context.Background(), Node{Addr: "h:1"}, "tok", Notification{"table", "a/b", EventDrop})
+	req, err = newCacheRequest(context.Background(), "http", Node{Addr: "h:1"}, secret.New("tok"), Notification{"table", "a/b", EventDrop})
 	must(t, err)
 	if req.URL.Path != "/kylin/api/cache/table/drop" || req.Header.Get("Content-Type") != "application/json; charset=UTF-8" ||
 		req.Header.Get("Authorization") != "Bearer tok" || req.ContentLength != 3 {

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // waitLimit bounds every wait so a broken implementation fails instead of
@@ -103,9 +105,9 @@ type testNode struct {
 	done chan struct{}
 }
 
-func startNode(t *testing.T, auth Auth, announced *atomic.Int64) *testNode {
+func startNode(t *testing.T, a auth.Authenticator, announced *atomic.Int64) *testNode {
 	t.Helper()
-	n := &testNode{t: t, h: NewHandler(auth), rec: newRecorder(announced)}
+	n := &testNode{t: t, h: NewHandler(a), rec: newRecorder(announced)}
 	n.h.Register(n.rec, "cube", "table", "project", "marker", "execute")
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {

@@ -60,7 +60,7 @@ func (m *Members) Set(nodes []Node) {
 	defer m.mu.Unlock()
 	var events []MembershipEvent
 	for _, old := range m.sortedLocked() {
-		if n, ok := next[old.Addr]; !ok || n != old {
+		if n, ok := next[old.Addr]; !ok || !sameNode(n, old) {
 			events = append(events, MembershipEvent{Type: Left, Node: old})
 		}
 	}
@@ -147,4 +147,9 @@ var _ Membership = (*Members)(nil)
 
 func sortByAddr(ns []Node) {
 	slices.SortFunc(ns, func(a, b Node) int { return strings.Compare(a.Addr, b.Addr) })
+}
+
+// sameNode compares two nodes, their passwords by value.
+func sameNode(a, b Node) bool {
+	return a.Addr == b.Addr && a.Mode == b.Mode && a.User == b.User && a.Password.Same(b.Password)
 }

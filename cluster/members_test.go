@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 func recv(t *testing.T, ch <-chan MembershipEvent) MembershipEvent {
@@ -89,16 +91,16 @@ func TestMembersBacklogCollapsesToResync(t *testing.T) {
 
 func TestStaticFromConfig(t *testing.T) {
 	m, err := StaticFromConfig(config.Server{
-		ClusterServers:         []config.ServerAddr{{User: "ADMIN", Password: "KYLIN", Host: "h1", Port: 7070}, {Host: "h2"}},
+		ClusterServers:         []config.ServerAddr{{User: "ADMIN", Password: secret.New("KYLIN"), Host: "h1", Port: 7070}, {Host: "h2"}},
 		ClusterServersWithMode: []config.ServerAddr{{Host: "h1", Port: 7070, Mode: "job"}, {Host: "h3", Port: 7071, Mode: "query"}},
 	})
 	must(t, err)
 	want := []Node{
-		{Addr: "h1:7070", Mode: ModeJob, User: "ADMIN", Password: "KYLIN"},
+		{Addr: "h1:7070", Mode: ModeJob, User: "ADMIN", Password: secret.New("KYLIN")},
 		{Addr: "h2:7070", Mode: ModeAll},
 		{Addr: "h3:7071", Mode: ModeQuery},
 	}
-	if got := m.Nodes(); !slices.Equal(got, want) {
+	if got := m.Nodes(); !slices.EqualFunc(got, want, sameNode) {
 		t.Fatalf("got %+v, want %+v", got, want)
 	}
 	for _, bad := range []config.Server{

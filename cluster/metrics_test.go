@@ -8,10 +8,13 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/secret"
 )
 
 func TestMetricsRegisteredAndCounted(t *testing.T) {
-	node := startNode(t, Auth{}, nil)
+	node := startNode(t, auth.AllowAll, nil)
 	reg := prometheus.NewRegistry()
 	br := newTestBroadcaster(t, fastConfig(), Static(node.node()), WithRegisterer(reg))
 	ctx := syncCtx(t)
@@ -51,8 +54,8 @@ func TestMetricsRegisteredAndCounted(t *testing.T) {
 // counted, and two Handlers on one registry share the counter.
 func TestHandlerMetricsCountResults(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h := NewHandler(Auth{Token: "t0k"}, WithRegisterer(reg))
-	h2 := NewHandler(Auth{}, WithRegisterer(reg))
+	h := NewHandler(auth.Bearer{Token: secret.New("t0k")}, WithRegisterer(reg))
+	h2 := NewHandler(auth.AllowAll, WithRegisterer(reg))
 	h.Register(ListenerFunc(func(ctx context.Context, n Notification) error {
 		if n.Key == "boom" {
 			return errors.New("listener failed")

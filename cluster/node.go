@@ -3,9 +3,13 @@ package cluster
 import (
 	"fmt"
 	"strings"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // Mode is what a node does, a set of roles parsed from kylin.server.mode.
+// The zero Mode means ModeAll, as Kylin assumes for a node listed without
+// a mode, so Node{Addr: a} builds and queries.
 type Mode uint8
 
 const (
@@ -44,14 +48,24 @@ func ParseMode(s string) (Mode, error) {
 	return m, nil
 }
 
-// CanBuild reports whether the node runs jobs.
-func (m Mode) CanBuild() bool { return m&ModeJob != 0 }
+// roles is m with the zero Mode read as ModeAll.
+func (m Mode) roles() Mode {
+	if m == 0 {
+		return ModeAll
+	}
+	return m
+}
 
-// CanQuery reports whether the node serves queries.
-func (m Mode) CanQuery() bool { return m&ModeQuery != 0 }
+// CanBuild reports whether the node runs jobs (the zero Mode does).
+func (m Mode) CanBuild() bool { return m.roles()&ModeJob != 0 }
 
-// String formats m as Kylin writes it ("all", "job", "query", "job,stream_coordinator").
+// CanQuery reports whether the node serves queries (the zero Mode does).
+func (m Mode) CanQuery() bool { return m.roles()&ModeQuery != 0 }
+
+// String formats m as Kylin writes it ("all", "job", "query",
+// "job,stream_coordinator"); the zero Mode is "all".
 func (m Mode) String() string {
+	m = m.roles()
 	var parts []string
 	switch {
 	case m&ModeAll == ModeAll:
@@ -67,15 +81,18 @@ func (m Mode) String() string {
 	return strings.Join(parts, ",")
 }
 
-// Node is one cluster member.
+// Node is one cluster member. Its password never shows: JSON, fmt and
+// zap print "***" for it.
 type Node struct {
 	// Addr is "host:port" of the node's Kylin REST endpoint.
 	Addr string
+	// Mode is what the node does; zero means ModeAll.
 	Mode Mode
 	// User and Password are the Basic credentials from a
-	// "user:password@host:port" entry; empty when none.
+	// "user:password@host:port" entry; empty when none. The Broadcaster
+	// sends them to the node.
 	User     string
-	Password string
+	Password secret.String
 }
 
 // String is the node's address (credentials are never printed).

@@ -8,6 +8,10 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+
+	"github.com/kylin-go/kylin/auth"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // sender is what the outage scenario drives: our Broadcaster, or the
@@ -32,7 +36,7 @@ type outageResult struct {
 // wall-clock time by short retry delays.
 func runOutage(t *testing.T, newSender func(Membership) sender) outageResult {
 	var announced atomic.Int64
-	a, b, c := startNode(t, Auth{}, &announced), startNode(t, Auth{}, &announced), startNode(t, Auth{}, &announced)
+	a, b, c := startNode(t, auth.AllowAll, &announced), startNode(t, auth.AllowAll, &announced), startNode(t, auth.AllowAll, &announced)
 	s := newSender(Static(nodesOf(a, b, c)...))
 	ctx := syncCtx(t)
 	c.stop()
@@ -125,7 +129,7 @@ func (k *kylinSender) Announce(ctx context.Context, entity, key string, ev Event
 		k.wg.Go(func() {
 			k.pool <- struct{}{}
 			defer func() { <-k.pool }()
-			req, err := newCacheRequest(context.Background(), n, "", Notification{entity, key, ev})
+			req, err := newCacheRequest(context.Background(), "http", n, secret.String{}, Notification{entity, key, ev})
 			if err != nil {
 				return
 			}

@@ -208,7 +208,7 @@ func (b *Broadcaster) markStaleLocked(p *peer, why string) {
 func (b *Broadcaster) send(ctx context.Context, n Node, note Notification) error {
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.requestTimeout)
 	defer cancel()
-	req, err := newCacheRequest(ctx, n, b.cfg.token, note)
+	req, err := newCacheRequest(ctx, b.cfg.scheme, n, b.cfg.token, note)
 	if err != nil {
 		return err
 	}

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // fakeClock records the delays the Broadcaster waits and lets them pass at
@@ -52,7 +54,7 @@ func failFirst(node *testNode, n int) {
 }
 
 func TestRetriesWaitExponentialBackoffWithJitter(t *testing.T) {
-	node := startNode(t, Auth{}, nil)
+	node := startNode(t, auth.AllowAll, nil)
 	failFirst(node, 2)
 	clock := &fakeClock{}
 	cfg := config.Broadcast{SyncRetries: 3, RetryBase: 100 * time.Millisecond, RetryMax: 10 * time.Second}
@@ -69,7 +71,7 @@ func TestRetriesWaitExponentialBackoffWithJitter(t *testing.T) {
 }
 
 func TestRetryBudgetExhaustedSendsAllOnRecovery(t *testing.T) {
-	node := startNode(t, Auth{}, nil)
+	node := startNode(t, auth.AllowAll, nil)
 	failFirst(node, 6) // the event's 4 attempts, then 2 attempts of the all
 	clock := &fakeClock{}
 	cfg := config.Broadcast{SyncRetries: 3, RetryBase: time.Second, RetryMax: 4 * time.Second}
@@ -96,7 +98,7 @@ func TestRetryBudgetExhaustedSendsAllOnRecovery(t *testing.T) {
 // Retries never reorder: a node that fails every 7th request still sees
 // every event exactly once, in announce order.
 func TestRetriesKeepPerNodeOrder(t *testing.T) {
-	n := &testNode{t: t, h: NewHandler(Auth{}), rec: newRecorder(nil)}
+	n := &testNode{t: t, h: NewHandler(auth.AllowAll), rec: newRecorder(nil)}
 	var mu sync.Mutex
 	calls := 0
 	n.h.Register(ListenerFunc(func(context.Context, Notification) error { // runs before the recorder

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 func heapLive() int64 {
@@ -39,7 +41,7 @@ func flood(t *testing.T, h *Handler, junk int) int {
 }
 
 func newFloodHandler() (*Handler, *int) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	calls := new(int)
 	var mu sync.Mutex
 	l := ListenerFunc(func(context.Context, Notification) error { mu.Lock(); *calls++; mu.Unlock(); return nil })
@@ -79,7 +81,7 @@ func TestHandlerStateIsBounded(t *testing.T) {
 // TestGateLivesWhileEventsWait: the gate of an entity exists while its
 // events run or wait, keeps them one at a time, and goes with the last.
 func TestGateLivesWhileEventsWait(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	release := make(chan struct{})
 	var mu sync.Mutex
 	running, most := 0, 0
@@ -127,7 +129,7 @@ func TestGateLivesWhileEventsWait(t *testing.T) {
 }
 
 func TestLengthCapsAnswer4xx(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	rec := newRecorder(nil)
 	h.Register(rec, strings.Repeat("e", maxEntityBytes), "cube")
 	cases := []struct {

@@ -40,7 +40,7 @@ func StaticFromConfig(cfg config.Server) (*Members, error) {
 		if err != nil {
 			return nil, fmt.Errorf("cluster: kylin.server.cluster-servers-with-mode entry %d: %w", i+1, err)
 		}
-		if old, ok := nodes[n.Addr]; ok && n.User == "" {
+		if old, ok := nodes[n.Addr]; ok && n.User == "" && n.Password.IsZero() {
 			n.User, n.Password = old.User, old.Password
 		}
 		add(n)

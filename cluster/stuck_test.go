@@ -5,13 +5,15 @@ import (
 	"errors"
 	"testing"
 	"time"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // A listener that never returns (and ignores its ctx) holds up its own
 // entity and "all" events only until their senders give up: those calls
 // return their ctx's error instead of piling up, and other entities go on.
 func TestStuckListenerDoesNotPileUpEvents(t *testing.T) {
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	release := make(chan struct{})
 	entered := make(chan struct{}, 1)
 	h.Register(ListenerFunc(func(ctx context.Context, n Notification) error {

@@ -8,6 +8,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // CachePathPrefix is where Kylin serves its cache endpoints.
@@ -29,7 +31,7 @@ var errTooLong = errors.New("too long")
 // newCacheRequest builds the request Kylin 3.x's RestClient.wipeCache sends:
 // PUT {prefix}{entity}/{key}/{event} with no body, or, when the key holds a
 // '/', PUT {prefix}{entity}/{event} with the raw key as a JSON-typed body.
-func newCacheRequest(ctx context.Context, n Node, token string, note Notification) (*http.Request, error) {
+func newCacheRequest(ctx context.Context, scheme string, n Node, token secret.String, note Notification) (*http.Request, error) {
 	var (
 		path string
 		body io.Reader
@@ -40,7 +42,7 @@ func newCacheRequest(ctx context.Context, n Node, token string, note Notificatio
 	} else {
 		path = CachePathPrefix + url.PathEscape(note.Entity) + "/" + url.PathEscape(note.Key) + "/" + string(note.Event)
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPut, "http://"+n.Addr+path, body)
+	req, err := http.NewRequestWithContext(ctx, http.MethodPut, scheme+"://"+n.Addr+path, body)
 	if err != nil {
 		return nil, fmt.Errorf("cluster: request to %s: %w", n.Addr, err)
 	}
@@ -48,10 +50,10 @@ func newCacheRequest(ctx context.Context, n Node, token string, note Notificatio
 		req.Header.Set("Content-Type", "application/json; charset=UTF-8")
 	}
 	switch {
-	case n.User != "" || n.Password != "":
-		req.SetBasicAuth(n.User, n.Password)
-	case token != "":
-		req.Header.Set("Authorization", "Bearer "+token)
+	case n.User != "" || !n.Password.IsZero():
+		req.SetBasicAuth(n.User, n.Password.Reveal())
+	case !token.IsZero():
+		req.Header.Set("Authorization", "Bearer "+token.Reveal())
 	}
 	return req, nil
 }

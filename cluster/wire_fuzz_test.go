@@ -6,6 +6,8 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // FuzzParseCachePath checks that no path makes the parser or the Handler
@@ -18,7 +20,7 @@ func FuzzParseCachePath(f *testing.F) {
 	} {
 		f.Add(s, "body")
 	}
-	h := NewHandler(Auth{})
+	h := NewHandler(auth.AllowAll)
 	h.Register(ListenerFunc(func(_ context.Context, n Notification) error { return nil }), "cube")
 	f.Fuzz(func(t *testing.T, path, body string) {
 		note, needBody, err := ParseCachePath(path)

@@ -1,6 +1,7 @@
 package compat
 
 import (
+	"context"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -8,15 +9,35 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
+	"github.com/kylin-go/kylin/metastore/memstore"
+	"github.com/kylin-go/kylin/secret"
 )
+
+// kylinAdminRecord is Kylin's default ADMIN user (password KYLIN, hashed by
+// Kylin's BCryptPasswordEncoder) as Kylin stores it at /user/ADMIN.
+const kylinAdminRecord = `{"username":"ADMIN","password":"$2a$10$o3ktIWsGYxXNuUWQiYlZXOW5hWcqyNAFQsSSCSEWoC/BRVMAUjL32",` +
+	`"authorities":[{"authority":"ROLE_ADMIN"},{"authority":"ALL_USERS"}],"disabled":false,"locked":false}`
+
+// kylinUserStore checks Basic credentials against Kylin's ADMIN record in a
+// metastore, as a secured Go node does.
+func kylinUserStore(t *testing.T) auth.Authenticator {
+	t.Helper()
+	s := memstore.New()
+	t.Cleanup(func() { s.Close() })
+	if _, err := s.Put(context.Background(), auth.UserFolder+"ADMIN", []byte(kylinAdminRecord), 0); err != nil {
+		t.Fatal(err)
+	}
+	return auth.NewUserStore(s)
+}
 
 // newReceiver serves a cluster.Handler requiring auth, recording what its
 // listener receives.
-func newReceiver(t *testing.T, auth cluster.Auth) (addr string, rec *recorder) {
+func newReceiver(t *testing.T, a auth.Authenticator) (addr string, rec *recorder) {
 	t.Helper()
 	rec = newRecorder()
-	hd := cluster.NewHandler(auth)
+	hd := cluster.NewHandler(a)
 	hd.Register(rec, "cube", "cube_desc", "project", "table")
 	mux := http.NewServeMux()
 	mux.Handle(cluster.CachePathPrefix, hd)
@@ -62,19 +83,25 @@ var broadcastSample = []cluster.Notification{
 func TestRestClientWipeCache(t *testing.T) {
 	h := kylin(t)
 	t.Run("WithoutCredentials", func(t *testing.T) {
-		addr, rec := newReceiver(t, cluster.Auth{})
+		addr, rec := newReceiver(t, auth.AllowAll)
 		if err := checkWipeCache(h, addr, rec, broadcastSample); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("WithCredentials", func(t *testing.T) {
-		addr, rec := newReceiver(t, cluster.Auth{User: "ADMIN", Password: "KYLIN"})
+		addr, rec := newReceiver(t, auth.Basic{User: "ADMIN", Password: secret.New("KYLIN")})
+		if err := checkWipeCache(h, "ADMIN:KYLIN@"+addr, rec, broadcastSample); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("WithKylinUserStore", func(t *testing.T) {
+		addr, rec := newReceiver(t, kylinUserStore(t))
 		if err := checkWipeCache(h, "ADMIN:KYLIN@"+addr, rec, broadcastSample); err != nil {
 			t.Fatal(err)
 		}
 	})
 	t.Run("NegativeWrongPassword", func(t *testing.T) {
-		addr, rec := newReceiver(t, cluster.Auth{User: "ADMIN", Password: "KYLIN"})
+		addr, rec := newReceiver(t, kylinUserStore(t))
 		for _, target := range []string{"ADMIN:wrong@" + addr, addr} {
 			err := checkWipeCache(h, target, rec, broadcastSample[:1])
 			if err == nil || !isJava(err, "IOException") {

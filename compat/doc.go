@@ -10,9 +10,10 @@
 // the check must catch:
 //
 //   - metastore: FileResourceStore against filestore, HBaseResourceStore
-//     against hbasestore (content, timestamps, listings, time windows,
-//     compare-and-set conflicts both ways, deletes, paths with spaces and
-//     non-ASCII characters);
+//     against hbasestore, JDBCResourceStore against jdbcstore on MariaDB
+//     (content, timestamps, listings, time windows, compare-and-set
+//     conflicts both ways, deletes, paths with spaces and non-ASCII
+//     characters; values stay under 1 MB, see sample);
 //   - locks: ZookeeperDistributedLock against zklock, the global job-engine
 //     lock included;
 //   - discovery and leadership: KylinServerDiscovery against zkmembership,
@@ -27,7 +28,14 @@
 //     (Kylin's CacheController needs its REST server; the endpoint's path
 //     parsing is ours).
 //
-// Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK and
-// KYLIN_TEST_HBASE_ZK. Without them the tests skip locally and fail under
+// Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK,
+// KYLIN_TEST_HBASE_ZK and KYLIN_TEST_MARIADB. Without them the tests skip locally and fail under
 // CI=true.
+//
+// Behind the build tag chaos (make compat-chaos, not make test),
+// TestMixedClusterChaos runs a mixed cluster under faults: two JVMs of
+// Kylin's DistributedScheduler and two processes of our mode-2 engine on
+// one HBase metastore and a ZooKeeper of its own, each side with its own
+// job types, a random node SIGKILLed and restarted every other job; it
+// reports jobs, kills, takeovers and violations.
 package compat

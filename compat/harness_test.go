@@ -23,6 +23,8 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/internal/testenv"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // callTimeout bounds one harness request; opening an HBaseResourceStore is
@@ -56,6 +58,7 @@ type harness struct {
 	// sink receives what Kylin's own Broadcaster sends (the harness's
 	// kylin.server.cluster-servers points at it).
 	sinkSrv *http.Server
+	sinkLn  net.Listener
 	sink    *recorder
 
 	mu sync.Mutex
@@ -67,7 +70,15 @@ var jvm struct {
 	err  error
 }
 
+// childMain, when set (the chaos build), runs this test binary as a node
+// process of the mixed-cluster fault test instead of the tests, and
+// reports whether it did.
+var childMain func() bool
+
 func TestMain(m *testing.M) {
+	if childMain != nil && childMain() {
+		return
+	}
 	code := m.Run()
 	if jvm.h != nil {
 		jvm.h.close()
@@ -120,33 +131,64 @@ func startHarness(jars string) (*harness, error) {
 }
 
 func (h *harness) start(lib string) error {
-	classes := filepath.Join(h.dir, "classes")
-	srcs, err := filepath.Glob(filepath.Join("java", "kylingo", "compat", "*.java"))
-	if err != nil || len(srcs) == 0 {
-		return fmt.Errorf("no Java sources under compat/java (%v)", err)
-	}
-	cp := lib + string(filepath.Separator) + "*"
-	javac := exec.Command("javac", append([]string{"-nowarn", "-encoding", "UTF-8", "-d", classes, "-cp", cp}, srcs...)...)
-	if out, err := javac.CombinedOutput(); err != nil {
-		return fmt.Errorf("javac (JDK 17 needed; scripts/kylin-jars.sh installs it): %v\n%s", err, out)
+	classes, err := compileHarness(lib, h.dir)
+	if err != nil {
+		return err
 	}
 	sinkAddr, err := h.startSink()
 	if err != nil {
 		return err
 	}
 	conf := filepath.Join(h.dir, "conf")
-	if err := h.writeConf(conf, sinkAddr); err != nil {
+	if err := h.writeConf(conf, sinkAddr, nil); err != nil {
 		return err
 	}
+	return h.launch(lib, classes, conf, nil)
+}
+
+// compileHarness compiles compat/java into dir/classes.
+func compileHarness(lib, dir string) (string, error) {
+	classes := filepath.Join(dir, "classes")
+	srcs, err := filepath.Glob(filepath.Join("java", "kylingo", "compat", "*.java"))
+	if err != nil || len(srcs) == 0 {
+		return "", fmt.Errorf("no Java sources under compat/java (%v)", err)
+	}
+	javac := exec.Command("javac", append([]string{"-nowarn", "-encoding", "UTF-8", "-d", classes, "-cp", libClasspath(lib)}, srcs...)...)
+	if out, err := javac.CombinedOutput(); err != nil {
+		return "", fmt.Errorf("javac (JDK 17 needed; scripts/kylin-jars.sh installs it): %v\n%s", err, out)
+	}
+	return classes, nil
+}
+
+func dirExists(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.IsDir()
+}
+
+func libClasspath(lib string) string { return lib + string(filepath.Separator) + "*" }
+
+// launch starts the JVM with KYLIN_CONF=conf and the given system
+// properties, and waits for its first answer.
+func (h *harness) launch(lib, classes, conf string, sysProps map[string]string) error {
 	h.errLog = filepath.Join(h.dir, "harness.log")
-	logf, err := os.Create(h.errLog)
+	logf, err := os.OpenFile(h.errLog, os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
 	if err != nil {
 		return err
 	}
 	defer logf.Close()
-	h.cmd = exec.Command("java", "-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true",
-		"-DKYLIN_CONF="+conf, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn",
-		"-cp", classes+string(filepath.ListSeparator)+cp, "kylingo.compat.Harness")
+	args := []string{"-Xmx512m", "-XX:+UseSerialGC", "-Djava.net.preferIPv4Stack=true",
+		"-DKYLIN_CONF=" + conf, "-Dorg.slf4j.simpleLogger.defaultLogLevel=warn"}
+	for k, v := range sysProps {
+		args = append(args, "-D"+k+"="+v)
+	}
+	// JDBCResourceStore reads its SQL templates through
+	// Properties.class.getResourceAsStream, which on JDK 9+ looks only in
+	// java.base: kylin-jars.sh extracts them for --patch-module.
+	if patch := filepath.Join(filepath.Dir(lib), "patch-java-base"); dirExists(patch) {
+		args = append(args, "--patch-module", "java.base="+patch)
+	}
+	args = append(args, "-cp", classes+string(filepath.ListSeparator)+libClasspath(lib), "kylingo.compat.Harness")
+	h.cmd = exec.Command("java", args...)
 	h.cmd.Dir = h.dir
 	h.cmd.Stderr = logf
 	if h.stdin, err = h.cmd.StdinPipe(); err != nil {
@@ -167,9 +209,37 @@ func (h *harness) start(lib string) error {
 	return nil
 }
 
+// sideHarness starts another JVM of the harness, with the package
+// harness's classes and configuration plus extra, stopped in t.Cleanup.
+func sideHarness(t *testing.T, h *harness, extra map[string]string) *harness {
+	t.Helper()
+	side := &harness{dir: t.TempDir(), cluster: h.cluster}
+	conf := filepath.Join(side.dir, "conf")
+	lib := filepath.Join(testenv.KylinJars(t), "lib")
+	if err := side.writeConf(conf, h.sinkAddr(), extra); err != nil {
+		t.Fatal(err)
+	}
+	if err := side.launch(lib, filepath.Join(h.dir, "classes"), conf, nil); err != nil {
+		t.Fatalf("second Kylin harness: %v", err)
+	}
+	t.Cleanup(func() {
+		_ = side.stdin.Close()
+		_ = side.cmd.Wait()
+	})
+	return side
+}
+
+func (h *harness) sinkAddr() string {
+	if h.sinkLn == nil {
+		return ""
+	}
+	return h.sinkLn.Addr().String()
+}
+
 // writeConf writes the harness's kylin.properties: the shared ZooKeeper,
-// a cluster name of its own, and Kylin's broadcasts sent to the sink.
-func (h *harness) writeConf(conf, sinkAddr string) error {
+// a cluster name of its own, and Kylin's broadcasts sent to the sink;
+// extra entries are added after (a later key wins).
+func (h *harness) writeConf(conf, sinkAddr string, extra map[string]string) error {
 	zk := os.Getenv(testenv.EnvZooKeeper)
 	if zk == "" {
 		zk = "127.0.0.1:1" // ZooKeeper checks skip before they use it
@@ -183,8 +253,10 @@ func (h *harness) writeConf(conf, sinkAddr string) error {
 		"kylin.server.host-address=127.0.0.1:7070",
 		"kylin.env.hdfs-working-dir=file://" + filepath.Join(h.dir, "working"),
 		"kylin.job.scheduler.default=0",
-		"",
-	}, "\n")
+	}, "\n") + "\n"
+	for k, v := range extra {
+		props += k + "=" + v + "\n"
+	}
 	if err := os.MkdirAll(filepath.Join(h.dir, "meta-default"), 0o755); err != nil {
 		return err
 	}
@@ -200,7 +272,8 @@ func (h *harness) startSink() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	hd := cluster.NewHandler(cluster.Auth{})
+	h.sinkLn = ln
+	hd := cluster.NewHandler(auth.AllowAll)
 	hd.Register(h.sink, "all", "execute", "execute_output")
 	mux := http.NewServeMux()
 	mux.Handle(cluster.CachePathPrefix, hd)

@@ -21,6 +21,10 @@ func build(props []prop, lookup func(string) (string, bool)) Config {
 		} else {
 			delete(c.writtenAs, key)
 		}
+		if p.bare {
+			c.Warnings = append(c.Warnings, fmt.Sprintf(
+				"%s line %d: %s has no '=' and no value, so it is set to the empty string; write key=value", p.source, p.line, quote(p.key)))
+		}
 		c.Raw[key] = substituteEnv(strings.TrimSpace(p.value), lookup)
 		c.Sources[key] = p.source
 	}

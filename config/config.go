@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/kylin-go/kylin/secret"
+)
 
 // Config is a whole kylin.properties, typed. Each package takes only the
 // sub-struct it needs, so a host without a properties file fills that
@@ -16,13 +20,16 @@ type Config struct {
 	Job       Job
 	Query     Query
 	Storage   Storage
+	Security  Security
+	HTTP      HTTP
 
 	// Sources maps each key that was set to the file it came from, so that
 	// Validate can name the file. Keys left at their default are absent.
 	Sources map[string]string
-	// Raw holds every property after renames and ${NAME} substitution,
+	// Raw holds every property after renames and ${NAME} substitution
+	// (printed and encoded with its credentials redacted),
 	// including the keys this package does not model.
-	Raw map[string]string
+	Raw Properties
 	// Warnings lists what Load noticed but did not reject: old key names
 	// that were renamed, unknown keys close to a known one (with the
 	// suggestion), a ZooKeeper lock backend without a ZooKeeper address.
@@ -97,8 +104,8 @@ type Server struct {
 
 // ServerAddr is one entry of a server list.
 type ServerAddr struct {
-	User     string // empty when the entry carries no credentials
-	Password string
+	User     string        // empty when the entry carries no credentials
+	Password secret.String // prints as "***"
 	Host     string
 	Port     int    // 7070 when the entry names none
 	Mode     string // from host:port:mode entries; empty otherwise
@@ -123,8 +130,52 @@ type Broadcast struct {
 	// RequestTimeout is ours (kylin.go.broadcast.request-timeout-ms 30000).
 	RequestTimeout time.Duration
 	// Token is ours (kylin.go.broadcast.token, empty): a shared bearer token
-	// the sender presents and the receiver requires when set.
-	Token string
+	// the sender presents to peers without user:password@ and the receiver
+	// accepts; setting it makes the receiver require credentials.
+	Token secret.String
+	// RequireAuth is ours (kylin.go.broadcast.require-auth, false): the
+	// cache endpoint requires credentials (Basic checked as
+	// Security.Users says, or Token) even without a Token. Kylin's own
+	// cache endpoint is open, hence the default.
+	RequireAuth bool
+	// Scheme is ours (kylin.go.broadcast.scheme, "http"): "https" when the
+	// peers serve TLS (Kylin's own RestClient speaks http only).
+	Scheme string
+	// TLSCAFile is ours (kylin.go.broadcast.tls-ca, empty = the
+	// system's roots): the PEM certificates that sign the peers' TLS
+	// certificates.
+	TLSCAFile string
+}
+
+// Security is who may call this node's API (ours, kylin.go.security.*).
+type Security struct {
+	// Disabled is kylin.go.security.disabled (false): true opens every
+	// route to anyone, for a trusted network only.
+	Disabled bool
+	// Users is kylin.go.security.users ("metastore"): where Basic
+	// credentials are checked. "metastore" reads Kylin's user records
+	// (/user/<NAME>, bcrypt), as Kylin's default security profile does;
+	// "none" accepts no Basic credentials, only the bearer token.
+	Users string
+}
+
+// HTTP is the HTTP server of a node (ours, kylin.go.http.*). Zero
+// durations and sizes take the defaults.
+type HTTP struct {
+	// ReadHeaderTimeout (10 s), ReadTimeout (60 s, headers and body),
+	// WriteTimeout (300 s, the longest an answer may take) and IdleTimeout
+	// (60 s, a keep-alive connection without a request) bound every
+	// connection.
+	ReadHeaderTimeout time.Duration
+	ReadTimeout       time.Duration
+	WriteTimeout      time.Duration
+	IdleTimeout       time.Duration
+	// MaxHeaderBytes bounds the request line and headers (64 KiB).
+	MaxHeaderBytes int
+	// TLSCertFile and TLSKeyFile are PEM files; when both are set the
+	// node serves HTTPS (kylin.go.http.tls-cert, tls-key).
+	TLSCertFile string
+	TLSKeyFile  string
 }
 
 // ZooKeeper is the ZooKeeper used for locks and discovery.

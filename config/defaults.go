@@ -36,6 +36,7 @@ func Default() Config {
 			RetryMax:       10 * time.Second,
 			QueueSize:      10000,
 			RequestTimeout: 30 * time.Second,
+			Scheme:         "http",
 		},
 		ZooKeeper: ZooKeeper{
 			BasePath:       "/kylin",
@@ -79,6 +80,14 @@ func Default() Config {
 			NodeIdleTimeout:     10 * time.Second,
 			NodeConnWait:        300 * time.Second,
 		},
-		Storage: Storage{URL: "hbase"},
+		Storage:  Storage{URL: "hbase"},
+		Security: Security{Users: "metastore"},
+		HTTP: HTTP{
+			ReadHeaderTimeout: 10 * time.Second,
+			ReadTimeout:       60 * time.Second,
+			WriteTimeout:      300 * time.Second,
+			IdleTimeout:       60 * time.Second,
+			MaxHeaderBytes:    64 << 10,
+		},
 	}
 }

@@ -19,7 +19,7 @@
 //   - Values are trimmed.
 //   - ${NAME} is replaced by the environment variable NAME. An unset
 //     variable stays as written, $${NAME} is the literal ${NAME}, and one
-//     property never expands another (magiconair's own expansion is off).
+//     property never expands another.
 //     Kylin substitutes defaults too; ours hold no ${...}, so that is moot.
 //
 // Derived fields follow Kylin: Server.ClusterName defaults to the metadata

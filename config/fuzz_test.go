@@ -1,9 +1,11 @@
 package config
 
 import (
+	"bytes"
 	"reflect"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // Seed corpora live in testdata/fuzz/<FuzzName>; f.Add adds a few more.
@@ -19,7 +21,13 @@ func FuzzLoad(f *testing.F) {
 			if !strings.Contains(err.Error(), "fuzz.properties") {
 				t.Fatalf("parse error does not name the file: %v", err)
 			}
+			if len(err.Error()) > 600 {
+				t.Fatalf("parse error of %d bytes", len(err.Error()))
+			}
 			return
+		}
+		if bytes.IndexByte(data, 0) >= 0 || bytes.HasPrefix(data, []byte{0x1f, 0x8b}) || !utf8.Valid(data) {
+			t.Fatalf("binary, gzip or non-UTF-8 input loaded without error")
 		}
 		c := build(props, lookup)
 		for k := range c.Raw {
@@ -31,6 +39,9 @@ func FuzzLoad(f *testing.F) {
 			for _, line := range strings.Split(err.Error(), "\n") {
 				if !strings.HasPrefix(line, "config: ") {
 					t.Fatalf("message without the config: prefix: %q", line)
+				}
+				if len(line) > 2000 {
+					t.Fatalf("message of %d bytes: %.200q", len(line), line)
 				}
 			}
 		}
@@ -48,7 +59,7 @@ func FuzzParseMetadataURL(f *testing.F) {
 		if u.Identifier == "" || u.Params == nil {
 			t.Fatalf("%q: empty identifier or nil params: %+v", s, u)
 		}
-		again, err := ParseMetadataURL(u.String())
+		again, err := ParseMetadataURL(u.Full())
 		if err != nil || !reflect.DeepEqual(again, u) {
 			t.Fatalf("%q -> %q -> %+v, %v; want %+v", s, u.String(), again, err, u)
 		}
@@ -67,10 +78,10 @@ func FuzzParseServerList(f *testing.F) {
 				}
 				written := a.Addr()
 				if a.User != "" {
-					written = a.User + ":" + a.Password + "@" + written
+					written = a.User + ":" + a.Password.Reveal() + "@" + written
 				}
 				again, err := ParseServerList(written)
-				if err != nil || len(again) != 1 || again[0] != a {
+				if err != nil || len(again) != 1 || !reflect.DeepEqual(again[0], a) {
 					t.Fatalf("%q: entry %+v -> %q -> %+v, %v", s, a, written, again, err)
 				}
 			}

@@ -1,6 +1,10 @@
 package config
 
-import "time"
+import (
+	"time"
+
+	"github.com/kylin-go/kylin/secret"
+)
 
 // Key documents one property this package reads. KEYS.md is generated
 // from the same table (see TestKeysMarkdown).
@@ -137,8 +141,48 @@ var keyTable = []Key{
 		Meaning: "timeout of one broadcast HTTP call, ms",
 		set:     setDuration(ms, func(c *Config) *time.Duration { return &c.Broadcast.RequestTimeout })},
 	{Name: "kylin.go.broadcast.token", Default: "", Field: "Broadcast.Token", Ours: true,
-		Meaning: "shared bearer token the sender presents and the receiver requires (empty: none)",
-		set:     setString(func(c *Config) *string { return &c.Broadcast.Token })},
+		Meaning: "shared bearer token the sender presents to peers listed without user:password@ and the receiver accepts, on the cache endpoint and the API; setting it makes the cache endpoint require credentials (empty: none)",
+		set:     setSecret(func(c *Config) *secret.String { return &c.Broadcast.Token })},
+	{Name: "kylin.go.broadcast.require-auth", Default: "false", Field: "Broadcast.RequireAuth", Ours: true,
+		Meaning: "the cache endpoint requires credentials (Basic checked as kylin.go.security.users says, or the token) even without a token; Kylin's own is open",
+		set:     setBool(func(c *Config) *bool { return &c.Broadcast.RequireAuth })},
+	{Name: "kylin.go.broadcast.scheme", Default: "http", Field: "Broadcast.Scheme", Ours: true,
+		Meaning: "http, or https when the peers serve TLS (Kylin's own nodes speak http)",
+		set:     setString(func(c *Config) *string { return &c.Broadcast.Scheme })},
+	{Name: "kylin.go.broadcast.tls-ca", Default: "", Field: "Broadcast.TLSCAFile", Ours: true,
+		Meaning: "PEM certificates that sign the peers' TLS certificates (empty: the system's roots)",
+		set:     setString(func(c *Config) *string { return &c.Broadcast.TLSCAFile })},
+
+	// Security
+	{Name: "kylin.go.security.disabled", Default: "false", Field: "Security.Disabled", Ours: true,
+		Meaning: "true opens every API route to anyone (trusted networks only); by default writes and user records need ROLE_ADMIN",
+		set:     setBool(func(c *Config) *bool { return &c.Security.Disabled })},
+	{Name: "kylin.go.security.users", Default: "metastore", Field: "Security.Users", Ours: true,
+		Meaning: "where Basic credentials are checked: metastore (Kylin's /user/<NAME> records, bcrypt) or none (only the bearer token)",
+		set:     setString(func(c *Config) *string { return &c.Security.Users })},
+
+	// HTTP
+	{Name: "kylin.go.http.read-header-timeout-ms", Default: "10000", Field: "HTTP.ReadHeaderTimeout", Ours: true,
+		Meaning: "time to read a request's headers, ms",
+		set:     setDuration(ms, func(c *Config) *time.Duration { return &c.HTTP.ReadHeaderTimeout })},
+	{Name: "kylin.go.http.read-timeout-ms", Default: "60000", Field: "HTTP.ReadTimeout", Ours: true,
+		Meaning: "time to read a whole request, headers and body, ms",
+		set:     setDuration(ms, func(c *Config) *time.Duration { return &c.HTTP.ReadTimeout })},
+	{Name: "kylin.go.http.write-timeout-ms", Default: "300000", Field: "HTTP.WriteTimeout", Ours: true,
+		Meaning: "longest time from the end of a request's headers to the end of its answer, ms",
+		set:     setDuration(ms, func(c *Config) *time.Duration { return &c.HTTP.WriteTimeout })},
+	{Name: "kylin.go.http.idle-timeout-ms", Default: "60000", Field: "HTTP.IdleTimeout", Ours: true,
+		Meaning: "a keep-alive connection without a request is closed after this, ms",
+		set:     setDuration(ms, func(c *Config) *time.Duration { return &c.HTTP.IdleTimeout })},
+	{Name: "kylin.go.http.max-header-bytes", Default: "65536", Field: "HTTP.MaxHeaderBytes", Ours: true,
+		Meaning: "largest request line and headers, bytes",
+		set:     setInt(func(c *Config) *int { return &c.HTTP.MaxHeaderBytes })},
+	{Name: "kylin.go.http.tls-cert", Default: "", Field: "HTTP.TLSCertFile", Ours: true,
+		Meaning: "PEM certificate chain; with the key file the node serves HTTPS (empty: plain HTTP)",
+		set:     setString(func(c *Config) *string { return &c.HTTP.TLSCertFile })},
+	{Name: "kylin.go.http.tls-key", Default: "", Field: "HTTP.TLSKeyFile", Ours: true,
+		Meaning: "PEM private key of the certificate",
+		set:     setString(func(c *Config) *string { return &c.HTTP.TLSKeyFile })},
 
 	// ZooKeeper
 	{Name: "kylin.env.zookeeper-connect-string", Default: "(metadata URL's hbase.zookeeper.quorum)", Field: "ZooKeeper.ConnectString",

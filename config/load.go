@@ -7,9 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"sort"
-	"strings"
-
-	"github.com/magiconair/properties"
 )
 
 // File names Load reads, in order.
@@ -85,6 +82,8 @@ func FromMap(m map[string]string, source string) (Config, error) {
 // prop is one key=value line, with the file it came from.
 type prop struct {
 	key, value, source string
+	line               int  // 0 when not from a file
+	bare               bool // the line held a key alone: no separator, no value
 }
 
 func readFile(path string) ([]prop, error) {
@@ -96,21 +95,4 @@ func readFile(path string) ([]prop, error) {
 		return nil, fmt.Errorf("config: %w", err)
 	}
 	return parseProperties(data, path)
-}
-
-// parseProperties parses Java properties text with magiconair's own
-// ${...} expansion off, keeping file order.
-func parseProperties(data []byte, source string) ([]prop, error) {
-	l := properties.Loader{Encoding: properties.UTF8, DisableExpansion: true}
-	p, err := l.LoadBytes(data)
-	if err != nil {
-		return nil, fmt.Errorf("config: %s: %w", source, err)
-	}
-	keys := p.Keys()
-	out := make([]prop, 0, len(keys))
-	for _, k := range keys {
-		v, _ := p.Get(k)
-		out = append(out, prop{key: strings.TrimSpace(k), value: v, source: source})
-	}
-	return out, nil
 }

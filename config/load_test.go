@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // writeFiles creates name -> content files in a new directory.
@@ -45,7 +47,7 @@ func TestLoadRealisticFile(t *testing.T) {
 		{"retry interval", c.Job.RetryInterval, time.Minute},
 		{"assigned servers", c.Job.AssignedServers, []string{"kylin1.example.internal", "kylin2.example.internal"}},
 		{"servers", c.Server.ClusterServers, []ServerAddr{
-			{User: "ADMIN", Password: "s3cret", Host: "kylin1.example.internal", Port: 7070},
+			{User: "ADMIN", Password: secret.New("s3cret"), Host: "kylin1.example.internal", Port: 7070},
 			{Host: "kylin2.example.internal", Port: 7070},
 			{Host: "kylin3.example.internal", Port: 7070},
 		}},

@@ -7,9 +7,10 @@ import (
 
 // Lock backends (ZooKeeper.LockBackend).
 const (
-	// LockZooKeeper: Kylin-compatible locks in ZooKeeper (Kylin's default).
+	// LockZooKeeper selects Kylin-compatible locks in ZooKeeper (Kylin's
+	// default).
 	LockZooKeeper = "zookeeper"
-	// LockLocal: in-process locks; only for a single node.
+	// LockLocal selects in-process locks; only for a single node.
 	LockLocal = "local"
 )
 

@@ -38,15 +38,21 @@ func ParseMetadataURL(s string) (MetadataURL, error) {
 		k, v, _ := strings.Cut(p, "=")
 		k = strings.TrimSpace(k)
 		if k == "" {
-			return MetadataURL{}, fmt.Errorf("config: metadata URL %q: parameter %q has no name; write key=value", s, p)
+			return MetadataURL{}, fmt.Errorf("config: metadata URL %s: parameter %s has no name; write key=value", quote(redactMetadataURL(s)), quote(p))
 		}
 		u.Params[k] = strings.TrimSpace(v)
 	}
 	return u, nil
 }
 
-// String formats u back into Kylin's form, parameters in sorted order.
-func (u MetadataURL) String() string {
+// String formats u back into Kylin's form, parameters in sorted order,
+// with the value of every credential parameter (password=...) shown as
+// "***", so a logged URL never leaks it. Full keeps them.
+func (u MetadataURL) String() string { return redactMetadataURL(u.Full()) }
+
+// Full formats u back into Kylin's form, parameters in sorted order,
+// credentials included: use it to hand the URL to a driver, never to log.
+func (u MetadataURL) Full() string {
 	var b strings.Builder
 	b.WriteString(u.Identifier)
 	// An identifier holding '@' needs the separator even with no scheme,

@@ -5,6 +5,8 @@ import (
 	"net"
 	"strconv"
 	"strings"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // DefaultServerPort is the port of a server list entry that names none.
@@ -17,7 +19,7 @@ const DefaultServerPort = 7070
 func ParseServerList(s string) ([]ServerAddr, error) {
 	addrs, err := parseServerList(s)
 	if err != nil {
-		return nil, fmt.Errorf("config: server list %q: %w", redactServers(s), err)
+		return nil, fmt.Errorf("config: server list %s: %w", quote(redactServers(s)), err)
 	}
 	return addrs, nil
 }
@@ -28,7 +30,7 @@ func ParseServerList(s string) ([]ServerAddr, error) {
 func ParseServersWithMode(s string) ([]ServerAddr, error) {
 	addrs, err := parseServersWithMode(s)
 	if err != nil {
-		return nil, fmt.Errorf("config: server list %q: %w", s, err)
+		return nil, fmt.Errorf("config: server list %s: %w", quote(s), err)
 	}
 	return addrs, nil
 }
@@ -38,7 +40,7 @@ func parseServerList(s string) ([]ServerAddr, error) {
 	for _, entry := range splitList(s) {
 		a, err := parseServer(entry)
 		if err != nil {
-			return nil, fmt.Errorf("entry %q: %w; write [user:password@]host[:port]", redactServers(entry), err)
+			return nil, fmt.Errorf("entry %s: %w; write [user:password@]host[:port]", quote(redactServers(entry)), err)
 		}
 		out = append(out, a)
 	}
@@ -50,7 +52,7 @@ func parseServersWithMode(s string) ([]ServerAddr, error) {
 	for _, entry := range splitList(s) {
 		a, err := parseServerWithMode(entry)
 		if err != nil {
-			return nil, fmt.Errorf("entry %q: %w; write host:port:mode", entry, err)
+			return nil, fmt.Errorf("entry %s: %w; write host:port:mode", quote(entry), err)
 		}
 		out = append(out, a)
 	}
@@ -66,7 +68,7 @@ func parseServer(entry string) (ServerAddr, error) {
 		if !ok || user == "" {
 			return a, fmt.Errorf("credentials must be user:password")
 		}
-		a.User, a.Password, hostport = user, pass, entry[i+1:]
+		a.User, a.Password, hostport = user, secret.New(pass), entry[i+1:]
 	}
 	host, port, err := splitHostPort(hostport, DefaultServerPort)
 	if err != nil {
@@ -83,7 +85,7 @@ func parseServerWithMode(entry string) (ServerAddr, error) {
 	}
 	mode := strings.ToLower(strings.TrimSpace(entry[i+1:]))
 	if !validRole(mode) {
-		return ServerAddr{}, fmt.Errorf("mode %q must be all, job, query or stream_coordinator", entry[i+1:])
+		return ServerAddr{}, fmt.Errorf("mode %s must be all, job, query or stream_coordinator", quote(entry[i+1:]))
 	}
 	hostport := entry[:i]
 	if !hasPort(hostport) {
@@ -120,11 +122,11 @@ func splitHostPort(hostport string, dflt int) (string, int, error) {
 		if looksLikeBareIPv6(hostport) {
 			return "", 0, fmt.Errorf("IPv6 address must be in brackets, e.g. [::1]:7070")
 		}
-		return "", 0, fmt.Errorf("%q is not host:port", hostport)
+		return "", 0, fmt.Errorf("%s is not host:port", quote(hostport))
 	}
 	port, err := strconv.Atoi(p)
 	if err != nil || port < 1 || port > 65535 || p[0] == '+' {
-		return "", 0, fmt.Errorf("port %q must be a number from 1 to 65535", p)
+		return "", 0, fmt.Errorf("port %s must be a number from 1 to 65535", quote(p))
 	}
 	return host, port, checkHost(host, hostport)
 }
@@ -144,13 +146,13 @@ func looksLikeBareIPv6(s string) bool {
 
 func checkHost(host, written string) error {
 	if host == "" {
-		return fmt.Errorf("no host in %q", written)
+		return fmt.Errorf("no host in %s", quote(written))
 	}
 	if strings.ContainsAny(host, " \t/?#@[]") {
-		return fmt.Errorf("host %q holds a character a host name cannot", host)
+		return fmt.Errorf("host %s holds a character a host name cannot", quote(host))
 	}
 	if strings.Contains(host, ":") && net.ParseIP(host) == nil {
-		return fmt.Errorf("host %q is not an IPv6 address", host)
+		return fmt.Errorf("host %s is not an IPv6 address", quote(host))
 	}
 	return nil
 }

@@ -4,6 +4,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 func TestParseServerList(t *testing.T) {
@@ -16,12 +18,12 @@ func TestParseServerList(t *testing.T) {
 		{"host", []ServerAddr{{Host: "host", Port: 7070}}},
 		{"host:7071", []ServerAddr{{Host: "host", Port: 7071}}},
 		{"a:1, b:2 ,c", []ServerAddr{{Host: "a", Port: 1}, {Host: "b", Port: 2}, {Host: "c", Port: 7070}}},
-		{"ADMIN:KYLIN@host:7070", []ServerAddr{{User: "ADMIN", Password: "KYLIN", Host: "host", Port: 7070}}},
-		{"u:p@ss:w@rd@host", []ServerAddr{{User: "u", Password: "p@ss:w@rd", Host: "host", Port: 7070}}},
+		{"ADMIN:KYLIN@host:7070", []ServerAddr{{User: "ADMIN", Password: secret.New("KYLIN"), Host: "host", Port: 7070}}},
+		{"u:p@ss:w@rd@host", []ServerAddr{{User: "u", Password: secret.New("p@ss:w@rd"), Host: "host", Port: 7070}}},
 		{"u:@host", []ServerAddr{{User: "u", Host: "host", Port: 7070}}},
 		{"[::1]:7071", []ServerAddr{{Host: "::1", Port: 7071}}},
 		{"[::1]", []ServerAddr{{Host: "::1", Port: 7070}}},
-		{"u:p@[fe80::1]:8080", []ServerAddr{{User: "u", Password: "p", Host: "fe80::1", Port: 8080}}},
+		{"u:p@[fe80::1]:8080", []ServerAddr{{User: "u", Password: secret.New("p"), Host: "fe80::1", Port: 8080}}},
 		{"10.0.0.1:7070,", []ServerAddr{{Host: "10.0.0.1", Port: 7070}}},
 	}
 	for _, c := range cases {
@@ -67,7 +69,7 @@ func TestServerListErrorHidesPassword(t *testing.T) {
 	if err == nil || strings.Contains(err.Error(), "hunter2") || !strings.Contains(err.Error(), "admin:***@") {
 		t.Fatalf("got %v; want an error with the password replaced by ***", err)
 	}
-	a := ServerAddr{User: "admin", Password: "hunter2", Host: "h", Port: 1}
+	a := ServerAddr{User: "admin", Password: secret.New("hunter2"), Host: "h", Port: 1}
 	if s := a.String(); s != "admin:***@h:1" {
 		t.Fatalf("String() = %q", s)
 	}

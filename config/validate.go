@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Validate checks every field and returns all problems joined
@@ -29,6 +30,9 @@ func (c Config) Validate() error {
 	v.job()
 	v.query()
 	v.storage()
+	v.security()
+	v.http()
+	v.broadcastTLS()
 	return errors.Join(v.errs...)
 }
 
@@ -69,7 +73,7 @@ func (c *Config) problem(key, shown, allowed string) error {
 	if raw, ok := c.Raw[key]; ok {
 		value = raw
 	}
-	value = redact(key, value)
+	value = clipValue(redact(key, value))
 	where := "(not from a file: the default or set in code)"
 	if src, ok := c.Sources[key]; ok {
 		where = "in " + src
@@ -78,19 +82,6 @@ func (c *Config) problem(key, shown, allowed string) error {
 		}
 	}
 	return fmt.Errorf("config: %s=%s %s: %s", key, value, where, allowed)
-}
-
-// redact hides secrets in messages: passwords in server lists, the token.
-func redact(key, value string) string {
-	switch key {
-	case "kylin.server.cluster-servers":
-		return redactServers(value)
-	case "kylin.go.broadcast.token":
-		if value != "" {
-			return "***"
-		}
-	}
-	return value
 }
 
 func (v *validator) positiveMs(d time.Duration, field string) {
@@ -116,4 +107,16 @@ func (v *validator) metadataURL(s, field string) {
 		msg = strings.TrimPrefix(err.Error(), "config: ")
 	}
 	v.check(err == nil, keyForField(field), s, msg)
+}
+
+// clipValue keeps messages short: at most maxQuoted bytes of a value.
+func clipValue(v string) string {
+	if len(v) <= maxQuoted {
+		return v
+	}
+	cut := maxQuoted
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s... (%d bytes)", v[:cut], len(v))
 }

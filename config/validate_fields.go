@@ -47,7 +47,7 @@ func (v *validator) serverList(addrs []ServerAddr, field string, withMode bool) 
 		case a.Port < 1 || a.Port > 65535:
 			err = fmt.Errorf("port %d must be from 1 to 65535", a.Port)
 		case withMode && !validRole(a.Mode):
-			err = fmt.Errorf("mode %q must be all, job, query or stream_coordinator", a.Mode)
+			err = fmt.Errorf("mode %s must be all, job, query or stream_coordinator", quote(a.Mode))
 		}
 		if err != nil {
 			v.check(false, keyForField(field), joinServers(addrs), fmt.Sprintf("entry %s: %v", a, err))
@@ -65,7 +65,7 @@ func (v *validator) broadcast() {
 		fmt.Sprintf("must be at least kylin.go.broadcast.retry-base-ms (%s)", formatMillis(b.RetryBase)))
 	v.atLeast(int64(b.QueueSize), 1, "Broadcast.QueueSize")
 	v.positiveMs(b.RequestTimeout, "Broadcast.RequestTimeout")
-	v.check(!strings.ContainsFunc(b.Token, isSpaceOrControl), keyForField("Broadcast.Token"), b.Token,
+	v.check(!strings.ContainsFunc(b.Token.Reveal(), isSpaceOrControl), keyForField("Broadcast.Token"), b.Token.String(),
 		"must not hold spaces or control characters (it is sent in an HTTP header)")
 }
 
@@ -102,7 +102,7 @@ func (v *validator) job() {
 	v.positiveSec(j.MonitorInterval, "Job.MonitorInterval")
 	for _, s := range j.AssignedServers {
 		v.check(s != "" && !strings.ContainsFunc(s, isSpaceOrControl), keyForField("Job.AssignedServers"),
-			strings.Join(j.AssignedServers, ","), fmt.Sprintf("entry %q must be a host name or IP address", s))
+			strings.Join(j.AssignedServers, ","), fmt.Sprintf("entry %s must be a host name or IP address", quote(s)))
 	}
 }
 

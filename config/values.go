@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/kylin-go/kylin/secret"
 )
 
 // A setter converts one property value into its Config field. Its error
@@ -111,6 +113,13 @@ func setNegated(field func(*Config) *bool) setter {
 func setString(field func(*Config) *string) setter {
 	return func(c *Config, v string) error {
 		*field(c) = v
+		return nil
+	}
+}
+
+func setSecret(field func(*Config) *secret.String) setter {
+	return func(c *Config, v string) error {
+		*field(c) = secret.New(v)
 		return nil
 	}
 }

@@ -48,7 +48,7 @@ func checkConnectString(s string) error {
 	}
 	for _, h := range list {
 		if _, _, err := splitHostPort(h, DefaultZooKeeperPort); err != nil {
-			return fmt.Errorf("entry %q: %w; write host[:port],host[:port]", h, err)
+			return fmt.Errorf("entry %s: %w; write host[:port],host[:port]", quote(h), err)
 		}
 	}
 	return nil

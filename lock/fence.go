@@ -6,8 +6,8 @@ import (
 	"sync"
 )
 
-// ErrStaleToken: a write carried a fencing token older than the newest the
-// resource has seen; its writer has lost the lease.
+// ErrStaleToken is returned for a write that carried a fencing token older
+// than the newest the resource has seen: its writer has lost the lease.
 var ErrStaleToken = errors.New("lock: stale fencing token")
 
 // Fence is the resource side of fencing: a register that remembers the

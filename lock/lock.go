@@ -65,11 +65,12 @@ type Purger interface {
 type EventType int
 
 const (
-	// EventLocked: a lease on Key was taken by Owner.
+	// EventLocked means a lease on Key was taken by Owner.
 	EventLocked EventType = iota + 1
-	// EventUnlocked: the lease on Key ended (released, expired or purged).
+	// EventUnlocked means the lease on Key ended (released, expired or
+	// purged).
 	EventUnlocked
-	// EventResync: events may have been missed; rescan the prefix.
+	// EventResync means events may have been missed; rescan the prefix.
 	EventResync
 )
 

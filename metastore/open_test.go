@@ -10,8 +10,8 @@ import (
 	_ "github.com/kylin-go/kylin/metastore/memstore"
 )
 
-// TestOpenBadURLShowsParse: a comma in a "@mem" name, with the backend
-// imported, names the parse and the fix, never "unknown scheme".
+// TestOpenBadURLShowsParse checks that a comma in a "@mem" name, with the
+// backend imported, names the parse and the fix, never "unknown scheme".
 func TestOpenBadURLShowsParse(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {

@@ -3,6 +3,8 @@ package metastore
 import (
 	"context"
 	"errors"
+
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // Get returns the resource at path, or ErrNotFound.
@@ -28,8 +30,23 @@ func (s *portable) Exists(ctx context.Context, path string) (bool, error) {
 	return ok && err == nil, s.end(ctx, c, err)
 }
 
-// List returns the direct children of folder, collected from ListFunc.
+// List returns the direct children of folder: from the driver's ListAll
+// when it has one, else collected from ListFunc.
 func (s *portable) List(ctx context.Context, folder string) ([]string, error) {
+	if sl, ok := s.d.(driver.SliceLister); ok {
+		c, err := s.begin(ctx, opList, folder, true)
+		var out []string
+		if err == nil {
+			out, err = sl.ListAll(ctx, c.path)
+		}
+		if err = s.end(ctx, c, err); err != nil {
+			return nil, err
+		}
+		if out == nil {
+			out = []string{}
+		}
+		return out, nil
+	}
 	out := []string{}
 	err := s.ListFunc(ctx, folder, func(child string) error {
 		out = append(out, child)

@@ -11,8 +11,8 @@ import (
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
-// TestUpdateConcurrentIncrements: 8 writers add 1 to a counter 50 times
-// each through Update; no increment may be lost.
+// TestUpdateConcurrentIncrements checks that 8 writers add 1 to a counter 50
+// times each through Update; no increment may be lost.
 func TestUpdateConcurrentIncrements(t *testing.T) {
 	ctx := context.Background()
 	incr := func(old []byte, exists bool) ([]byte, error) {
@@ -52,10 +52,10 @@ func TestUpdateConcurrentIncrements(t *testing.T) {
 	}
 }
 
-// TestUpdateRetriesInterleavedWriter: another writer increments between
-// Update's read and its write; Update must retry and keep both increments.
-// The negative control is the same interleaving with a read and then
-// PutLastWriterWins, which must lose the other writer's increment.
+// TestUpdateRetriesInterleavedWriter checks that another writer increments
+// between Update's read and its write; Update must retry and keep both
+// increments. The negative control is the same interleaving with a read and
+// then PutLastWriterWins, which must lose the other writer's increment.
 func TestUpdateRetriesInterleavedWriter(t *testing.T) {
 	ctx := context.Background()
 	for _, c := range []struct {

@@ -37,8 +37,8 @@ func TestEnsureUUIDKeepsExisting(t *testing.T) {
 	}
 }
 
-// TestEnsureUUIDConcurrentOpensAgree: first opens racing on an empty store
-// all return the one UUID that was stored.
+// TestEnsureUUIDConcurrentOpensAgree checks that first opens racing on an
+// empty store all return the one UUID that was stored.
 func TestEnsureUUIDConcurrentOpensAgree(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()
@@ -80,8 +80,9 @@ func TestOpenUnknownScheme(t *testing.T) {
 	}
 }
 
-// TestUUIDWrittenAsKylinStringEntity: /UUID carries writeUTF's 2-byte
-// big-endian length, as Kylin's StringEntity serializer writes and reads it.
+// TestUUIDWrittenAsKylinStringEntity checks that /UUID carries writeUTF's
+// 2-byte big-endian length, as Kylin's StringEntity serializer writes and
+// reads it.
 func TestUUIDWrittenAsKylinStringEntity(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()

@@ -2,6 +2,7 @@ package query
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"sync"
 	"testing"
@@ -427,7 +428,7 @@ func TestMembershipLive(t *testing.T) {
 	m.leave(all[1].Addr)
 	waitChange(t, r, func() bool { return len(r.Nodes()) == 0 })
 	x := r.Begin(true, "")
-	if _, err := x.Pick(); err != ErrNoNode {
+	if _, err := x.Pick(); !errors.Is(err, ErrNoNode) {
 		t.Fatalf("pick with no nodes: %v; want ErrNoNode", err)
 	}
 }

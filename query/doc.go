@@ -62,7 +62,10 @@
 // X-Forwarded-Proto are set. Bodies above MaxBodyBytes get 413. A client
 // that goes away cancels the request to the node. Responses stream: a body
 // of unknown length is flushed to the client chunk by chunk. Failures map
-// to 503 (no node), 504 (RequestTimeout passed) and 502 (anything else); a
+// to 503 (no node, or the node's connections all busy past NodeConnWait),
+// 504 (RequestTimeout passed) and 502 (anything else), with a body that
+// names the reason but no node's address (ErrorBody; WithErrorHandler
+// replaces it, WithModifyResponse sees responses before the client); a
 // node that breaks off a response body after the status was sent breaks the
 // client's connection too, rather than ending a truncated body cleanly.
 package query

@@ -1,6 +1,9 @@
 package query
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+)
 
 // Sentinel errors. Front ends map them to status codes: ErrNoNode to 503,
 // ErrBodyTooLarge to 413, every other failure to reach a node to 502, and an
@@ -17,3 +20,14 @@ var (
 	// node of the membership.
 	ErrUnknownNode = errors.New("query: unknown node")
 )
+
+// modeError is ErrNoNode from a membership that has nodes, none in a mode
+// that serves queries.
+type modeError struct{ ignored int }
+
+func (e *modeError) Error() string {
+	return fmt.Sprintf("%s: the membership's %d node(s) are in modes that serve no queries "+
+		"(give them mode query or all: kylin.server.mode, cluster.Node.Mode)", ErrNoNode, e.ignored)
+}
+
+func (e *modeError) Unwrap() error { return ErrNoNode }

@@ -88,6 +88,9 @@ func (x *Exchange) Pick() (cluster.Node, error) {
 		b = pick(r.policy, s, x.key, &f)
 	}
 	if b == nil {
+		if len(s.nodes) == 0 && s.ignored > 0 {
+			return cluster.Node{}, &modeError{s.ignored}
+		}
 		return cluster.Node{}, ErrNoNode
 	}
 	b.acquire()

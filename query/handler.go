@@ -3,6 +3,7 @@ package query
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"sync"
@@ -15,7 +16,7 @@ var copyBufs = sync.Pool{New: func() any { b := make([]byte, 32<<10); return &b 
 // and with an unknown length each chunk is flushed as it is read.
 func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	if req.ContentLength > r.cfg.MaxBodyBytes {
-		r.reject(w, http.StatusRequestEntityTooLarge, ErrBodyTooLarge.Error())
+		r.opts.errorHandler(w, req, http.StatusRequestEntityTooLarge, ErrBodyTooLarge)
 		return
 	}
 	if req.Body != nil && req.Body != http.NoBody {
@@ -23,7 +24,7 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	}
 	body, err := readBody(req.Body, r.cfg.ReplayBodyBytes, req.ContentLength)
 	if err != nil {
-		r.reject(w, errorStatus(req.Context(), err), "query: reading request body: "+err.Error())
+		r.opts.errorHandler(w, req, errorStatus(req.Context(), err), fmt.Errorf("query: reading the request body: %w", err))
 		return
 	}
 	key := ""
@@ -38,15 +39,15 @@ func (r *Router) ServeHTTP(w http.ResponseWriter, req *http.Request) {
 	defer cancel()
 	out := outbound(ctx, req)
 	out.URL.Scheme = r.scheme()
-	x.End(r.serve(ctx, w, out, &x, body, req.TLS != nil))
+	x.End(r.serve(ctx, w, req, out, &x, body))
 }
 
 // serve runs the attempts and returns the status sent (0 when none was).
-func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Request, x *Exchange, body *replayBody, secure bool) int {
+func (r *Router) serve(ctx context.Context, w http.ResponseWriter, in, out *http.Request, x *Exchange, body *replayBody) int {
 	for attempt := 0; ; attempt++ {
 		node, err := x.Pick()
 		if err != nil {
-			return r.fail(ctx, w, err)
+			return r.fail(ctx, w, in, err)
 		}
 		if attempt > 0 {
 			// net/http may still hold the failed attempt's request.
@@ -57,19 +58,23 @@ func (r *Router) serve(ctx context.Context, w http.ResponseWriter, out *http.Req
 		resp, err := r.roundTrip(ctx, out, node.Addr)
 		if errors.Is(err, ErrNodeBusy) {
 			x.Finish(ResultAbandoned, false) // busy, not failing; the deadline has passed
-			return r.fail(ctx, w, err)
+			return r.fail(ctx, w, in, err)
 		}
 		if err != nil {
 			if x.Finish(classify(ctx, err), body.replayable()) {
 				continue
 			}
-			return r.fail(ctx, w, err)
+			return r.fail(ctx, w, in, err)
 		}
 		if Unavailable(resp.StatusCode) && x.Finish(ResultUnavailable, body.replayable()) {
 			discard(resp.Body)
 			continue
 		}
-		r.addRouteCookie(resp.Header, x, secure)
+		r.addRouteCookie(resp.Header, x, in.TLS != nil)
+		if err := r.modify(resp); err != nil {
+			x.Finish(ResultOK, false)
+			return r.fail(ctx, w, in, err)
+		}
 		res := r.copyResponse(w, resp)
 		x.Finish(res, false) // a no-op when Unavailable already ended the attempt
 		if res == ResultFailed {
@@ -108,17 +113,25 @@ func shallowClone(in *http.Request) *http.Request {
 	return &out
 }
 
-func (r *Router) fail(ctx context.Context, w http.ResponseWriter, err error) int {
+func (r *Router) fail(ctx context.Context, w http.ResponseWriter, in *http.Request, err error) int {
 	if ctx.Err() == context.Canceled {
 		return 0 // the client left; nobody reads an answer
 	}
 	status := errorStatus(ctx, err)
-	r.reject(w, status, "query: "+err.Error())
+	r.opts.errorHandler(w, in, status, err)
 	return status
 }
 
-func (r *Router) reject(w http.ResponseWriter, status int, msg string) {
-	http.Error(w, msg, status)
+// modify runs the ModifyResponse hook; its error discards the response.
+func (r *Router) modify(resp *http.Response) error {
+	if r.opts.modifyResponse == nil {
+		return nil
+	}
+	if err := r.opts.modifyResponse(resp); err != nil {
+		discard(resp.Body)
+		return fmt.Errorf("%w: %w", ErrModifyResponse, err)
+	}
+	return nil
 }
 
 // copyResponse writes resp to w and reports ResultOK, ResultFailed when

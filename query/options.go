@@ -18,6 +18,9 @@ type options struct {
 	now          func() time.Time
 	retryReserve int
 	noHealthLoop bool
+
+	errorHandler   ErrorHandler
+	modifyResponse func(*http.Response) error
 }
 
 func defaultOptions() options {

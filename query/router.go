@@ -36,8 +36,9 @@ type Router struct {
 	nodeTLS   *tls.Config
 
 	snap     atomic.Pointer[snapshot]
-	mu       sync.Mutex // guards nodes, changed
+	mu       sync.Mutex // guards nodes, ignored, changed
 	nodes    map[string]*backend
+	ignored  map[string]bool // members whose mode serves no queries
 	changed  chan struct{}
 	ejectMu  sync.Mutex
 	closed   atomic.Bool
@@ -51,6 +52,9 @@ type snapshot struct {
 	nodes  []*backend          // sorted by Addr
 	ring   *ring               // only for the consistent-hash policy
 	routes map[string]*backend // by route token, only with session affinity
+	// ignored counts the members left out for their mode, so that "no
+	// node" can say the membership is not empty.
+	ignored int
 }
 
 // New returns a Router over the query nodes of m, tuned by cfg (zero fields
@@ -65,9 +69,12 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	if err := validate(cfg); err != nil {
 		return nil, err
 	}
-	r := &Router{cfg: cfg, opts: defaultOptions(), nodes: map[string]*backend{}, changed: make(chan struct{})}
+	r := &Router{cfg: cfg, opts: defaultOptions(), nodes: map[string]*backend{}, ignored: map[string]bool{}, changed: make(chan struct{})}
 	for _, o := range opts {
 		o(&r.opts)
+	}
+	if r.opts.errorHandler == nil {
+		r.opts.errorHandler = defaultErrorHandler(r.opts.logger)
 	}
 	var err error
 	if r.policy, err = newPolicy(cfg.Policy, cfg.HashLoadBound); err != nil {
@@ -152,10 +159,13 @@ func (r *Router) apply(ev cluster.MembershipEvent, m cluster.Membership) {
 func (r *Router) resync(members []cluster.Node) {
 	r.update(func(nodes map[string]*backend) {
 		keep := map[string]bool{}
+		clear(r.ignored)
 		for _, n := range members {
 			if n.Mode.CanQuery() {
 				keep[n.Addr] = true
 				r.join(nodes, n)
+			} else {
+				r.ignored[n.Addr] = true
 			}
 		}
 		for addr := range nodes {
@@ -169,8 +179,10 @@ func (r *Router) resync(members []cluster.Node) {
 func (r *Router) join(nodes map[string]*backend, n cluster.Node) {
 	if !n.Mode.CanQuery() {
 		r.leave(nodes, n.Addr)
+		r.ignored[n.Addr] = true
 		return
 	}
+	delete(r.ignored, n.Addr)
 	if old, ok := nodes[n.Addr]; ok && old.node == n {
 		return
 	}
@@ -183,6 +195,7 @@ func (r *Router) join(nodes map[string]*backend, n cluster.Node) {
 }
 
 func (r *Router) leave(nodes map[string]*backend, addr string) {
+	delete(r.ignored, addr)
 	if _, ok := nodes[addr]; ok {
 		delete(nodes, addr)
 		r.metrics.forget(addr)
@@ -194,7 +207,7 @@ func (r *Router) update(change func(map[string]*backend)) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	change(r.nodes)
-	s := &snapshot{nodes: make([]*backend, 0, len(r.nodes))}
+	s := &snapshot{nodes: make([]*backend, 0, len(r.nodes)), ignored: len(r.ignored)}
 	for _, b := range r.nodes {
 		s.nodes = append(s.nodes, b)
 	}

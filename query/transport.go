@@ -62,6 +62,13 @@ func (r *Router) RoundTrip(req *http.Request) (*http.Response, error) {
 		return nil, err
 	}
 	r.addRouteCookie(resp.Header, x, req.URL.Scheme == "https")
+	if err := r.modify(resp); err != nil {
+		x.Finish(ResultOK, false)
+		cancel()
+		x.End(0)
+		body.close()
+		return nil, err
+	}
 	resp.Body = &finishingBody{ReadCloser: resp.Body, x: x, cancel: cancel, status: resp.StatusCode, body: body}
 	return resp, nil
 }

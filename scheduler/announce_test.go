@@ -10,6 +10,8 @@ import (
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore/memstore"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // recordingAnnouncer remembers what it was asked to announce.
@@ -56,7 +58,7 @@ func TestListenerWakesTheNamedJob(t *testing.T) {
 		ws := newWatchStore(mem)
 		base := locallock.New()
 		t.Cleanup(func() { _ = base.Close() })
-		hA, hB := cluster.NewHandler(cluster.Auth{}), cluster.NewHandler(cluster.Auth{})
+		hA, hB := cluster.NewHandler(auth.AllowAll), cluster.NewHandler(auth.AllowAll)
 		srvA, srvB := httptest.NewServer(hA), httptest.NewServer(hB)
 		t.Cleanup(srvA.Close)
 		t.Cleanup(srvB.Close)

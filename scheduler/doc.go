@@ -93,7 +93,7 @@
 //	bc, _ := cluster.NewBroadcaster(cfg.Broadcast, members)
 //	engine, _ := scheduler.New(cfg.Job, store, locks, scheduler.WithAnnouncer(bc))
 //	engine.Register("org.apache.kylin.cube.model.CubingJob", myExecutor)
-//	h := cluster.NewHandler(cluster.Auth{Token: cfg.Broadcast.Token})
+//	h := cluster.NewHandler(auth.ForCacheEndpoint(cfg, store))
 //	h.Register(engine.Listener(), scheduler.JobEntities...)
 //	http.Handle("/kylin/api/cache/", h)
 //	_ = engine.Start()

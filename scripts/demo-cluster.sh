@@ -83,7 +83,7 @@ wait_for() {
 http() {
 	local method=$1 url=$2
 	shift 2
-	curl -sS --fail-with-body --max-time 30 -X "$method" "$url" "$@"
+	curl -sS --fail-with-body --max-time 30 -H "Authorization: Bearer $demo_token" -X "$method" "$url" "$@"
 }
 
 # field NAME: the top-level string or number field NAME of the indented JSON
@@ -121,6 +121,10 @@ say "locks and discovery on ZooKeeper $zk"
 table="kylin_demo_$$_$(date +%s)"
 cluster="kylin_demo_$$"
 
+# The nodes' shared bearer token: it authorizes the demo's writes and the
+# nodes' broadcasts to each other.
+demo_token="demo-$$-$(date +%s)"
+
 write_conf() { # DIR MODE
 	mkdir -p "$1"
 	cat >"$1/kylin.properties" <<EOF
@@ -136,6 +140,7 @@ kylin.go.router.listen=127.0.0.1:0
 kylin.go.router.admin-listen=
 kylin.go.router.policy=round-robin
 kylin.go.router.health-interval-ms=1000
+kylin.go.broadcast.token=$demo_token
 EOF
 }
 

@@ -45,24 +45,12 @@ usage() {
 	exit 2
 }
 
-# ensure_tools installs Java 17 and Maven from Debian when they are missing.
+# ensure_tools installs Java 17 and Maven from Debian when they are missing
+# (apt-install.sh waits for the apt locks of installs make test runs beside).
 ensure_tools() {
 	command -v java >/dev/null && command -v javac >/dev/null && command -v jar >/dev/null && command -v mvn >/dev/null && return 0
-	command -v apt-get >/dev/null || die "java, javac and mvn are required (install JDK 17 and Maven)"
 	log "installing JDK 17 and Maven with apt-get"
-	export DEBIAN_FRONTEND=noninteractive
-	# make test starts scripts/hbase.sh at the same time, which may be
-	# installing the same packages: wait for apt's locks, and retry.
-	local i
-	for i in 1 2 3 4 5; do
-		if apt-get -o DPkg::Lock::Timeout=120 update -qq >&2 &&
-			apt-get -o DPkg::Lock::Timeout=120 install -y -qq openjdk-17-jdk-headless maven >&2; then
-			return 0
-		fi
-		log "apt-get failed (attempt $i of 5; another install running?); retrying in 10 s"
-		sleep 10
-	done
-	die "could not install openjdk-17-jdk-headless and maven with apt-get"
+	"$here/apt-install.sh" openjdk-17-jdk-headless maven || die "java, javac and mvn are required (install JDK 17 and Maven)"
 }
 
 # cache_dir prints the cache directory for the current poms and settings.

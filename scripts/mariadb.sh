@@ -27,6 +27,8 @@
 # Environment: KYLIN_MARIADB_START_TIMEOUT (seconds, default 60).
 set -euo pipefail
 
+here=$(cd "$(dirname "$0")" && pwd)
+
 log() { printf 'mariadb.sh: %s\n' "$*" >&2; }
 die() {
 	log "$*"
@@ -51,30 +53,12 @@ find_tools() {
 	[ -n "$mariadbd" ] && [ -n "$install_db" ] && [ -n "$admin" ] && [ -n "$client" ]
 }
 
-# retry CMD...: runs CMD up to 10 times, 5 s apart, until it succeeds.
-retry() {
-	local i
-	for ((i = 1; i < 10; i++)); do
-		"$@" && return 0
-		log "'$*' failed (attempt $i); retrying in 5 s"
-		sleep 5
-	done
-	"$@"
-}
-
 ensure_installed() {
 	find_tools && return 0
-	command -v apt-get >/dev/null || die "mariadbd is not installed: install MariaDB server 10.x (Debian: apt-get install mariadb-server)"
-	[ "$(id -u)" = 0 ] || die "mariadbd is not installed and installing it needs root: apt-get install mariadb-server"
-	log "installing Debian's mariadb-server with apt-get"
-	export DEBIAN_FRONTEND=noninteractive
-	# Installing starts no service where policy-rc.d forbids it (containers);
-	# where it does start one, it is left alone: we run our own process.
-	# make test starts servers in parallel, so another apt-get may hold the
-	# locks: wait for them, and retry a refused run a few times.
-	retry apt-get -o DPkg::Lock::Timeout=600 update -qq >&2
-	retry apt-get -o DPkg::Lock::Timeout=600 install -y -qq mariadb-server >&2
-	find_tools || die "apt-get install mariadb-server did not provide mariadbd, mariadb-install-db, mariadb-admin and mariadb"
+	log "installing Debian's mariadb-server (it starts no service where policy forbids it; where it does, that service is left alone: we run our own process)"
+	"$here/apt-install.sh" mariadb-server ||
+		die "mariadbd is not installed: install MariaDB server 10.x (Debian: apt-get install mariadb-server)"
+	find_tools || die "installing mariadb-server did not provide mariadbd, mariadb-install-db, mariadb-admin and mariadb"
 }
 
 port_in_use() {

@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/kylin-test.XXXXXX")
 hbase_pid=""
+hdfs_pid=""
 mariadb_pid=""
 kylin_pid=""
 cleanup() {
@@ -15,6 +16,8 @@ cleanup() {
 	[ -n "$mariadb_pid" ] && kill "$mariadb_pid" 2>/dev/null || true
 	[ -x scripts/mariadb.sh ] && scripts/mariadb.sh stop --dir "$state/mariadb" >&2 || true
 	[ -n "$hbase_pid" ] && kill "$hbase_pid" 2>/dev/null || true
+	[ -n "$hdfs_pid" ] && kill "$hdfs_pid" 2>/dev/null || true
+	[ -x scripts/hdfs.sh ] && scripts/hdfs.sh stop --dir "$state/hdfs" >&2 || true
 	[ -n "$kylin_pid" ] && kill "$kylin_pid" 2>/dev/null || true
 	[ -x scripts/hbase.sh ] && scripts/hbase.sh stop --dir "$state/hbase" >&2 || true
 	[ -x scripts/zookeeper.sh ] && scripts/zookeeper.sh stop --dir "$state/zk" >&2 || true
@@ -32,6 +35,14 @@ if [ -x scripts/hbase.sh ]; then
 	mkdir -p "$state/hbase"
 	scripts/hbase.sh start --dir "$state/hbase" >"$state/hbase.addr" 2>"$state/hbase.out" &
 	hbase_pid=$!
+fi
+# HDFS (NameNode and DataNode, for HBase's big cells and the hdfs metastore)
+# likewise starts in the background.
+if [ -x scripts/hdfs.sh ]; then
+	log "starting HDFS (log: $state/hdfs.out)"
+	mkdir -p "$state/hdfs"
+	scripts/hdfs.sh start --dir "$state/hdfs" >"$state/hdfs.addr" 2>"$state/hdfs.out" &
+	hdfs_pid=$!
 fi
 if [ -x scripts/mariadb.sh ]; then
 	log "starting MariaDB (log: $state/mariadb.out)"
@@ -73,6 +84,18 @@ if [ -n "$hbase_pid" ]; then
 	KYLIN_TEST_HBASE_ZK=$(tail -n 1 "$state/hbase.addr")
 	export KYLIN_TEST_HBASE_ZK
 	log "HBase (its ZooKeeper) at $KYLIN_TEST_HBASE_ZK"
+fi
+if [ -n "$hdfs_pid" ]; then
+	if ! wait "$hdfs_pid"; then
+		hdfs_pid=""
+		log "HDFS failed to start:"
+		tail -n 60 "$state/hdfs.out" >&2
+		exit 1
+	fi
+	hdfs_pid=""
+	KYLIN_TEST_HDFS=$(tail -n 1 "$state/hdfs.addr")
+	export KYLIN_TEST_HDFS
+	log "HDFS NameNode at $KYLIN_TEST_HDFS"
 fi
 
 if [ -n "$mariadb_pid" ]; then

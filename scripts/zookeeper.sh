@@ -22,7 +22,9 @@
 # exit. DIR/sN/run.sh restarts server N alone (tests use it after a kill).
 #
 # Environment: ZK_TICK_MS (default 200; sessions may then be as short as
-# 2 ticks), ZK_HEAP (default 256m).
+# 2 ticks), ZK_HEAP (default 256m), ZK_MAX_SESSION_MS (default 120000; the
+# longest session the server grants, which caps clients such as Kylin's
+# that ask for 120 s).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 
@@ -92,7 +94,7 @@ write_config() {
 		echo "initLimit=20"
 		echo "syncLimit=10"
 		echo "minSessionTimeout=$((2 * ${ZK_TICK_MS:-200}))"
-		echo "maxSessionTimeout=120000"
+		echo "maxSessionTimeout=${ZK_MAX_SESSION_MS:-120000}"
 		echo "dataDir=$sd/data"
 		echo "clientPort=$port"
 		echo "clientPortAddress=$host"

@@ -10,6 +10,8 @@ import (
 
 	"github.com/kylin-go/kylin/bench/internal/fanout"
 	"github.com/kylin-go/kylin/cluster"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // collector is shared by every receiving node: it counts deliveries per key
@@ -65,7 +67,7 @@ func startReceivers(n int, col *collector) ([]*receiver, error) {
 	for range n {
 		r := &receiver{done: make(chan struct{})}
 		r.last.Store(-1)
-		h := cluster.NewHandler(cluster.Auth{})
+		h := cluster.NewHandler(auth.AllowAll)
 		h.Register(cluster.ListenerFunc(func(_ context.Context, note cluster.Notification) error {
 			if seq, ok := seqOf(note.Key); ok {
 				if prev := r.last.Load(); seq < prev {

@@ -14,6 +14,8 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
 	"github.com/kylin-go/kylin/metastore/memstore"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // node is one in-process cluster node: a cache over the shared store, a
@@ -38,7 +40,7 @@ func startCluster(t *testing.T, n int, announce bool) []node {
 	var addrs []cluster.Node
 	handlers := make([]*cluster.Handler, n)
 	for i := range n {
-		handlers[i] = cluster.NewHandler(cluster.Auth{})
+		handlers[i] = cluster.NewHandler(auth.AllowAll)
 		ln, err := net.Listen("tcp", "127.0.0.1:0")
 		must(t, err)
 		srv := &http.Server{Handler: handlers[i], ReadHeaderTimeout: 10 * time.Second}
@@ -178,7 +180,7 @@ func Example() {
 	defer bc.Close(ctx)
 	c, _ := cache.New(config.Default().Metastore, memstore.New(), Announcer(bc))
 	defer c.Close()
-	h := cluster.NewHandler(cluster.Auth{})
+	h := cluster.NewHandler(auth.AllowAll)
 	Register(h, c) // mount h at cluster.CachePathPrefix
 	ts, _ := c.Put(ctx, "/cube/kylin_sales_cube.json", []byte(`{"v":1}`), 0)
 	c.Get(ctx, "/cube/kylin_sales_cube.json")

@@ -10,6 +10,8 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/cluster/clustertest"
 	"github.com/kylin-go/kylin/config"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // Three nodes on an in-memory network: a change announced on one reaches
@@ -26,7 +28,7 @@ func Example() {
 	var once sync.Once
 	var nodes []cluster.Node
 	for _, addr := range addrs {
-		h := cluster.NewHandler(cluster.Auth{})
+		h := cluster.NewHandler(auth.AllowAll)
 		h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 			mu.Lock()
 			defer mu.Unlock()

@@ -30,6 +30,13 @@ type Membership struct {
 	gauge   func(int)
 	unreg   func() // unregisters the gauge
 
+	// known holds the registrations read so far, by znode id; only the
+	// view's goroutine (or the first view, before it starts) touches it.
+	// A registration's data is written once, when its znode is created,
+	// so a pass reads only the ids it has not seen: a change costs what
+	// changed, not one read per member on every member.
+	known map[string]Instance
+
 	readFault atomic.Pointer[func(id string) error] // tests only: fails reads of registrations
 	wake      chan struct{}                         // session events, capacity 1
 	ctx       context.Context

@@ -10,20 +10,20 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 )
 
-// TestLostConnectionKeepsTheView: a registration that cannot be read
-// because the connection broke is not a node that left; the view keeps it
-// and the pass is repeated.
+// TestLostConnectionKeepsTheView: a pass that cannot read a registration
+// because the connection broke removes nobody; the view keeps its members
+// and the pass is repeated until the new registration is read.
 func TestLostConnectionKeepsTheView(t *testing.T) {
 	cfg := zkConfig(t)
 	a := join(t, cfg, &cluster.Node{Addr: "127.0.0.1:17031"})
-	join(t, cfg, &cluster.Node{Addr: "127.0.0.1:17032"})
+	b := join(t, cfg, &cluster.Node{Addr: "127.0.0.1:17032"})
 	watcher := join(t, cfg, nil)
 	waitView(t, watcher, "127.0.0.1:17031", "127.0.0.1:17032")
 
 	var once sync.Once
 	fault := func(id string) error {
 		var err error
-		if id == a.Self().ID {
+		if id != a.Self().ID && id != b.Self().ID { // the registration that joins next
 			once.Do(func() { err = zk.ErrConnectionClosed })
 		}
 		return err
@@ -35,7 +35,7 @@ func TestLostConnectionKeepsTheView(t *testing.T) {
 	for range 2 { // the current members
 		<-events
 	}
-	join(t, cfg, &cluster.Node{Addr: "127.0.0.1:17033"}) // a change: the watcher reads every registration again
+	join(t, cfg, &cluster.Node{Addr: "127.0.0.1:17033"}) // a change: its first read fails
 	for {
 		select {
 		case ev, ok := <-events:
@@ -51,5 +51,33 @@ func TestLostConnectionKeepsTheView(t *testing.T) {
 		case <-ctx.Done():
 			t.Fatal("the view never gained the new node")
 		}
+	}
+}
+
+// TestChangeReadsOnlyNewRegistrations: after the first view, a joining node
+// costs the watcher one read, not one per member (50 members used to mean
+// 50 reads on every member for every change).
+func TestChangeReadsOnlyNewRegistrations(t *testing.T) {
+	cfg := zkConfig(t)
+	for i := range 5 {
+		join(t, cfg, &cluster.Node{Addr: "127.0.0.1:1704" + string(rune('0'+i))})
+	}
+	watcher := join(t, cfg, nil)
+	waitView(t, watcher, "127.0.0.1:17040", "127.0.0.1:17041", "127.0.0.1:17042", "127.0.0.1:17043", "127.0.0.1:17044")
+	var mu sync.Mutex
+	var reads []string
+	count := func(id string) error {
+		mu.Lock()
+		reads = append(reads, id)
+		mu.Unlock()
+		return nil
+	}
+	watcher.readFault.Store(&count)
+	n := join(t, cfg, &cluster.Node{Addr: "127.0.0.1:17045"})
+	waitView(t, watcher, "127.0.0.1:17040", "127.0.0.1:17041", "127.0.0.1:17042", "127.0.0.1:17043", "127.0.0.1:17044", "127.0.0.1:17045")
+	mu.Lock()
+	defer mu.Unlock()
+	if len(reads) != 1 || reads[0] != n.Self().ID {
+		t.Fatalf("one node joining made the watcher read %d registrations %v, want only the new one", len(reads), reads)
 	}
 }

@@ -43,7 +43,8 @@ func (m *Membership) refresh() error {
 }
 
 // watchOnce registers this node if needed, lists the directory with a
-// watch, reads every instance and publishes the view.
+// watch, reads the instances it has not read before and publishes the
+// view.
 func (m *Membership) watchOnce() (<-chan zk.Event, error) {
 	if err := m.ensureDir(); err != nil {
 		return nil, err
@@ -58,15 +59,20 @@ func (m *Membership) watchOnce() (<-chan zk.Event, error) {
 		return nil, fmt.Errorf("list %s: %w", m.cfg.dir, err)
 	}
 	var nodes []cluster.Node
+	known := make(map[string]Instance, len(ids))
 	for _, id := range ids {
-		in, ok, err := m.readMember(id)
-		if err != nil {
-			return nil, err // keep the last view rather than publish a partial one
+		in, ok := m.known[id]
+		if !ok {
+			if in, ok, err = m.readMember(id); err != nil {
+				return nil, err // keep the last view rather than publish a partial one
+			}
 		}
 		if ok {
+			known[id] = in
 			nodes = append(nodes, in.Node())
 		}
 	}
+	m.known = known
 	m.members.Set(nodes)
 	m.gauge(len(m.members.Nodes()))
 	return watch, nil

@@ -22,6 +22,8 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/testenv"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // waitLimit bounds every wait so a broken implementation fails instead of
@@ -231,7 +233,7 @@ func (r *receiver) keys() []string {
 func startReceiver(t *testing.T) *receiver {
 	t.Helper()
 	r := &receiver{}
-	h := cluster.NewHandler(cluster.Auth{})
+	h := cluster.NewHandler(auth.AllowAll)
 	h.Register(cluster.ListenerFunc(func(_ context.Context, n cluster.Notification) error {
 		r.mu.Lock()
 		r.got = append(r.got, n.Key)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/cluster"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // node is a cache endpoint that records what it is told.
@@ -21,7 +23,7 @@ type node struct {
 func newNode(t *testing.T) *node {
 	t.Helper()
 	n := &node{notes: make(chan cluster.Notification, 16)}
-	h := cluster.NewHandler(cluster.Auth{})
+	h := cluster.NewHandler(auth.AllowAll)
 	h.Register(cluster.ListenerFunc(func(_ context.Context, note cluster.Notification) error {
 		n.notes <- note
 		return nil

@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	iofs "io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,6 +21,11 @@ resource at the resource's path (DIR/cube/sales.json), each file's modification
 time set to the resource's exact timestamp. This is the layout of Kylin's own
 metadata backups (metastore.sh backup) and of filestore: Kylin's tools and
 'kylinctl metastore restore' read it, and --metadata-url DIR opens it as a metastore.
+
+Entries of a directory metastore that are not regular files (symbolic links,
+FIFOs, devices, sockets) are not resources and are not copied: the backup is
+still written, then listed are how many were left out and which, and the
+command exits 1, so a script does not take the backup for a whole copy.
 
 DIR must not exist or be empty. Resources written while the backup runs may or
 may not be in it (as with Kylin's backup); each copied resource is whole, with
@@ -58,8 +64,59 @@ func backupCmd(fs *flag.FlagSet) action {
 			return fmt.Errorf("backup stopped after %s; %s is incomplete, delete it: %w", p.summary(), dir, err)
 		}
 		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), rootOf(dst))
+		return skippedError(src)
+	}
+}
+
+// maxSkippedNamed bounds the entries a skipped-entries error names.
+const maxSkippedNamed = 20
+
+// skippedError lists the entries of a directory metastore that Walk left
+// out because they are not regular files; nil when there are none or the
+// store is not a directory.
+func skippedError(s metastore.Store) error {
+	root, ok := filestore.RootOf(s)
+	if !ok {
 		return nil
 	}
+	var skipped []string
+	err := filepath.WalkDir(root, func(p string, d iofs.DirEntry, err error) error {
+		if err != nil {
+			return nil // unreadable: Walk reported it, or it vanished
+		}
+		rel, _ := filepath.Rel(root, p)
+		switch {
+		case d.IsDir() && rel == ".kylin-go":
+			return filepath.SkipDir
+		case d.IsDir() || d.Type().IsRegular():
+			return nil
+		}
+		skipped = append(skipped, fmt.Sprintf("/%s (%s)", filepath.ToSlash(rel), kindName(d.Type())))
+		return nil
+	})
+	if err != nil || len(skipped) == 0 {
+		return err
+	}
+	n := len(skipped)
+	if n > maxSkippedNamed {
+		skipped = append(skipped[:maxSkippedNamed], fmt.Sprintf("and %d more", n-maxSkippedNamed))
+	}
+	return fmt.Errorf("backup left out %d entries of %s that are not regular files: %s; copy what they point to in as files, or remove them",
+		n, root, strings.Join(skipped, ", "))
+}
+
+func kindName(m iofs.FileMode) string {
+	switch {
+	case m&iofs.ModeSymlink != 0:
+		return "symbolic link"
+	case m&iofs.ModeNamedPipe != 0:
+		return "FIFO"
+	case m&iofs.ModeSocket != 0:
+		return "socket"
+	case m&iofs.ModeDevice != 0:
+		return "device"
+	}
+	return "not a regular file"
 }
 
 // notInside refuses a directory at or below the root of a filestore s,

@@ -15,6 +15,7 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 	_ "github.com/kylin-go/kylin/metastore/filestore" // plain paths and DIR@file
 	"github.com/kylin-go/kylin/metastore/hbasestore"
+	_ "github.com/kylin-go/kylin/metastore/hdfsstore" // NAME@hdfs,path=hdfs://...
 	_ "github.com/kylin-go/kylin/metastore/jdbcstore" // NAME@jdbc,url=jdbc:mysql://...
 )
 
@@ -142,8 +143,9 @@ func openStore(ctx context.Context, cfg config.Metastore) (metastore.Store, erro
 	s, err := metastore.Open(ctx, cfg.URL)
 	if errors.Is(err, metastore.ErrUnknownScheme) {
 		return nil, usageErr(nil, fmt.Errorf("metadata URL %q: scheme %q is not one kylinctl reaches; "+
-			"use a directory (/var/kylin/meta or /var/kylin/meta@file) or an HBase table "+
-			"(kylin_metadata@hbase,hbase.zookeeper.quorum=HOST:PORT)", cfg.URL, u.Scheme))
+			"use a directory (/var/kylin/meta or /var/kylin/meta@file), an HBase table "+
+			"(kylin_metadata@hbase,hbase.zookeeper.quorum=HOST:PORT) or an HDFS directory "+
+			"(kylin_metadata@hdfs,path=hdfs://NAMENODE:PORT/DIR)", cfg.URL, u.Scheme))
 	}
 	return s, err
 }

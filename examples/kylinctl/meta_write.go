@@ -42,7 +42,7 @@ func metaPut(fs *flag.FlagSet) action {
 		}
 		old, err := expectedTS(ctx, s, path, expect)
 		if err != nil {
-			return err
+			return fmt.Errorf("put %s: reading the timestamp to compare with: %w", path, err)
 		}
 		ts, err := s.Put(ctx, path, content, old)
 		if errors.Is(err, metastore.ErrConflict) {

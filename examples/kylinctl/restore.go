@@ -120,6 +120,7 @@ func checkTarget(ctx context.Context, dst metastore.Store, force, newTS bool) er
 // copyAll writes every resource of src into dst and returns their paths.
 func copyAll(ctx context.Context, e *env, src, dst metastore.Store) (map[string]bool, *progress, error) {
 	p := e.progress("restore")
+	p.expectFrom(src)
 	defer p.done()
 	imp, _ := dst.(metastore.Importer)
 	seen := map[string]bool{}

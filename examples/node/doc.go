@@ -33,6 +33,20 @@
 //	GET  /status                       an HTML page: nodes, lock holders, jobs
 //	                                   (docs/status.png in the repository shows one)
 //
+// Who may call it: every write (PUT resource, POST jobs, job actions) and
+// every read of /user/* and /acl/* needs ROLE_ADMIN: Basic credentials
+// checked against Kylin's user records in the metastore (/user/<NAME>,
+// bcrypt; kylin.go.security.users), or kylin.go.broadcast.token as a
+// Bearer token. Without credentials the answer is 401 with a Basic
+// challenge and nothing changes. The cache endpoint is open, as Kylin's is,
+// unless kylin.go.broadcast.require-auth=true or a token is set.
+// kylin.go.security.disabled=true opens everything (trusted networks only).
+//
+// The server has the timeouts of kylin.go.http.*, and serves HTTPS when
+// kylin.go.http.tls-cert and tls-key are set; peers that serve
+// HTTPS are reached with kylin.go.broadcast.scheme=https and, for a
+// private CA, kylin.go.broadcast.tls-ca.
+//
 // The last line printed on stdout is the address the node listens on.
 // SIGTERM or SIGINT shuts it down gracefully: readiness turns false, the HTTP
 // server drains, the job engine hands its running job back (READY) so another

@@ -18,6 +18,10 @@ import (
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
+// testToken is the bearer token test nodes are started with; requests
+// through do carry it.
+const testToken = "test-token-3f9a"
+
 // testNode is a node started in-process through run, on a filestore and
 // in-process locks, listening on a loopback port.
 type testNode struct {
@@ -39,6 +43,7 @@ func startTestNode(t *testing.T, props ...string) *testNode {
 		"kylin.server.mode=all",
 		"kylin.job.scheduler.default=2",
 		"kylin.go.lock.backend=local",
+		"kylin.go.broadcast.token=" + testToken,
 	}, props...)
 	if err := os.WriteFile(filepath.Join(dir, "kylin.properties"), []byte(strings.Join(lines, "\n")+"\n"), 0o644); err != nil {
 		t.Fatal(err)
@@ -78,12 +83,22 @@ func startTestNode(t *testing.T, props ...string) *testNode {
 	return tn
 }
 
-// do sends a request and returns the status and body.
+// do sends a request with the test token and returns the status and body.
 func (n *testNode) do(method, path, body string) (int, string) {
+	n.t.Helper()
+	return n.doAuth(method, path, body, "Bearer "+testToken)
+}
+
+// doAuth sends a request with the given Authorization header (none when
+// empty) and returns the status and body.
+func (n *testNode) doAuth(method, path, body, authorization string) (int, string) {
 	n.t.Helper()
 	req, err := http.NewRequest(method, n.base+path, strings.NewReader(body))
 	if err != nil {
 		n.t.Fatal(err)
+	}
+	if authorization != "" {
+		req.Header.Set("Authorization", authorization)
 	}
 	resp, err := n.client.Do(req)
 	if err != nil {

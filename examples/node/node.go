@@ -13,9 +13,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
@@ -40,6 +42,8 @@ type node struct {
 	closeMembers func() error
 	bc           *cluster.Broadcaster
 	engine       *scheduler.Engine
+
+	apiAuth auth.Authenticator // who may write; see serve
 
 	srv    *http.Server
 	served chan error
@@ -98,6 +102,9 @@ func start(ctx context.Context, cfg config.Config, ln net.Listener, log *zap.Log
 			n.closeParts(context.Background())
 		}
 	}()
+	if n.srv, err = newServer(cfg.HTTP, log); err != nil {
+		return nil, err
+	}
 	if err := n.open(ctx); err != nil {
 		return nil, err
 	}
@@ -123,6 +130,10 @@ func (n *node) open(ctx context.Context) error {
 	if n.bc, err = cluster.NewBroadcaster(n.cfg.Broadcast, n.members, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
+	n.apiAuth = auth.ForAPI(n.cfg, n.raw)
+	if n.cfg.Security.Disabled {
+		n.log.Warn("kylin.go.security.disabled=true: every API route is open to anyone")
+	}
 	if n.meta, err = cache.New(n.cfg.Metastore, n.raw, cachesync.Announcer(n.bc), metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
 		return err
 	}
@@ -143,6 +154,20 @@ func (n *node) startEngine() error {
 	n.engine = e
 	e.Register(demoJobType, demoExecutor{})
 	return e.Start()
+}
+
+// newServer is the node's HTTP server with the configured timeouts, and
+// HTTPS when kylin.go.http.tls-cert and tls-key are set.
+func newServer(cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
+	srv := httpserver.New(nil, cfg, log)
+	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {
+		tc, err := httpserver.TLSConfig(cfg)
+		if err != nil {
+			return nil, err
+		}
+		srv.TLSConfig = tc
+	}
+	return srv, nil
 }
 
 // advertised is the address other nodes reach this one at: the listener's,

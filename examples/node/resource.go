@@ -5,9 +5,12 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"path"
 	"strconv"
+	"strings"
 	"time"
 
+	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/metastore"
 )
@@ -16,9 +19,16 @@ import (
 const maxResourceBytes = 8 << 20
 
 // handleGetResource returns a resource's content, read through the cache;
-// its timestamp is in the X-Kylin-Timestamp header.
+// its timestamp is in the X-Kylin-Timestamp header. User records (with
+// their password hashes) and ACLs are shown to administrators only.
 func (n *node) handleGetResource(w http.ResponseWriter, r *http.Request) {
-	res, err := n.meta.Get(r.Context(), "/"+r.PathValue("path"))
+	p := "/" + r.PathValue("path")
+	if sensitive(p) {
+		if _, ok := auth.Authorize(w, r, n.apiAuth, auth.RoleAdmin); !ok {
+			return
+		}
+	}
+	res, err := n.meta.Get(r.Context(), p)
 	if err != nil {
 		writeError(w, storeStatus(err), err.Error())
 		return
@@ -56,6 +66,18 @@ func (n *node) handlePutResource(w http.ResponseWriter, r *http.Request) {
 		out["behind"], out["stale"] = se.Behind, se.Stale
 	}
 	writeJSON(w, http.StatusOK, out)
+}
+
+// sensitive reports whether p, once cleaned as the metastore cleans it,
+// is a user record or an ACL, or their folders.
+func sensitive(p string) bool {
+	c := path.Clean(strings.ReplaceAll(p, "\\", "/"))
+	for _, folder := range []string{"/user", "/acl"} {
+		if c == folder || strings.HasPrefix(c, folder+"/") {
+			return true
+		}
+	}
+	return false
 }
 
 // expectedTS is ?ts=N, or the stored timestamp (0 when absent).

@@ -10,11 +10,14 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/cache"
 	"github.com/kylin-go/kylin/metastore/filestore"
 	"github.com/kylin-go/kylin/scheduler"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // node is one kylin-go node, wired as a host application would wire it: a
@@ -93,7 +96,7 @@ func newEngine(n *node, store metastore.Store, w *demoWork) (*scheduler.Engine, 
 // serve mounts the cache-sync Handler (its listeners drop stale cache
 // entries and wake the job engine) and the query endpoint.
 func (n *node) serve(ln net.Listener) {
-	h := cluster.NewHandler(cluster.Auth{})
+	h := cluster.NewHandler(auth.AllowAll)
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.events.Add(1)
 		return nil
@@ -105,7 +108,7 @@ func (n *node) serve(ln net.Listener) {
 	mux.Handle(cluster.CachePathPrefix, h)
 	mux.HandleFunc("GET /kylin/api/query", n.query)
 	mux.HandleFunc("GET /kylin/api/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	n.srv = &http.Server{Handler: mux}
+	n.srv = httpserver.New(mux, config.HTTP{}, nil) // the default timeouts
 	go func() { n.served <- n.srv.Serve(ln) }()
 }
 

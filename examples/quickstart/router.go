@@ -10,6 +10,7 @@ import (
 	"sort"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/query"
 )
 
@@ -31,7 +32,7 @@ func queryAct(ctx context.Context, c *demoCluster, say narrator) error {
 	if err != nil {
 		return err
 	}
-	srv := &http.Server{Handler: router}
+	srv := httpserver.New(router, config.HTTP{}, nil) // the default timeouts
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() {

@@ -88,7 +88,7 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 		ln.Close()
 		return err
 	}
-	admin, adminAddr, err := startAdmin(own.AdminListen, router, reg, log)
+	admin, adminAddr, err := startAdmin(own.AdminListen, own.AdminToken, router, reg, log)
 	if err != nil {
 		ln.Close()
 		return err
@@ -120,6 +120,7 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 type ownKeys struct {
 	DataPlane       string        // kylin.go.router.data-plane: h1 | net/http
 	AdminListen     string        // kylin.go.router.admin-listen: /metrics, /nodes, /drain
+	AdminToken      string        // kylin.go.router.admin-token: bearer token for POST /drain, /undrain
 	ShutdownTimeout time.Duration // kylin.go.router.shutdown-timeout-ms
 }
 
@@ -134,6 +135,7 @@ func loadOwnKeys(raw map[string]string) (ownKeys, error) {
 	if v, ok := raw["kylin.go.router.admin-listen"]; ok {
 		k.AdminListen = v // empty: no admin endpoint
 	}
+	k.AdminToken = raw["kylin.go.router.admin-token"]
 	if v, ok := raw["kylin.go.router.shutdown-timeout-ms"]; ok {
 		var ms int64
 		if _, err := fmt.Sscan(v, &ms); err != nil || ms < 0 {

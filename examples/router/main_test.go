@@ -80,8 +80,16 @@ kylin.go.router.data-plane=%s
 	if got["a"] != 5 || got["b"] != 5 {
 		t.Fatalf("10 round-robin requests over two nodes: %v", got)
 	}
-	if m := get(t, client, "http://"+l.admin+"/metrics"); !strings.Contains(m, `kylin_query_requests_total{code="2xx"} 10`) {
+	m := get(t, client, "http://"+l.admin+"/metrics")
+	if !strings.Contains(m, `kylin_query_requests_total{code="2xx"} 10`) {
 		t.Fatalf("metrics do not count the 10 requests:\n%.2000s", m)
+	}
+	conns := `kylin_query_node_conns{node="` + addrs[0] + `",state="open"}`
+	if plane == "net/http" {
+		conns = `kylin_query_transport_conns{node="` + addrs[0] + `",state="open"}`
+	}
+	if !strings.Contains(m, conns) {
+		t.Fatalf("metrics lack the node connection gauge %s:\n%.3000s", conns, m)
 	}
 	// Graceful stop with a request in flight.
 	slow := make(chan string, 1)

@@ -2,12 +2,14 @@ package main
 
 import (
 	"context"
+	"crypto/subtle"
 	"crypto/tls"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -37,19 +39,23 @@ func newDataPlane(kind string, r *query.Router, reg prometheus.Registerer, log *
 
 // startAdmin serves /metrics, GET /nodes, POST /drain?node=host:port and
 // POST /undrain?node=host:port on a separate (by default loopback) port.
-func startAdmin(addr string, r *query.Router, reg *prometheus.Registry, log *zap.Logger) (*http.Server, string, error) {
+func startAdmin(addr, token string, r *query.Router, reg *prometheus.Registry, log *zap.Logger) (*http.Server, string, error) {
+	if token == "" && addr != "" && !loopback(addr) {
+		return nil, "", fmt.Errorf("kylin.go.router.admin-listen=%s is not a loopback address: set kylin.go.router.admin-token "+
+			"so that POST /drain and /undrain ask for it, or listen on 127.0.0.1", addr)
+	}
 	mux := http.NewServeMux()
 	mux.Handle("GET /metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{}))
 	mux.HandleFunc("GET /nodes", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		json.NewEncoder(w).Encode(r.Nodes())
 	})
-	mux.HandleFunc("POST /drain", func(w http.ResponseWriter, req *http.Request) {
+	mux.HandleFunc("POST /drain", authorized(token, func(w http.ResponseWriter, req *http.Request) {
 		adminResult(w, r.Drain(req.Context(), req.URL.Query().Get("node")))
-	})
-	mux.HandleFunc("POST /undrain", func(w http.ResponseWriter, req *http.Request) {
+	}))
+	mux.HandleFunc("POST /undrain", authorized(token, func(w http.ResponseWriter, req *http.Request) {
 		adminResult(w, r.Undrain(req.URL.Query().Get("node")))
-	})
+	}))
 	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	if addr == "" {
 		return srv, "", nil
@@ -96,4 +102,35 @@ func listen(cfg config.Query) (net.Listener, error) {
 		ln = tls.NewListener(ln, conf)
 	}
 	return ln, nil
+}
+
+// authorized lets a request through when token is empty (a loopback admin
+// endpoint) or the request carries "Authorization: Bearer <token>" (the
+// scheme in any case, RFC 7235); others get 401 and change nothing.
+func authorized(token string, h http.HandlerFunc) http.HandlerFunc {
+	return func(w http.ResponseWriter, req *http.Request) {
+		if token != "" {
+			scheme, cred, _ := strings.Cut(req.Header.Get("Authorization"), " ")
+			if !strings.EqualFold(scheme, "Bearer") ||
+				subtle.ConstantTimeCompare([]byte(strings.TrimSpace(cred)), []byte(token)) != 1 {
+				w.Header().Set("WWW-Authenticate", `Bearer realm="kylin-go router admin"`)
+				http.Error(w, "router admin: send Authorization: Bearer <kylin.go.router.admin-token>", http.StatusUnauthorized)
+				return
+			}
+		}
+		h(w, req)
+	}
+}
+
+// loopback reports whether a listen address is on the loopback interface.
+func loopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

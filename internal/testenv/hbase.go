@@ -8,6 +8,7 @@ import (
 	"net"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -154,34 +155,45 @@ var ErrRowNotFound = errors.New("testenv: row not found")
 // run runs the script and returns its standard output; on failure the error
 // carries the tail of its standard error (which ends with HBase's log tail).
 func (h *HBaseInstance) run(ctx context.Context, args ...string) (string, error) {
+	return runScript(ctx, h.script, "KYLIN_HBASE_HEAP=768m", args...)
+}
+
+// runScript runs a server script with one extra environment variable and
+// returns its standard output; on failure the error carries the tail of its
+// standard error (which ends with the server's log tail).
+func runScript(ctx context.Context, script, env string, args ...string) (string, error) {
 	var stdout, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "bash", append([]string{h.script}, args...)...)
+	cmd := exec.CommandContext(ctx, "bash", append([]string{script}, args...)...)
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	cmd.Env = append(os.Environ(), "KYLIN_HBASE_HEAP=768m")
+	cmd.Env = append(os.Environ(), env)
 	cmd.WaitDelay = 10 * time.Second
 	if err := cmd.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("scripts/hbase.sh %s: %w\n%s", args[0], err, hbaseTail(stderr.String(), 60))
+		return stdout.String(), fmt.Errorf("scripts/%s %s: %w\n%s", filepath.Base(script), args[0], err, hbaseTail(stderr.String(), 60))
 	}
 	return stdout.String(), nil
 }
 
-// parseHBaseAddr returns the address on the last non-empty line of the
+// parseHBaseAddr returns the address on the last non-empty line of
+// scripts/hbase.sh start's output, which must be a loopback host:port.
+func parseHBaseAddr(out string) (string, error) { return parseScriptAddr("scripts/hbase.sh", out) }
+
+// parseScriptAddr returns the address on the last non-empty line of a start
 // script's output, which must be a loopback host:port.
-func parseHBaseAddr(out string) (string, error) {
+func parseScriptAddr(script, out string) (string, error) {
 	lines := strings.Split(strings.TrimRight(out, "\r\n \t"), "\n")
 	last := strings.TrimSpace(lines[len(lines)-1])
 	if last == "" {
-		return "", errors.New("scripts/hbase.sh start printed no address (want HOST:PORT as its last line)")
+		return "", fmt.Errorf("%s start printed no address (want HOST:PORT as its last line)", script)
 	}
 	host, port, err := net.SplitHostPort(last)
 	if err != nil {
-		return "", fmt.Errorf("scripts/hbase.sh start: last line %q is not HOST:PORT: %w", last, err)
+		return "", fmt.Errorf("%s start: last line %q is not HOST:PORT: %w", script, last, err)
 	}
 	if ip := net.ParseIP(host); ip == nil || !ip.IsLoopback() {
-		return "", fmt.Errorf("scripts/hbase.sh start: host %q is not a loopback address", host)
+		return "", fmt.Errorf("%s start: host %q is not a loopback address", script, host)
 	}
 	if n, err := strconv.Atoi(port); err != nil || n < 1 || n > 65535 {
-		return "", fmt.Errorf("scripts/hbase.sh start: port %q is not in 1-65535", port)
+		return "", fmt.Errorf("%s start: port %q is not in 1-65535", script, port)
 	}
 	return last, nil
 }

@@ -11,5 +11,5 @@ const EnvKylinJars = "KYLIN_TEST_KYLIN_JARS"
 // under CI=true.
 func KylinJars(t testing.TB) string {
 	t.Helper()
-	return require(t, EnvKylinJars, "Kylin 3.1.3's jars")
+	return require(t, EnvKylinJars, "the Kylin 3.1.3 jar set")
 }

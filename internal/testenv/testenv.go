@@ -6,9 +6,10 @@
 //
 //	KYLIN_TEST_ZK        ZooKeeper connect string for locks and discovery
 //	KYLIN_TEST_HBASE_ZK  the quorum of HBase's own ZooKeeper (host:port)
+//	KYLIN_TEST_HDFS      the HDFS NameNode's address (host:port)
 //	KYLIN_TEST_MARIADB   a MariaDB DSN, user:password@tcp(127.0.0.1:PORT)/kylin
 //
-// A test that needs a server calls ZooKeeper(t), HBase(t) or MariaDB(t). When the
+// A test that needs a server calls ZooKeeper(t), HBase(t), HDFS(t) or MariaDB(t). When the
 // variable is unset, the test is skipped with a message saying how to run
 // it, except under CI=true, where it fails: CI must never count a skipped
 // integration test as passing.
@@ -16,7 +17,7 @@
 // Packages run in parallel under go test ./..., so the shared servers are
 // only for tests that leave them running as they found them. A test that
 // kills, freezes, partitions or restarts a server starts its own instance
-// (StartZooKeeper, StartHBase, StartMariaDB) and stops it in t.Cleanup.
+// (StartZooKeeper, StartHBase, StartHDFS, StartMariaDB) and stops it in t.Cleanup.
 package testenv
 
 import (

@@ -10,8 +10,8 @@ import (
 	"github.com/kylin-go/kylin/lock"
 )
 
-// TestElectExcludes: two candidates of one lock space lead one at a time,
-// the second takes over when the first leaves, and tokens increase.
+// TestElectExcludes checks that two candidates of one lock space lead one at a
+// time, the second takes over when the first leaves, and tokens increase.
 func TestElectExcludes(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()

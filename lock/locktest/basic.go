@@ -34,9 +34,10 @@ func isClosed(ch <-chan struct{}) bool {
 	}
 }
 
-// CheckTryLock: TryLock returns ErrLocked while another owner (or the same
-// Locker: locks are not re-entrant) holds the key, and succeeds once free.
-func CheckTryLock(t testing.TB, newLocker NewLocker, h Harness) {
+// checkTryLock checks that TryLock returns ErrLocked while another owner (or
+// the same Locker: locks are not re-entrant) holds the key, and succeeds once
+// free.
+func checkTryLock(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()
@@ -62,9 +63,9 @@ func CheckTryLock(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, lb)
 }
 
-// CheckTokensIncrease: tokens of successive holders of one key strictly
-// increase, across Lockers.
-func CheckTokensIncrease(t testing.TB, newLocker NewLocker, h Harness) {
+// checkTokensIncrease checks that tokens of successive holders of one key
+// strictly increase, across Lockers.
+func checkTokensIncrease(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()
@@ -87,9 +88,9 @@ func CheckTokensIncrease(t testing.TB, newLocker NewLocker, h Harness) {
 	}
 }
 
-// CheckUnlockByNonOwner: a lease that ended cannot release the next
+// checkUnlockByNonOwner checks that a lease that ended cannot release the next
 // holder's lock, and a second Unlock returns ErrNotHeld.
-func CheckUnlockByNonOwner(t testing.TB, newLocker NewLocker, h Harness) {
+func checkUnlockByNonOwner(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()
@@ -114,11 +115,10 @@ func CheckUnlockByNonOwner(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, cur)
 }
 
-// CheckCancelWhileWaiting: a Lock cancelled at various points while
-// another owner holds the key returns the context's error and leaves
-// nothing behind: once the holder unlocks, a third owner's TryLock
-// succeeds.
-func CheckCancelWhileWaiting(t testing.TB, newLocker NewLocker, h Harness) {
+// checkCancelWhileWaiting checks that a Lock cancelled at various points while
+// another owner holds the key returns the context's error and leaves nothing
+// behind: once the holder unlocks, a third owner's TryLock succeeds.
+func checkCancelWhileWaiting(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()
@@ -153,9 +153,9 @@ func CheckCancelWhileWaiting(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, ls)
 }
 
-// CheckClosed: Close releases leases (their Done closes, the key is free),
-// is idempotent, and every call after it returns ErrClosed.
-func CheckClosed(t testing.TB, newLocker NewLocker, h Harness) {
+// checkClosed checks that Close releases leases (their Done closes, the key is
+// free), is idempotent, and every call after it returns ErrClosed.
+func checkClosed(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()
@@ -187,9 +187,9 @@ func CheckClosed(t testing.TB, newLocker NewLocker, h Harness) {
 	mustUnlock(t, ctx, lb)
 }
 
-// CheckBadKeys: malformed keys return an error naming the problem, never
-// a panic or a lock.
-func CheckBadKeys(t testing.TB, newLocker NewLocker, h Harness) {
+// checkBadKeys checks that malformed keys return an error naming the problem,
+// never a panic or a lock.
+func checkBadKeys(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()

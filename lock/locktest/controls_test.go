@@ -130,7 +130,7 @@ func TestNegativeControlGrantsTwice(t *testing.T) {
 	nl := func(testing.TB) lock.Locker {
 		return &grantsTwice{base.Fork(fmt.Sprintf("node-%d", n.Add(1))), &calls}
 	}
-	msgs := runRecorded(t, CheckMutualExclusion, nl, Harness{})
+	msgs := runRecorded(t, checkMutualExclusion, nl, Harness{})
 	if !contains(msgs, "mutual exclusion violated") {
 		t.Fatalf("the suite did not catch a lock that grants twice; it reported: %q", msgs)
 	}
@@ -141,7 +141,7 @@ func TestNegativeControlDoneNeverCloses(t *testing.T) {
 	var n atomic.Int64
 	nl := func(testing.TB) lock.Locker { return &neverDone{base.Fork(fmt.Sprintf("node-%d", n.Add(1)))} }
 	h := Harness{LoseSession: func(_ testing.TB, l lock.Locker) { expire(l) }, Timeout: 2 * time.Second}
-	msgs := runRecorded(t, CheckLeaseLoss, nl, h)
+	msgs := runRecorded(t, checkLeaseLoss, nl, h)
 	if !contains(msgs, "Done not closed") {
 		t.Fatalf("the suite did not catch a lease whose Done never closes; it reported: %q", msgs)
 	}
@@ -166,4 +166,15 @@ func contains(msgs []string, sub string) bool {
 		}
 	}
 	return false
+}
+
+// TestHarnessRefusesOneGoroutine checks that a Goroutines value that cannot
+// show a violation is refused by name instead of being raised silently.
+func TestHarnessRefusesOneGoroutine(t *testing.T) {
+	nl, h := localLockers()
+	h.Goroutines = 1
+	msgs := runRecorded(t, checkMutualExclusion, nl, h)
+	if !contains(msgs, "Harness.Goroutines = 1") {
+		t.Fatalf("checkMutualExclusion with Goroutines 1 reported %q; want it refused by name", msgs)
+	}
 }

@@ -13,7 +13,8 @@
 // before another owner gets in, Watch, the optional Lister and Purger, and
 // use after Close.
 //
-// Each check is also exported (CheckMutualExclusion, ...) and takes a
-// testing.TB, so a backend's own tests, and the suite's negative controls,
-// can run one check against a recorder instead of the real test.
+// Run is the whole API, as in metastoretest (and gocloud's drivertest): the
+// checks are private, one subtest each, so -run 'Conformance/MutualExclusion'
+// runs one. Each check takes a testing.TB, so the suite's own negative
+// controls run it against a recorder instead of the real test.
 package locktest

@@ -11,10 +11,13 @@ import (
 	"github.com/kylin-go/kylin/lock"
 )
 
-// CheckMutualExclusion runs h.Goroutines goroutines over 4 Lockers, each
+// checkMutualExclusion runs h.Goroutines goroutines over 4 Lockers, each
 // taking one key h.Rounds times, and checks the History and a Fence.
-func CheckMutualExclusion(t testing.TB, newLocker NewLocker, h Harness) {
+func checkMutualExclusion(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
+	if h.Goroutines < 2 {
+		t.Fatalf("locktest: Harness.Goroutines = %d: mutual exclusion needs at least 2 goroutines (0 takes the default, 16)", h.Goroutines)
+	}
 	key := prefix("mutex") + "/key"
 	lockers := make([]lock.Locker, 4)
 	for i := range lockers {

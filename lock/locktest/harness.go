@@ -20,8 +20,10 @@ type Harness struct {
 	// l holds, the way a crash, a partition or an expiry would, and returns
 	// once the backend can grant those keys to another owner. Required.
 	LoseSession func(t testing.TB, l lock.Locker)
-	// Goroutines and Rounds size the mutual exclusion check (defaults 16
-	// goroutines over 4 Lockers, 10 rounds each).
+	// Goroutines and Rounds size the mutual exclusion check (zero: 16
+	// goroutines over 4 Lockers, 10 rounds each). Goroutines must be 0 or
+	// at least 2, since one goroutine cannot show a violation; the check
+	// fails naming the field otherwise, rather than silently raising it.
 	Goroutines, Rounds int
 	// Timeout bounds each wait of the suite (default 60 s).
 	Timeout time.Duration
@@ -32,7 +34,7 @@ type Harness struct {
 }
 
 func (h Harness) withDefaults() Harness {
-	if h.Goroutines < 16 {
+	if h.Goroutines == 0 {
 		h.Goroutines = 16
 	}
 	if h.Rounds <= 0 {
@@ -60,16 +62,16 @@ func Run(t *testing.T, newLocker NewLocker, h Harness) {
 		name string
 		fn   func(testing.TB, NewLocker, Harness)
 	}{
-		{"MutualExclusion", CheckMutualExclusion},
-		{"TryLock", CheckTryLock},
-		{"TokensIncrease", CheckTokensIncrease},
-		{"UnlockByNonOwner", CheckUnlockByNonOwner},
-		{"CancelWhileWaiting", CheckCancelWhileWaiting},
-		{"LeaseLoss", CheckLeaseLoss},
-		{"Watch", CheckWatch},
-		{"OwnerListPurge", CheckOwnerListPurge},
-		{"Closed", CheckClosed},
-		{"BadKeys", CheckBadKeys},
+		{"MutualExclusion", checkMutualExclusion},
+		{"TryLock", checkTryLock},
+		{"TokensIncrease", checkTokensIncrease},
+		{"UnlockByNonOwner", checkUnlockByNonOwner},
+		{"CancelWhileWaiting", checkCancelWhileWaiting},
+		{"LeaseLoss", checkLeaseLoss},
+		{"Watch", checkWatch},
+		{"OwnerListPurge", checkOwnerListPurge},
+		{"Closed", checkClosed},
+		{"BadKeys", checkBadKeys},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) { c.fn(t, newLocker, h) })

@@ -8,12 +8,12 @@ import (
 	"github.com/kylin-go/kylin/lock"
 )
 
-// CheckLeaseLoss: when the harness ends the session behind a lease, the
-// lease's Done closes, another owner that was waiting gets the key only
-// after that, the lost holder's Unlock returns ErrNotHeld, a write with
-// its old token is refused by a Fence, its Context ends with cause
+// checkLeaseLoss checks that when the harness ends the session behind a
+// lease, the lease's Done closes, another owner that was waiting gets the
+// key only after that, the lost holder's Unlock returns ErrNotHeld, a write
+// with its old token is refused by a Fence, its Context ends with cause
 // ErrLeaseLost, and the Locker can lock again.
-func CheckLeaseLoss(t testing.TB, newLocker NewLocker, h Harness) {
+func checkLeaseLoss(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	if h.LoseSession == nil {
 		t.Fatalf("Harness.LoseSession is nil: the suite needs the fault hook to test lease loss")

@@ -26,10 +26,10 @@ func nextEvent(t testing.TB, ctx context.Context, ch <-chan lock.Event, key stri
 	}
 }
 
-// CheckWatch: a watcher of a prefix sees locked (with the owner) and
-// unlocked events for its direct children, and its channel closes when
-// its context ends.
-func CheckWatch(t testing.TB, newLocker NewLocker, h Harness) {
+// checkWatch checks that a watcher of a prefix sees locked (with the owner)
+// and unlocked events for its direct children, and its channel closes when its
+// context ends.
+func checkWatch(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()
@@ -63,11 +63,11 @@ func CheckWatch(t testing.TB, newLocker NewLocker, h Harness) {
 	}
 }
 
-// CheckOwnerListPurge: Owner reports the holder; the optional Lister lists
-// held direct children; the optional Purger ends every lease under a
-// prefix, closing their Done channels. A backend lacking Lister or Purger
-// passes those parts.
-func CheckOwnerListPurge(t testing.TB, newLocker NewLocker, h Harness) {
+// checkOwnerListPurge checks that Owner reports the holder; the optional
+// Lister lists held direct children; the optional Purger ends every lease
+// under a prefix, closing their Done channels. A backend lacking Lister or
+// Purger passes those parts.
+func checkOwnerListPurge(t testing.TB, newLocker NewLocker, h Harness) {
 	h = h.withDefaults()
 	ctx, cancel := context.WithTimeout(context.Background(), h.Timeout)
 	defer cancel()

@@ -66,10 +66,10 @@ func (c *dropConn) Write(b []byte) (int, error) {
 	return n, err
 }
 
-// TestCancelledLockAfterUnknownCreateLeavesNothing: a Lock whose create
-// was applied but not answered, and whose checks of it then keep failing
-// with connection errors until ctx ends, must not leave its znode held by
-// the still-live session (nobody else could ever take the key).
+// TestCancelledLockAfterUnknownCreateLeavesNothing checks that a Lock whose
+// create was applied but not answered, and whose checks of it then keep
+// failing with connection errors until ctx ends, must not leave its znode held
+// by the still-live session (nobody else could ever take the key).
 func TestCancelledLockAfterUnknownCreateLeavesNothing(t *testing.T) {
 	zk := testenv.ZooKeeper(t)
 	ls := newLockers(testConfig(zk, 6*time.Second))
@@ -137,9 +137,9 @@ func TestCancelledLockAfterUnknownCreateLeavesNothing(t *testing.T) {
 	}
 }
 
-// TestUnlockRetryAfterLostReplySparesSuccessor: an Unlock whose delete was
-// applied but whose reply was lost retries after the reconnect. By then
-// another node may hold the key with a fresh znode (same version, 0); the
+// TestUnlockRetryAfterLostReplySparesSuccessor checks that an Unlock whose
+// delete was applied but whose reply was lost retries after the reconnect. By
+// then another node may hold the key with a fresh znode (same version, 0); the
 // retry must not delete it.
 func TestUnlockRetryAfterLostReplySparesSuccessor(t *testing.T) {
 	zk := testenv.ZooKeeper(t)

@@ -42,8 +42,8 @@ func TestQueueOrder(t *testing.T) {
 	}
 }
 
-// FuzzQueueOrder: any child names, however odd, are ordered without a
-// panic into a permutation sorted by sequence key, and every name but the
+// FuzzQueueOrder checks that any child names, however odd, are ordered without
+// a panic into a permutation sorted by sequence key, and every name but the
 // first waits for the one before it.
 func FuzzQueueOrder(f *testing.F) {
 	f.Add("_c_0f8fad5b-d9cb-469f-a165-70867728950e-lock-0000000002", "lock-0000000001", "x")

@@ -125,8 +125,8 @@ func newElectors(t *testing.T, ls *lockers, n int) []*Locker {
 	return out
 }
 
-// TestElectSuccession: three candidates lead one at a time, in the order
-// they queued, each waking only its successor, with increasing tokens.
+// TestElectSuccession checks that three candidates lead one at a time, in the
+// order they queued, each waking only its successor, with increasing tokens.
 func TestElectSuccession(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second))
 	order, waits, hist := succession(t, newElectors(t, ls, 3), curatorRule)
@@ -138,7 +138,7 @@ func TestElectSuccession(t *testing.T) {
 	}
 }
 
-// TestElectNegativeControl: an elector that ignores lower sequence
+// TestElectNegativeControl checks that an elector that ignores lower sequence
 // numbers (it leads whenever its znode exists) is caught by the same check.
 func TestElectNegativeControl(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second))
@@ -152,8 +152,9 @@ func TestElectNegativeControl(t *testing.T) {
 	}
 }
 
-// TestElectContention: goroutines on three Lockers elect, lead briefly and
-// step down, over and over; no two lead at once and tokens increase.
+// TestElectContention checks that goroutines on three Lockers elect, lead
+// briefly and step down, over and over; no two lead at once and tokens
+// increase.
 func TestElectContention(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second))
 	electors := newElectors(t, ls, 3)
@@ -271,10 +272,10 @@ func recvWithin[T any](t *testing.T, ch <-chan T, what string) T {
 	return zero
 }
 
-// TestElectWithKylin: a candidate created by hand exactly as a Kylin node
-// creates it blocks our elector until it is deleted; then ours leads and
-// a Kylin candidate queued behind it is, by Curator's own rule, not the
-// leader until ours steps down; Participants lists both kinds.
+// TestElectWithKylin checks that a candidate created by hand exactly as a
+// Kylin node creates it blocks our elector until it is deleted; then ours
+// leads and a Kylin candidate queued behind it is, by Curator's own rule, not
+// the leader until ours steps down; Participants lists both kinds.
 func TestElectWithKylin(t *testing.T) {
 	connect := testenv.ZooKeeper(t)
 	ls := newLockers(testConfig(connect, 6*time.Second))
@@ -336,8 +337,8 @@ func TestElectWithKylin(t *testing.T) {
 	}
 }
 
-// TestElectCancelLeavesNothing: a cancelled Elect, at any point, leaves no
-// candidate behind and does not disturb the leader.
+// TestElectCancelLeavesNothing checks that a cancelled Elect, at any point,
+// leaves no candidate behind and does not disturb the leader.
 func TestElectCancelLeavesNothing(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second))
 	e := newElectors(t, ls, 2)
@@ -377,8 +378,8 @@ func TestElectCancelLeavesNothing(t *testing.T) {
 	}
 }
 
-// TestElectSessionLoss: a leader cut off from ZooKeeper sees Done close,
-// and only then does the next candidate lead, with a newer token.
+// TestElectSessionLoss checks that a leader cut off from ZooKeeper sees Done
+// close, and only then does the next candidate lead, with a newer token.
 func TestElectSessionLoss(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 2*time.Second))
 	e := newElectors(t, ls, 2)
@@ -409,8 +410,8 @@ func TestElectSessionLoss(t *testing.T) {
 	}
 }
 
-// TestElectWaitsForPlainLock: a plain lock znode AT the key (taken with
-// Lock, as an older release's mode 100 did) holds candidates off until it
+// TestElectWaitsForPlainLock checks that a plain lock znode AT the key (taken
+// with Lock, as an older release's mode 100 did) holds candidates off until it
 // is released, instead of failing because ephemerals cannot have children.
 func TestElectWaitsForPlainLock(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second))
@@ -453,9 +454,9 @@ func TestElectRejectsBadKeyAndClosed(t *testing.T) {
 	}
 }
 
-// TestElectKeepsPlaceAcrossReconnect: a queued candidate whose connection
-// drops keeps its znode (same session) and its place, and leads when its
-// predecessor leaves, without queueing a second znode.
+// TestElectKeepsPlaceAcrossReconnect checks that a queued candidate whose
+// connection drops keeps its znode (same session) and its place, and leads
+// when its predecessor leaves, without queueing a second znode.
 func TestElectKeepsPlaceAcrossReconnect(t *testing.T) {
 	ls := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second))
 	e := newElectors(t, ls, 2)

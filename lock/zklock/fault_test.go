@@ -24,8 +24,8 @@ func TestFaults(t *testing.T) {
 	t.Run("KillLeader", func(t *testing.T) { faultKillLeader(t, zk) })
 }
 
-// faultCloseTCP: a client whose TCP connection is closed reconnects within
-// its session and keeps its lease.
+// faultCloseTCP checks that a client whose TCP connection is closed reconnects
+// within its session and keeps its lease.
 func faultCloseTCP(t *testing.T, zk *testenv.ZKCluster) {
 	ls := newLockers(testConfig(zk.ConnectString(), 4*time.Second))
 	l := ls.New(t)
@@ -67,9 +67,9 @@ func isDone(ch <-chan struct{}) bool {
 	}
 }
 
-// faultFreezeHolder: a holder process frozen past its session timeout
-// loses the key to another client; when it resumes, its Done closes and
-// its write with the old token is refused by the fence.
+// faultFreezeHolder checks that a holder process frozen past its session
+// timeout loses the key to another client; when it resumes, its Done closes
+// and its write with the old token is refused by the fence.
 func faultFreezeHolder(t *testing.T, zk *testenv.ZKCluster) {
 	cfg := testConfig(zk.ConnectString(), 3*time.Second)
 	key := "/job_engine/lock/job-1"
@@ -124,8 +124,9 @@ func faultFreezeHolder(t *testing.T, zk *testenv.ZKCluster) {
 		violations, oldToken, lease.Token())
 }
 
-// faultKillLeader: four clients contend for one key while the ensemble's
-// leader is killed; no two ever hold it at once and acquisitions resume.
+// faultKillLeader checks that four clients contend for one key while the
+// ensemble's leader is killed; no two ever hold it at once and acquisitions
+// resume.
 func faultKillLeader(t *testing.T, zk *testenv.ZKCluster) {
 	ls := newLockers(testConfig(zk.ConnectString(), 4*time.Second))
 	key := "/job_engine/global_job_engine_lock"

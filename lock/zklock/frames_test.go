@@ -75,8 +75,8 @@ func TestFrameSplitterRejectsBadLength(t *testing.T) {
 	}
 }
 
-// FuzzFrameSplitter: any byte stream, cut anywhere, gives the same frames
-// as when fed whole, and never panics.
+// FuzzFrameSplitter checks that any byte stream, cut anywhere, gives the same
+// frames as when fed whole, and never panics.
 func FuzzFrameSplitter(f *testing.F) {
 	f.Fuzz(func(t *testing.T, stream []byte, cut uint16) {
 		whole, werr := collect(t, [][]byte{stream})

@@ -83,13 +83,13 @@ func (lab *netnsLab) setup() error {
 	return nil
 }
 
-// TestFaultPartition: a client partitioned from the ensemble for longer
-// than its session timeout sees Done close before another client, still
-// connected, acquires the key; a write it makes afterwards with its old
-// token is refused by the fence. The negative control runs the same
-// partition with a holder whose liveness deadline is off (it learns of
-// the loss only from the expiry notice after the partition heals), and the
-// test must report that violation.
+// TestFaultPartition checks that a client partitioned from the ensemble for
+// longer than its session timeout sees Done close before another client, still
+// connected, acquires the key; a write it makes afterwards with its old token
+// is refused by the fence. The negative control runs the same partition with a
+// holder whose liveness deadline is off (it learns of the loss only from the
+// expiry notice after the partition heals), and the test must report that
+// violation.
 func TestFaultPartition(t *testing.T) {
 	lab := newNetnsLab(t)
 	zk := testenv.StartZooKeeperWith(t, 3, testenv.ZKOptions{NetNS: lab.srv, Addrs: lab.serverAddrs})

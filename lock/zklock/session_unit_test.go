@@ -8,10 +8,10 @@ import (
 	"go.uber.org/zap"
 )
 
-// TestHasSessionWithoutParsedIDDoesNotPanic: when the liveness tracker lost
-// the framing before the first connect reply it never learns the session
-// id; a reconnect must then not close "established" a second time (a panic
-// on go-zookeeper's event goroutine).
+// TestHasSessionWithoutParsedIDDoesNotPanic checks that when the liveness
+// tracker lost the framing before the first connect reply it never learns the
+// session id; a reconnect must then not close "established" a second time (a
+// panic on go-zookeeper's event goroutine).
 func TestHasSessionWithoutParsedIDDoesNotPanic(t *testing.T) {
 	l := &Locker{log: zap.NewNop(), metrics: newMetrics(nil)}
 	s := &session{

@@ -11,8 +11,8 @@ import (
 	"github.com/kylin-go/kylin/lock"
 )
 
-// TestWatchResyncWhenChangeAndGapArriveTogether: a watcher that finds a
-// child change and a reconnect both pending (it was busy sending to a
+// TestWatchResyncWhenChangeAndGapArriveTogether checks that a watcher that
+// finds a child change and a reconnect both pending (it was busy sending to a
 // slow reader) must still send EventResync, whichever it notices first.
 func TestWatchResyncWhenChangeAndGapArriveTogether(t *testing.T) {
 	servers := testenv.ZooKeeper(t)
@@ -48,9 +48,9 @@ func TestWatchResyncWhenChangeAndGapArriveTogether(t *testing.T) {
 	}
 }
 
-// TestWatchSkipsFolders: a lock deeper under prefix creates a persistent
-// parent, a folder of locks; Watch reports it no more than List does
-// (and no more than locallock does): only the locks themselves.
+// TestWatchSkipsFolders checks that a lock deeper under prefix creates a
+// persistent parent, a folder of locks; Watch reports it no more than List
+// does (and no more than locallock does): only the locks themselves.
 func TestWatchSkipsFolders(t *testing.T) {
 	l := newLockers(testConfig(testenv.ZooKeeper(t), 6*time.Second)).New(t)
 	defer l.Close()

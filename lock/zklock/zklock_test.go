@@ -94,8 +94,8 @@ func TestConformance(t *testing.T) {
 		locktest.Harness{LoseSession: ls.loseSession})
 }
 
-// TestWatchResyncAfterReconnect: a watcher whose connection drops gets an
-// EventResync, then keeps reporting changes.
+// TestWatchResyncAfterReconnect checks that a watcher whose connection drops
+// gets an EventResync, then keeps reporting changes.
 func TestWatchResyncAfterReconnect(t *testing.T) {
 	zk := testenv.ZooKeeper(t)
 	ls := newLockers(testConfig(zk, 6*time.Second))
@@ -152,8 +152,8 @@ func TestNewRejectsBadConfig(t *testing.T) {
 	}
 }
 
-// TestCancelledLockKeepsOtherLeases: cancelling one Lock does not give up
-// the session, so the Locker's other leases stay held.
+// TestCancelledLockKeepsOtherLeases checks that cancelling one Lock does not
+// give up the session, so the Locker's other leases stay held.
 func TestCancelledLockKeepsOtherLeases(t *testing.T) {
 	zk := testenv.ZooKeeper(t)
 	ls := newLockers(testConfig(zk, 6*time.Second))
@@ -189,9 +189,9 @@ func TestCancelledLockKeepsOtherLeases(t *testing.T) {
 	}
 }
 
-// TestTokenIsCreationZxid: the token read from the create's reply is the
-// znode's creation zxid, its ephemeral owner is the Locker's session, and
-// its data is the owner id (Kylin's layout under the chroot).
+// TestTokenIsCreationZxid checks that the token read from the create's reply
+// is the znode's creation zxid, its ephemeral owner is the Locker's session,
+// and its data is the owner id (Kylin's layout under the chroot).
 func TestTokenIsCreationZxid(t *testing.T) {
 	zk := testenv.ZooKeeper(t)
 	ls := newLockers(testConfig(zk, 6*time.Second))
@@ -223,8 +223,8 @@ func TestTokenIsCreationZxid(t *testing.T) {
 	}
 }
 
-// TestListSkipsFolders: List names the held locks among the direct children
-// of a prefix, never the persistent parents that hold deeper locks.
+// TestListSkipsFolders checks that List names the held locks among the direct
+// children of a prefix, never the persistent parents that hold deeper locks.
 func TestListSkipsFolders(t *testing.T) {
 	zk := testenv.ZooKeeper(t)
 	ls := newLockers(testConfig(zk, 6*time.Second))

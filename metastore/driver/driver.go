@@ -64,14 +64,24 @@ type Importer interface {
 	Import(ctx context.Context, r Resource) error
 }
 
+// SliceLister is an optional Store ability: the children of folder as one
+// slice, for a driver that holds them sorted already and can copy them in
+// one step (memstore), cheaper than one callback per child. The portable
+// Store's List uses it; without it, List collects what List calls back.
+// Streaming (metastore.ListFunc) always uses List.
+type SliceLister interface {
+	ListAll(ctx context.Context, folder string) ([]string, error)
+}
+
 // Caps describes a driver to the portable Store, which enforces the limits
 // once for every backend and reports them to metastoretest.
 type Caps struct {
 	// Backend names the driver in metrics (the backend label) and logs.
 	Backend string
-	// EmptyContent: the driver holds empty content. When false (hbasestore,
-	// where an empty cell is Kylin's marker for content kept in HDFS), the
-	// portable Store refuses an empty Put with ErrEmptyContent.
+	// EmptyContent reports that the driver holds empty content. When
+	// false (hbasestore, where an empty cell is Kylin's marker for content
+	// kept in HDFS), the portable Store refuses an empty Put with
+	// ErrEmptyContent.
 	EmptyContent bool
 	// MaxValue is the largest content Put accepts, in bytes; 0 means no
 	// limit. Larger content is refused with ErrTooLarge.

@@ -17,7 +17,8 @@ import (
 // outside or not, therefore fails with ELOOP instead of being followed, and
 // no later rename of a parent can redirect a call outside the root.
 
-// resolveFlags: stay below dirfd; follow no symlink, not even the last one.
+// resolveFlags keep a resolution below dirfd and follow no symlink, not
+// even the last one.
 const resolveFlags = unix.RESOLVE_BENEATH | unix.RESOLVE_NO_SYMLINKS | unix.RESOLVE_NO_MAGICLINKS
 
 // noOpenat2 is set once openat2 returned ENOSYS (kernels before 5.6); from

@@ -24,10 +24,10 @@ const (
 	crashRounds = 6
 )
 
-// TestKilledWriterLeavesOldOrNew: a child process writes 1 MiB values in a
-// loop and is killed with SIGKILL at a random point. The resource must then
-// hold the last value the child reported or the one after it, whole; no
-// temporary file may be visible to List, Walk or Kylin; and the next Open
+// TestKilledWriterLeavesOldOrNew kills (SIGKILL, at a random point) a child
+// process that writes 1 MiB values in a loop. The resource
+// must then hold the last value the child reported or the one after it, whole;
+// no temporary file may be visible to List, Walk or Kylin; and the next Open
 // removes the dead writer's temporary file.
 func TestKilledWriterLeavesOldOrNew(t *testing.T) {
 	if role := os.Getenv(envChild); role != "" {

@@ -85,8 +85,9 @@ func lostUpdates(final, successes map[string]uint64) []string {
 	return v
 }
 
-// TestCrossProcessCAS: this process and a re-executed copy of the test
-// binary run increment loops on the same counters in the same directory.
+// TestCrossProcessCAS runs increment loops in this process and in a
+// re-executed copy of the test binary, on the same counters in the same
+// directory.
 // Every successful compare-and-set must show in the final counters (no lost
 // update), and every value read must be whole (no torn file).
 func TestCrossProcessCAS(t *testing.T) {

@@ -12,8 +12,8 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 )
 
-// FuzzPathStaysInRoot: whatever the path, a Put either is refused with a
-// portable error or writes exactly one file below the root, at the path
+// FuzzPathStaysInRoot checks that whatever the path, a Put either is refused
+// with a portable error or writes exactly one file below the root, at the path
 // metastore.CleanPath names; nothing ever appears outside the root, even
 // through the symbolic link planted inside it. Seeds: testdata/fuzz.
 func FuzzPathStaysInRoot(f *testing.F) {

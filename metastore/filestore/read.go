@@ -82,7 +82,8 @@ func (s *dirStore) stat(rel string) (k kind, ts int64, err error) {
 	}
 }
 
-// errNotRegular: a device, socket or pipe where a resource should be.
+// errNotRegular is returned for a device, socket or pipe where a resource
+// should be.
 var errNotRegular = fmt.Errorf("not a regular file; remove it from the metadata directory")
 
 // readFile reads the resource at rel: content and timestamp from one open
@@ -104,7 +105,7 @@ func (s *dirStore) readFile(rel string) ([]byte, int64, error) {
 	return content, mtimeMillis(&st), nil
 }
 
-// errSkip: the path holds a folder, not a resource.
+// errSkip is returned when the path holds a folder, not a resource.
 var errSkip = errors.New("a folder, not a resource")
 
 // openResource opens the regular file at rel for reading.

@@ -23,7 +23,8 @@ type dirStore struct {
 	root   string // absolute, for messages
 	rootFD int    // the root directory; every call resolves below it
 	tmpFD  int    // <root>/.kylin-go/tmp
-	// anonTemp: temporary files are created with O_TMPFILE (decided at Open).
+	// anonTemp is set when temporary files are created with O_TMPFILE
+	// (decided at Open).
 	anonTemp bool
 	locks    *stripes
 	log      *zap.Logger
@@ -91,7 +92,8 @@ func openDriver(ctx context.Context, root string, o metastore.Options) (*dirStor
 	return s, nil
 }
 
-// Capabilities: empty content held (an empty file), no size limit.
+// Capabilities declares empty content held (an empty file) and no size
+// limit.
 func (s *dirStore) Capabilities() driver.Caps {
 	return driver.Caps{Backend: "filestore", EmptyContent: true}
 }

@@ -39,17 +39,45 @@
 // compared too, so a writer that lost never reports success). The check
 // runs only after an unknown outcome.
 //
-// # Content limits
+// # Big cells
 //
-// Kylin pushes content larger than the cell limit to HDFS and leaves an
-// empty f:c as the marker. This package has no HDFS: a Put larger than
-// config.Metastore.MaxCellSize fails with metastore.ErrTooLarge, empty
-// content is refused with metastore.ErrEmptyContent, and a row whose f:c is
-// empty is reported as metastore.ErrExternalContent naming the HDFS file
-// (<kylin.env.hdfs-working-dir>/<identifier>/resources<path>), never as
-// empty bytes. The limits are declared to the portable Store
-// (Capabilities), which refuses such a Put before any RPC. Resources become
-// rows, and rows resources, in one file, row.go (cells and decode).
+// Kylin keeps content longer than max(hbase.client.keyvalue.maxsize,
+// 10 MiB) in an HDFS file, <kylin.env.hdfs-working-dir path>/<identifier
+// with ':' as '-'>/resources<path>, and leaves an empty f:c as the marker.
+// Like Kylin, the file system is kylin.storage.hbase.cluster-fs when set,
+// else the HBase cluster's default file system: the metadata URL's
+// kylin.storage.hbase.cluster-fs or fs.defaultFS parameter, else the
+// authority of an hdfs://host:port kylin.env.hdfs-working-dir (the working
+// directory's own scheme and authority are dropped, as Kylin does).
+//
+// With an HDFS named, Put and Import push such content down and reads
+// follow the marker; an empty resource is also stored as an empty file
+// behind the marker, since an empty f:c cannot mean empty bytes: Kylin reads
+// it back as empty content too. A write holds a lease lock on the path
+// (internal/hdfsfs.Lock, files under <resources>.kylin-go/locks), puts the
+// new content in <file>.temp.<random> with its modification time set to the
+// new timestamp, moves the committed file to <file>.orig.<old timestamp>,
+// renames the new one into place and then commits the row by
+// compare-and-set; it removes the backup after the commit, or moves it back
+// on a conflict. A reader takes the file whose time is the row's timestamp,
+// else that backup, else the file in place (a file Kylin wrote). So a
+// writer killed at any point leaves the old resource or the new one
+// readable, never a marker without its file; what it leaves behind (a
+// temporary file, a backup, an uncommitted file in place) is an orphan that
+// the next write of the path moves back or removes. Delete removes the row
+// first, then the file (a crash in between leaves an orphan file, removed by
+// the next write of the path). A marker whose file is missing reads as not
+// found and is deleted, as Kylin does (only that marker: a check-and-delete
+// on its timestamp). Kylin's own writers take no lock, so between a Kylin
+// process and a Go one a big-cell write is as atomic as Kylin makes it.
+//
+// Without an HDFS, a Put larger than config.Metastore.MaxCellSize fails
+// with metastore.ErrTooLarge, empty content is refused with
+// metastore.ErrEmptyContent, and a row whose f:c is empty is reported as
+// metastore.ErrExternalContent naming the HDFS file, never as empty bytes.
+// The limits are declared to the portable Store (Capabilities), which
+// refuses such a Put before any RPC. Resources become rows, and rows
+// resources, in row.go (cells and decode) and, for big cells, bigcell*.go.
 //
 // # Table
 //

@@ -2,6 +2,7 @@ package hbasestore
 
 import (
 	"context"
+	"errors"
 	"sort"
 
 	"github.com/kylin-go/kylin/internal/hbase"
@@ -58,6 +59,9 @@ func (s *tableStore) Walk(ctx context.Context, folder string, w driver.Window, f
 	var stop error // fn's error, or a row that cannot be decoded: returned as is
 	err := s.scan(ctx, folder, hbase.Column{Family: family}, func(row hbase.Row) error {
 		r, err := s.decode(ctx, string(row.Key), row)
+		if errors.Is(err, driver.ErrNotFound) { // a marker without its file, now deleted
+			return nil
+		}
 		if err == nil && !w.Contains(r.Timestamp) {
 			return nil
 		}

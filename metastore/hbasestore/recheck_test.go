@@ -64,11 +64,11 @@ func (c *dropConn) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// TestPutAfterUnknownOutcome: the first CheckAndPut is applied but its
-// answer is lost; the retry finds the condition false and the read-back
-// recognises the store's own write, so Put succeeds. With the recheck
-// turned off (the negative control) the same history is reported as a
-// conflict, which the test must see.
+// TestPutAfterUnknownOutcome applies the first CheckAndPut but loses its
+// answer; the retry finds the condition false and the read-back must
+// recognise the store's own write, so Put succeeds. With the recheck turned
+// off (the negative control) the same history is reported as a conflict, which
+// the test must see.
 func TestPutAfterUnknownOutcome(t *testing.T) {
 	quorum := testenv.HBase(t)
 	cfg := storeConfig(uniqueTable(t), quorum)
@@ -105,11 +105,11 @@ func TestPutAfterUnknownOutcome(t *testing.T) {
 	}
 }
 
-// TestLosingWriterNeverSucceeds: our first attempt's outcome is unknown
-// (and it was not applied); another writer then stores a different content
-// under the very timestamp we would have written. The recheck must not
-// take that for our write. The negative control, a recheck on the
-// timestamp alone, is fooled, and the test asserts that it is.
+// TestLosingWriterNeverSucceeds makes our first attempt's outcome unknown
+// (and it was not applied); another writer then stores a different
+// content under the very timestamp we would have written. The recheck must not
+// take that for our write. The negative control, a recheck on the timestamp
+// alone, is fooled, and the test asserts that it is.
 func TestLosingWriterNeverSucceeds(t *testing.T) {
 	quorum := testenv.HBase(t)
 	table := uniqueTable(t)

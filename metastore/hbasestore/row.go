@@ -37,7 +37,7 @@ func (s *tableStore) cells(_ context.Context, path string, content []byte, ts in
 // decode turns a row of Kylin's schema into the resource at path. A row
 // without cells is ErrNotFound; an empty f:c is Kylin's marker for content
 // pushed to HDFS, ErrExternalContent naming the file.
-func (s *tableStore) decode(_ context.Context, path string, row hbase.Row) (driver.Resource, error) {
+func (s *tableStore) decode(ctx context.Context, path string, row hbase.Row) (driver.Resource, error) {
 	c, hasC := row.Value(family, qualContent)
 	t, hasT := row.Value(family, qualTS)
 	switch {
@@ -45,7 +45,7 @@ func (s *tableStore) decode(_ context.Context, path string, row hbase.Row) (driv
 		return driver.Resource{}, driver.ErrNotFound
 	case !hasC:
 		return driver.Resource{}, fmt.Errorf("row %s has f:t but no f:c", path)
-	case len(c) == 0:
+	case len(c) == 0 && s.big == nil:
 		return driver.Resource{}, fmt.Errorf("%w: Kylin stored it in HDFS at %s%s", driver.ErrExternalContent, s.external, path)
 	}
 	var ts int64
@@ -54,6 +54,9 @@ func (s *tableStore) decode(_ context.Context, path string, row hbase.Row) (driv
 		if ts, err = decodeTS(path, t); err != nil {
 			return driver.Resource{}, err
 		}
+	}
+	if len(c) == 0 { // Kylin's marker: the content is in HDFS (bigcell_read.go)
+		return s.readBig(ctx, path, ts)
 	}
 	return driver.Resource{Path: path, Content: c, Timestamp: ts}, nil
 }

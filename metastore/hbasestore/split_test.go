@@ -79,8 +79,8 @@ func splitUnderLoad(t *testing.T, quorum string, regionWait time.Duration) split
 	return run
 }
 
-// TestSplitDuringWrites: with the default region wait, a write never
-// fails because HBase split its region, and every acknowledged write is
+// TestSplitDuringWrites checks that with the default region wait, a write
+// never fails because HBase split its region, and every acknowledged write is
 // read back afterwards.
 func TestSplitDuringWrites(t *testing.T) {
 	run := splitUnderLoad(t, testenv.HBase(t), 0) // 0: the default, 30 s

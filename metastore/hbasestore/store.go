@@ -22,6 +22,7 @@ type tableStore struct {
 	scanRows int
 	external string // HDFS folder of pushed-down content, without the path
 	log      *zap.Logger
+	big      *bigCells // nil without HDFS: big cells are refused and reported
 
 	noRecheck bool // tests only: the negative control of the recheck
 }
@@ -35,7 +36,7 @@ var (
 func init() {
 	metastore.Register("hbase", func(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
 		cfg := config.Default().Metastore
-		cfg.URL = u.String()
+		cfg.URL = u.Full()
 		return openDriver(ctx, cfg, nil, o)
 	})
 }
@@ -84,16 +85,23 @@ func openDriver(ctx context.Context, cfg config.Metastore, hopts []hbase.Option,
 	}
 	s := &tableStore{cl: cl, table: u.Identifier, cfg: cfg, scanRows: rows, log: o.Logger,
 		external: strings.TrimRight(cfg.HDFSWorkingDir, "/") + "/" + u.Identifier + "/resources"}
-	if err := s.ensureTable(ctx); err != nil {
+	if s.big, err = newBigCells(cfg, u, o.Logger); err != nil {
 		cl.Close()
+		return nil, err
+	}
+	if err := s.ensureTable(ctx); err != nil {
+		s.Close()
 		return nil, err
 	}
 	return s, nil
 }
 
-// Capabilities: no empty content (Kylin's marker), values up to the cell
-// limit.
+// Capabilities declares no empty content (Kylin's marker) and values up to
+// the cell limit, or, with big cells in HDFS, empty content and no limit.
 func (s *tableStore) Capabilities() driver.Caps {
+	if s.big != nil { // big and empty content go to HDFS
+		return driver.Caps{Backend: "hbase", EmptyContent: true}
+	}
 	return driver.Caps{Backend: "hbase", MaxValue: s.cfg.MaxCellSize,
 		MaxValueKey: "kylin.go.metadata.hbase-max-cell-size"}
 }
@@ -149,8 +157,14 @@ func TableSpec(name string, splitKeys [][]byte) hbase.TableSpec {
 	}
 }
 
-// Close closes the HBase connections; the portable Store calls it once.
-func (s *tableStore) Close() error { return s.cl.Close() }
+// Close closes the HBase and HDFS connections; the portable Store calls it
+// once.
+func (s *tableStore) Close() error {
+	if s.big != nil {
+		s.big.close()
+	}
+	return s.cl.Close()
+}
 
 // native maps a client error: a client closed under a call is ErrClosed;
 // the rest pass as they are (the portable Store words them and passes ctx

@@ -47,8 +47,8 @@ func TestOpenByURLCreatesTableAndUUID(t *testing.T) {
 	}
 }
 
-// TestKylinSchema: the bytes in HBase are Kylin's (f:c content, f:t 8-byte
-// big-endian timestamp, row key = path).
+// TestKylinSchema checks that the bytes in HBase are Kylin's (f:c content, f:t
+// 8-byte big-endian timestamp, row key = path).
 func TestKylinSchema(t *testing.T) {
 	quorum := testenv.HBase(t)
 	table := uniqueTable(t)
@@ -69,8 +69,8 @@ func TestKylinSchema(t *testing.T) {
 	}
 }
 
-// TestExternalContent: a row Kylin pushed down to HDFS (empty f:c) is
-// reported with its HDFS path, never as empty bytes.
+// TestExternalContent checks that a row Kylin pushed down to HDFS (empty f:c)
+// is reported with its HDFS path, never as empty bytes.
 func TestExternalContent(t *testing.T) {
 	quorum := testenv.HBase(t)
 	table := uniqueTable(t)
@@ -95,8 +95,8 @@ func TestExternalContent(t *testing.T) {
 	}
 }
 
-// TestDeleteThenCreateSameMillisecond: a delete marker must not hide a
-// write of the same path made right after it.
+// TestDeleteThenCreateSameMillisecond checks that a delete marker must not
+// hide a write of the same path made right after it.
 func TestDeleteThenCreateSameMillisecond(t *testing.T) {
 	s := openStore(t, storeConfig(uniqueTable(t), testenv.HBase(t)))
 	ctx := context.Background()
@@ -116,7 +116,7 @@ func TestDeleteThenCreateSameMillisecond(t *testing.T) {
 	}
 }
 
-// TestRegionBoundaries: paths spread over a table pre-split into 4
+// TestRegionBoundaries checks that paths spread over a table pre-split into 4
 // regions; List and Walk return every resource exactly once.
 func TestRegionBoundaries(t *testing.T) {
 	quorum := testenv.HBase(t)
@@ -269,9 +269,9 @@ func TestConfigErrors(t *testing.T) {
 	}
 }
 
-// TestOpenChecksSchema: a table without family f is refused with a clear
-// error; a table as Kylin creates it (no NEW_VERSION_BEHAVIOR) opens with a
-// warning about delete-marker masking.
+// TestOpenChecksSchema checks that a table without family f is refused with a
+// clear error; a table as Kylin creates it (no NEW_VERSION_BEHAVIOR) opens
+// with a warning about delete-marker masking.
 func TestOpenChecksSchema(t *testing.T) {
 	quorum := testenv.HBase(t)
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -16,9 +16,9 @@ import (
 // attempts whose outcome was unknown.
 const maxUnknownRetries = 5
 
-// Put stores content at path with timestamp newTS if the stored timestamp
+// putRow stores content at path with timestamp newTS if the stored timestamp
 // equals oldTS (0 = must not exist): CheckAndPut on f:t.
-func (s *tableStore) Put(ctx context.Context, path string, content []byte, oldTS, newTS int64) error {
+func (s *tableStore) putRow(ctx context.Context, path string, content []byte, oldTS, newTS int64) error {
 	cells, err := s.cells(ctx, path, content, newTS)
 	if err != nil {
 		return err
@@ -36,10 +36,10 @@ func (s *tableStore) Put(ctx context.Context, path string, content []byte, oldTS
 	return s.conflict(ctx, path)
 }
 
-// Import writes r exactly as given, f:c and f:t in one Put, replacing
+// importRow writes r exactly as given, f:c and f:t in one Put, replacing
 // whatever is stored at r.Path (no compare-and-set): a restore into a table
 // nobody else writes meanwhile.
-func (s *tableStore) Import(ctx context.Context, r driver.Resource) error {
+func (s *tableStore) importRow(ctx context.Context, r driver.Resource) error {
 	cells, err := s.cells(ctx, r.Path, r.Content, r.Timestamp)
 	if err != nil {
 		return err
@@ -120,14 +120,14 @@ func (s *tableStore) conflict(ctx context.Context, path string) error {
 	return &driver.Conflict{Stored: stored}
 }
 
-// Delete removes the resource at path; a missing path is not an error.
-func (s *tableStore) Delete(ctx context.Context, path string) error {
+// deleteRow removes the row at path; a missing path is not an error.
+func (s *tableStore) deleteRow(ctx context.Context, path string) error {
 	return native(s.cl.Delete(ctx, s.table, []byte(path)))
 }
 
-// DeleteIf removes the resource at path if its timestamp equals ts: a
+// deleteRowIf removes the row at path if its timestamp equals ts: a
 // CheckAndDelete on f:t. Otherwise a *Conflict, or ErrNotFound.
-func (s *tableStore) DeleteIf(ctx context.Context, path string, ts int64) error {
+func (s *tableStore) deleteRowIf(ctx context.Context, path string, ts int64) error {
 	cond := hbase.Condition{Family: family, Qualifier: qualTS, Value: encodeTS(ts)}
 	applied, err := s.casWithRecheck(ctx, path, func() (bool, error) {
 		return s.cl.CheckAndDelete(ctx, s.table, []byte(path), cond)

@@ -83,8 +83,19 @@ func TestKylinRowsReadBack(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	if _, err := db.Exec(fmt.Sprintf(kylinInsert, "kylin_metadata"), "/zero/ts0.json", 0, []byte("zero")); err != nil {
+		t.Fatal(err)
+	}
 	s := openStore(t, DefaultConfig(srv.url("kylin_metadata", dbName)))
 	ctx := context.Background()
+	// A row with timestamp 0 reads as ts 0 and takes a write expecting 0,
+	// as Kylin's checkAndPut updates it.
+	if r, err := s.Get(ctx, "/zero/ts0.json"); err != nil || r.Timestamp != 0 || string(r.Content) != "zero" {
+		t.Errorf("Get(/zero/ts0.json) = %d %q, %v", r.Timestamp, r.Content, err)
+	}
+	if ts, err := s.Put(ctx, "/zero/ts0.json", []byte("one"), 0); err != nil || ts == 0 {
+		t.Errorf("Put(/zero/ts0.json, old 0) = %d, %v; want it to replace the ts-0 row", ts, err)
+	}
 	for _, want := range rows {
 		r, err := s.Get(ctx, want.key)
 		if err != nil || r.Timestamp != want.ts || !bytes.Equal(r.Content, want.content) {
@@ -101,7 +112,7 @@ func TestKylinRowsReadBack(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"/bad_query", "/cube_statistics", "/dict", "/execute_output", "/project", "/table"}
+	want := []string{"/bad_query", "/cube_statistics", "/dict", "/execute_output", "/project", "/table", "/zero"}
 	if !slices.Equal(children, want) {
 		t.Errorf("List(/) = %q, want %q (both tables)", children, want)
 	}

@@ -56,13 +56,21 @@
 // not reach the server is retried for up to Config.RetryFor (5 s) within
 // the call's ctx; after one whose reply was lost, a refusal is checked
 // against the row (this Put's timestamp and content mean it was applied).
+// A row with timestamp 0 (Kylin writes /UUID so) counts as nothing stored:
+// a Put expecting 0 replaces it, as Kylin's checkAndPut does.
 //
 // # Listing
 //
 // Listing selects keys with LIKE ? ESCAPE '#' as Kylin does, with '%', '_'
 // and '#' all escaped (Kylin escapes only '_', so its listing of /a%b also
-// returns /aXb). List and Walk stream rows: memory does not grow with the
-// folder.
+// returns /aXb). List and Walk stream rows in primary-key order: memory
+// does not grow with the folder (List holds back only the siblings a
+// sub-folder may still sort before: a-1, a-2, ... until a/ is passed). A
+// scan whose connection breaks (a server restart) goes on from after the
+// last key it handed on, within Config.RetryFor, so every row is handed on
+// once. The scan holds its connection while the callback runs, so a call
+// on the same store from inside the callback needs a second connection
+// (maxActive of 2 or more; with 1 it fails after maxWait).
 //
 // # Big cells
 //

@@ -19,26 +19,26 @@ import (
 func parseJDBCURL(s string) (*mysql.Config, []string, error) {
 	rest, ok := cutScheme(s)
 	if !ok {
-		return nil, nil, fmt.Errorf("jdbcstore: url=%q: want jdbc:mysql://HOST:PORT/DATABASE (or jdbc:mariadb://)", s)
+		return nil, nil, fmt.Errorf("jdbcstore: url=%q: want jdbc:mysql://HOST:PORT/DATABASE (or jdbc:mariadb://)", redactedJDBC(s))
 	}
 	hostport, path, _ := strings.Cut(rest, "/")
 	path, query, _ := strings.Cut(path, "?")
 	if strings.ContainsAny(hostport, "()@,=") || hostport == "" && rest != "" && !strings.HasPrefix(rest, "/") {
-		return nil, nil, fmt.Errorf("jdbcstore: url=%q: only the plain HOST:PORT address form is supported; write jdbc:mysql://HOST:PORT/DATABASE", s)
+		return nil, nil, fmt.Errorf("jdbcstore: url=%q: only the plain HOST:PORT address form is supported; write jdbc:mysql://HOST:PORT/DATABASE", redactedJDBC(s))
 	}
 	addr, err := jdbcAddr(hostport)
 	if err != nil {
-		return nil, nil, fmt.Errorf("jdbcstore: url=%q: %w", s, err)
+		return nil, nil, fmt.Errorf("jdbcstore: url=%q: %w", redactedJDBC(s), err)
 	}
 	db := path
 	if db == "" || strings.ContainsAny(db, "/\x00`%") {
-		return nil, nil, fmt.Errorf("jdbcstore: url=%q: name the database after the address: jdbc:mysql://%s/DATABASE", s, addr)
+		return nil, nil, fmt.Errorf("jdbcstore: url=%q: name the database after the address: jdbc:mysql://%s/DATABASE", redactedJDBC(s), addr)
 	}
 	mc := mysql.NewConfig()
 	mc.Net, mc.Addr, mc.DBName = "tcp", addr, db
 	ignored, err := applyQuery(mc, query)
 	if err != nil {
-		return nil, nil, fmt.Errorf("jdbcstore: url=%q: %w", s, err)
+		return nil, nil, fmt.Errorf("jdbcstore: url=%q: %w", redactedJDBC(s), err)
 	}
 	return mc, ignored, nil
 }

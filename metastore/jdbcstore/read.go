@@ -5,7 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
+
+	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/metastore/driver"
 )
@@ -111,32 +114,27 @@ func (g segment) contains(key string) bool {
 	return key >= g.lo && (g.hi == "" || key < g.hi)
 }
 
-// List streams the direct children of folder in byte order. Rows come
-// ordered as if '/' sorted first (see buildStatements), so folding each
-// key to its child yields children in byte order, repeats adjacent.
+// List streams the direct children of folder in byte order: keys come in
+// key order (the primary key's), and fold turns them into children.
 func (s *Store) List(ctx context.Context, folder string, fn func(child string) error) error {
-	last := ""
+	f := &folding{prefix: driver.FolderPrefix(folder), emit: fn}
 	for _, g := range s.segments(folder) {
 		cond, args := g.where()
-		order := "REPLACE(" + colKey + ", '/', CHAR(1))"
-		q := "SELECT " + colKey + " FROM " + quoteIdent(g.t.name) + " WHERE " + cond + " ORDER BY CAST(" + order + " AS BINARY)"
-		err := s.scan(ctx, q, args, func(rows *sql.Rows) error {
+		err := s.scan(ctx, g.t, colKey, cond, args, func(rows *sql.Rows) (string, error) {
 			var key string
 			if err := rows.Scan(&key); err != nil {
-				return err
+				return "", err
 			}
-			child, ok := driver.DirectChild(folder, key)
-			if !ok || !g.contains(key) || child == last {
-				return nil
+			if !g.contains(key) {
+				return key, nil
 			}
-			last = child
-			return fn(child)
+			return key, f.add(key)
 		})
 		if err != nil {
 			return err
 		}
 	}
-	return nil
+	return f.flush()
 }
 
 // Walk streams the resources under folder whose timestamp is inside w,
@@ -148,26 +146,21 @@ func (s *Store) Walk(ctx context.Context, folder string, w driver.Window, fn fun
 	}
 	for _, g := range s.segments(folder) {
 		cond, args := g.where()
-		order := colKey
-		if !g.t.binaryKey {
-			order = "BINARY " + colKey
-		}
-		q := "SELECT " + colKey + ", " + colTS + ", " + colContent + " FROM " + quoteIdent(g.t.name) +
-			" WHERE " + cond + " AND " + colTS + " >= ? AND " + colTS + " < ? ORDER BY " + order
-		err := s.scan(ctx, q, append(args, w.From, to), func(rows *sql.Rows) error {
+		cond += " AND " + colTS + " >= ? AND " + colTS + " < ?"
+		err := s.scan(ctx, g.t, colKey+", "+colTS+", "+colContent, cond, append(args, w.From, to), func(rows *sql.Rows) (string, error) {
 			var r driver.Resource
 			var ts sql.NullInt64
 			if err := rows.Scan(&r.Path, &ts, &r.Content); err != nil {
-				return err
+				return "", err
 			}
 			if !g.contains(r.Path) || !strings.HasPrefix(r.Path, driver.FolderPrefix(folder)) {
-				return nil
+				return r.Path, nil
 			}
 			if len(r.Content) == 0 {
-				return fmt.Errorf("%s: %w", r.Path, s.external(r.Path))
+				return "", fmt.Errorf("%s: %w", r.Path, s.external(r.Path))
 			}
 			r.Timestamp = ts.Int64
-			return fn(r)
+			return r.Path, fn(r)
 		})
 		if err != nil {
 			return err
@@ -176,32 +169,39 @@ func (s *Store) Walk(ctx context.Context, folder string, w driver.Window, fn fun
 	return nil
 }
 
-// scan runs q and calls each for every row, streaming. The query is
-// retried while no row has been handed on; after that an error ends the
-// scan (a retry would hand rows on twice).
-func (s *Store) scan(ctx context.Context, q string, args []any, each func(*sql.Rows) error) error {
+// scan selects cols of the rows of t matching cond in key order and calls
+// each for every row, streaming; each returns the row's key. When the
+// connection breaks, the query is run again from after the last key handed
+// on (within the retry budget), so a scan survives a server restart and
+// hands on every row once.
+func (s *Store) scan(ctx context.Context, t *table, cols, cond string, args []any, each func(*sql.Rows) (string, error)) error {
 	var stop error
+	last, started := "", false
+	key := colKey
+	if !t.binaryKey {
+		key = "BINARY " + colKey
+	}
 	err := s.retry(ctx, func(ctx context.Context, c *sql.Conn, _ bool) error {
-		rows, err := c.QueryContext(ctx, q, args...)
+		q, a := "SELECT "+cols+" FROM "+quoteIdent(t.name)+" WHERE "+cond, args
+		if started && !s.rescanFromStart {
+			q, a = q+" AND "+key+" > ?", append(slices.Clip(args), last)
+			s.resumes.Add(1)
+			s.logger.Info("jdbcstore: scan resumed after a broken connection", zap.String("table", t.name), zap.String("after", last))
+		}
+		rows, err := c.QueryContext(ctx, q+" ORDER BY "+t.order(), a...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
-		delivered := false
 		for rows.Next() {
-			delivered = true
-			if err := each(rows); err != nil {
+			k, err := each(rows)
+			if err != nil {
 				stop = err
 				return nil
 			}
+			last, started = k, true
 		}
-		if err := rows.Err(); err != nil && delivered {
-			stop = fmt.Errorf("scan broken off after some rows: %w", err)
-			return nil
-		} else if err != nil {
-			return err
-		}
-		return nil
+		return rows.Err()
 	})
 	if stop != nil {
 		return stop

@@ -73,10 +73,11 @@ var errRace = errors.New("jdbcstore: row changed while explaining a write; retry
 const maxRaces = 8
 
 // retry runs attempt on a pooled connection until it gives a final answer,
-// ctx ends, or cfg.RetryFor has passed. uncertain tells the attempt that an
-// earlier attempt's outcome is unknown (it may have been applied).
+// ctx ends, or cfg.RetryFor has passed since the first failure. uncertain
+// tells the attempt that an earlier attempt's outcome is unknown (it may
+// have been applied).
 func (s *Store) retry(ctx context.Context, attempt func(ctx context.Context, c *sql.Conn, uncertain bool) error) error {
-	deadline := now().Add(s.cfg.RetryFor)
+	var deadline time.Time
 	backoff := 10 * time.Millisecond
 	uncertain := false
 	races := 0
@@ -95,6 +96,9 @@ func (s *Store) retry(ctx context.Context, attempt func(ctx context.Context, c *
 		}
 		if o == unknown {
 			uncertain = true
+		}
+		if deadline.IsZero() {
+			deadline = now().Add(s.cfg.RetryFor)
 		}
 		if !now().Add(backoff).Before(deadline) {
 			return err

@@ -30,7 +30,7 @@ type table struct {
 
 // statements are the SQL texts for one table.
 type statements struct {
-	get, exists, tsOf, contentOf, insert, update, delete, deleteIf, importUpdate string
+	get, exists, tsOf, contentOf, insert, updateZero, update, delete, deleteIf, importUpdate string
 }
 
 // quoteIdent quotes a table name for MySQL.
@@ -105,6 +105,7 @@ func buildStatements(qt string, binaryKey bool) statements {
 		contentOf:    "SELECT " + colContent + " FROM " + qt + " WHERE " + keyIs,
 		insert:       "INSERT INTO " + qt + " (" + colKey + ", " + colTS + ", " + colContent + ") VALUES (?, ?, ?)",
 		update:       "UPDATE " + qt + " SET " + colTS + " = ?, " + colContent + " = ? WHERE " + keyIs + " AND " + colTS + " = ?",
+		updateZero:   "UPDATE " + qt + " SET " + colTS + " = ?, " + colContent + " = ? WHERE " + keyIs + " AND (" + colTS + " = 0 OR " + colTS + " IS NULL)",
 		importUpdate: "UPDATE " + qt + " SET " + colTS + " = ?, " + colContent + " = ? WHERE " + keyIs,
 		delete:       "DELETE FROM " + qt + " WHERE " + keyIs,
 		deleteIf:     "DELETE FROM " + qt + " WHERE " + keyIs + " AND " + colTS + " = ?",
@@ -117,4 +118,13 @@ func (t *table) keyArgs(path string) []any {
 		return []any{path}
 	}
 	return []any{path, path}
+}
+
+// order is the ORDER BY of key-ordered scans: the primary key's own order
+// when it compares bytes, else the bytes of the key.
+func (t *table) order() string {
+	if t.binaryKey {
+		return colKey
+	}
+	return "BINARY " + colKey
 }

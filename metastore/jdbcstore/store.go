@@ -28,8 +28,10 @@ type Store struct {
 	maxPacket  int64
 	logger     *zap.Logger
 	closed     atomic.Bool
+	resumes    atomic.Int64 // scans resumed after a broken connection
 
-	unchecked bool // tests only: Put compares nothing (negative control)
+	unchecked       bool // tests only: Put compares nothing (negative control)
+	rescanFromStart bool // tests only: a broken scan starts over (negative control)
 }
 
 var (
@@ -40,7 +42,7 @@ var (
 
 func init() {
 	metastore.Register("jdbc", func(ctx context.Context, u config.MetadataURL, o metastore.Options) (driver.Store, error) {
-		return OpenDriver(ctx, DefaultConfig(u.String()), o.Logger)
+		return OpenDriver(ctx, DefaultConfig(u.Full()), o.Logger)
 	})
 }
 
@@ -72,8 +74,9 @@ func OpenDriver(ctx context.Context, cfg Config, logger *zap.Logger) (*Store, er
 		return nil, err
 	}
 	u, err := config.ParseMetadataURL(cfg.URL)
-	if err != nil {
-		return nil, err
+	if err != nil { // its text would quote the whole URL, password included
+		return nil, fmt.Errorf("jdbcstore: metadata URL %q is malformed: write IDENTIFIER@jdbc,url=...,username=...,password=... with no nameless parameter",
+			redacted(cfg.URL))
 	}
 	p, err := parseParams(u, cfg.EncryptIV)
 	if err != nil {

@@ -65,6 +65,14 @@ func (s *Store) explain(ctx context.Context, c *sql.Conn, t *table, path string,
 		return err
 	case key != path:
 		return collision(t, path, key)
+	case ts == 0 && oldTS == 0:
+		// A row with timestamp 0 (Kylin writes /UUID so) counts as nothing
+		// stored, as Kylin's checkAndPut with old timestamp 0 updates it.
+		n, err := affected(c.ExecContext(ctx, t.q.updateZero, append([]any{newTS, content}, t.keyArgs(path)...)...))
+		if err != nil || n == 1 {
+			return mapWriteErr(err, s.maxPacket)
+		}
+		return errRace
 	case ts == newTS && uncertain:
 		var stored []byte
 		if err := c.QueryRowContext(ctx, t.q.contentOf, t.keyArgs(path)...).Scan(&stored); err != nil {

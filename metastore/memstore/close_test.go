@@ -10,8 +10,8 @@ import (
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
-// TestCloseRacingReads: Close frees the content, and a read racing with it
-// must see the content or ErrClosed, never a false ErrNotFound.
+// TestCloseRacingReads checks that Close frees the content, and a read racing
+// with it must see the content or ErrClosed, never a false ErrNotFound.
 func TestCloseRacingReads(t *testing.T) {
 	ctx := context.Background()
 	for range 20 {
@@ -44,8 +44,8 @@ func TestCloseRacingReads(t *testing.T) {
 	}
 }
 
-// TestDeletePrunesFolders: folders vanish with their last resource, at
-// every level, and a sibling keeps its folder.
+// TestDeletePrunesFolders checks that folders vanish with their last resource,
+// at every level, and a sibling keeps its folder.
 func TestDeletePrunesFolders(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()
@@ -69,8 +69,8 @@ func TestDeletePrunesFolders(t *testing.T) {
 	}
 }
 
-// TestResourceAndFolderSamePath: as in HBase, a path may be a resource and
-// a folder at once; it is listed once.
+// TestResourceAndFolderSamePath checks that as in HBase, a path may be a
+// resource and a folder at once; it is listed once.
 func TestResourceAndFolderSamePath(t *testing.T) {
 	ctx := context.Background()
 	s := memstore.New()

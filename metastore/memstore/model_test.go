@@ -99,6 +99,11 @@ func compare(t *testing.T, ctx context.Context, s metastore.Store, model map[str
 		if err != nil || !slices.Equal(got, wantList) {
 			t.Fatalf("List(%s) = %q, %v; want %q", f, got, err, wantList)
 		}
+		streamed := []string{}
+		err = metastore.ListFunc(ctx, s, f, func(c string) error { streamed = append(streamed, c); return nil })
+		if err != nil || !slices.Equal(streamed, wantList) {
+			t.Fatalf("ListFunc(%s) = %q, %v; want %q", f, streamed, err, wantList)
+		}
 		rs, err := metastore.GetAll(ctx, s, f, metastore.Window{})
 		gotWalk := make([]string, len(rs))
 		for i, r := range rs {

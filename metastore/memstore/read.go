@@ -38,6 +38,25 @@ func (h *handle) List(ctx context.Context, folder string, fn func(string) error)
 	}
 }
 
+// ListAll returns the direct children of folder in byte order: one copy
+// of the sorted index under the read lock.
+func (h *handle) ListAll(_ context.Context, folder string) ([]string, error) {
+	h.d.mu.RLock()
+	defer h.d.mu.RUnlock()
+	if h.closed.Load() {
+		return nil, driver.ErrClosed
+	}
+	n := h.d.root.find(folder)
+	if n == nil {
+		return []string{}, nil
+	}
+	out := make([]string, len(n.kids))
+	for i, k := range n.kids {
+		out[i] = k.path
+	}
+	return out, nil
+}
+
 // children appends to out up to batch children of folder whose names sort
 // after the name after (from the first child when first), and returns the
 // last name appended.

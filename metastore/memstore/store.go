@@ -28,9 +28,10 @@ type handle struct {
 }
 
 var (
-	_ driver.Store     = (*handle)(nil)
-	_ driver.Importer  = (*handle)(nil)
-	_ driver.Describer = (*handle)(nil)
+	_ driver.Store       = (*handle)(nil)
+	_ driver.Importer    = (*handle)(nil)
+	_ driver.Describer   = (*handle)(nil)
+	_ driver.SliceLister = (*handle)(nil)
 )
 
 // data is what handles on one named store share.
@@ -58,7 +59,7 @@ func (d *data) clear() {
 
 func newHandle(d *data, release func()) *handle { return &handle{d: d, release: release} }
 
-// Capabilities: empty content held, no size limit.
+// Capabilities declares empty content held and no size limit.
 func (h *handle) Capabilities() driver.Caps {
 	return driver.Caps{Backend: Scheme, EmptyContent: true}
 }

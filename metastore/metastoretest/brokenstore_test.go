@@ -60,7 +60,7 @@ func (a *aliasingStore) Get(ctx context.Context, p string) (metastore.Resource, 
 
 func memCaps() Capabilities { return Capabilities{EmptyContent: true} }
 
-// TestNegativeControlCASIgnored: the conflict checks and the
+// TestNegativeControlCASIgnored checks that the conflict checks and the
 // linearizability check must each catch a Put that ignores the timestamp.
 func TestNegativeControlCASIgnored(t *testing.T) {
 	for _, name := range []string{"ConflictOnCreate", "ConflictStale", "ConcurrentCAS"} {
@@ -76,8 +76,8 @@ func TestNegativeControlCASIgnored(t *testing.T) {
 	}
 }
 
-// TestNegativeControlAliasing: the copy check catches a store that keeps
-// the caller's slice.
+// TestNegativeControlAliasing checks that the copy check catches a store that
+// keeps the caller's slice.
 func TestNegativeControlAliasing(t *testing.T) {
 	s := memstore.New()
 	defer s.Close()

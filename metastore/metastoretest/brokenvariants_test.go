@@ -48,7 +48,7 @@ func (f folderExistsStore) Exists(ctx context.Context, p string) (bool, error) {
 	return len(children) > 0, err
 }
 
-// TestNegativeControlVariants: each check named here must catch the
+// TestNegativeControlVariants checks that each check named here must catch the
 // broken behaviour wrapped around an otherwise correct memstore.
 func TestNegativeControlVariants(t *testing.T) {
 	cases := []struct {

@@ -66,7 +66,8 @@ func checkEmptyContent(e *env) {
 	}
 }
 
-// checkCopies: a store must not keep or hand out the caller's slices.
+// checkCopies checks that a store must not keep or hand out the caller's
+// slices.
 func checkCopies(e *env) {
 	p := e.p("copy.json")
 	in := []byte("original")

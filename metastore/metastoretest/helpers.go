@@ -58,12 +58,22 @@ func (e *env) wantMissing(path string) {
 	}
 }
 
-// list lists folder and fails the check on error.
+// list lists folder and fails the check on error. It also lists through
+// metastore.ListFunc (the streaming path, which a driver may serve apart
+// from List) and fails when the two differ.
 func (e *env) list(folder string) []string {
 	e.t.Helper()
 	got, err := e.s.List(e.ctx, folder)
 	if err != nil {
 		e.t.Fatalf("List(%q): %v", folder, err)
+	}
+	var streamed []string
+	err = metastore.ListFunc(e.ctx, e.s, folder, func(c string) error {
+		streamed = append(streamed, c)
+		return nil
+	})
+	if err != nil || !slices.Equal(streamed, got) && !(len(streamed) == 0 && len(got) == 0) {
+		e.t.Errorf("ListFunc(%q) = %q, %v; want what List returns, %q", folder, streamed, err, got)
 	}
 	return got
 }

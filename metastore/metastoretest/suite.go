@@ -14,7 +14,7 @@ import (
 // strictest backend: empty content refused, no size limit, and folders that
 // vanish once their last resource is deleted.
 type Capabilities struct {
-	// EmptyContent: Put of empty (or nil) content stores it. When false,
+	// EmptyContent means Put of empty (or nil) content stores it. When false,
 	// such a Put must fail with metastore.ErrEmptyContent and write nothing
 	// (hbasestore: an empty cell is Kylin's marker for content in HDFS).
 	EmptyContent bool
@@ -22,7 +22,7 @@ type Capabilities struct {
 	// limit. Larger content must fail with metastore.ErrTooLarge and write
 	// nothing. The suite's big value is 8 MiB, or MaxValueSize if smaller.
 	MaxValueSize int64
-	// EmptyFoldersListed: a folder whose last resource was deleted may still
+	// EmptyFoldersListed means a folder whose last resource was deleted may
 	// appear in its parent's List (a directory left behind, as Kylin's
 	// FileResourceStore does). When false it must vanish, as in HBase.
 	EmptyFoldersListed bool

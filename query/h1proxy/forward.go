@@ -131,7 +131,7 @@ func (cc *clientConn) fail(err error, deadline time.Time, b *reqBody) (int, bool
 	}
 	cc.p.log.Debug("h1proxy: request failed", zap.Int("status", status), zap.Error(err))
 	keep := b.complete && cc.req.keepAlive && !cc.p.closed.Load()
-	cc.writeError(status, "query: "+err.Error(), !keep)
+	cc.writeError(status, query.ErrorBody(status, err), !keep)
 	return status, keep
 }
 

@@ -7,6 +7,8 @@ import (
 	"net/http"
 	"net/http/httputil"
 	"testing"
+
+	"github.com/kylin-go/kylin/query"
 )
 
 // FuzzParseRequest: the request parser never panics, stays inside its
@@ -118,6 +120,23 @@ func FuzzParseResponse(f *testing.F) {
 		}
 		if resp.StatusCode != r.status {
 			t.Fatalf("net/http reads status %d; we read %d", resp.StatusCode, r.status)
+		}
+	})
+}
+
+// FuzzCookie: h1proxy's cookie scan never panics, stays inside its input,
+// and finds the same route cookie value as the net/http front ends
+// (query.RouteFromCookies), so both data planes stick a session alike.
+func FuzzCookie(f *testing.F) {
+	f.Add([]byte("a=1; KYLIN_ROUTE=abc; b=2"))
+	f.Add([]byte(`KYLIN_ROUTE="q"`))
+	f.Fuzz(func(t *testing.T, line []byte) {
+		got, ok := cookieValue(line, "KYLIN_ROUTE")
+		if ok && !bytes.Contains(line, got) {
+			t.Fatalf("value %q not from the line %q", got, line)
+		}
+		if want := query.RouteFromCookies([]string{string(line)}, "KYLIN_ROUTE"); string(got) != want {
+			t.Fatalf("h1proxy reads %q, the net/http front ends %q, from %q", got, want, line)
 		}
 	})
 }

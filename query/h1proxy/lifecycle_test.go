@@ -8,11 +8,13 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/query"
 	"github.com/kylin-go/kylin/query/querytest"
 )
 
@@ -190,4 +192,18 @@ func waitShed(p *Proxy) bool {
 		time.Sleep(5 * time.Millisecond)
 	}
 	return false
+}
+
+// h1proxy never builds an http.Response, so a Router with a
+// ModifyResponse hook is refused rather than served without it.
+func TestRefusesModifyResponse(t *testing.T) {
+	r, err := query.New(config.Query{NoHealthCheck: true}, querytest.NewMembers(),
+		query.WithModifyResponse(func(*http.Response) error { return nil }))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	if _, err := New(r); err == nil || !strings.Contains(err.Error(), "ModifyResponse") {
+		t.Fatalf("New with a ModifyResponse hook: %v; want a refusal naming it", err)
+	}
 }

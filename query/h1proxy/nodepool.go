@@ -3,6 +3,7 @@ package h1proxy
 import (
 	"context"
 	"crypto/tls"
+	"errors"
 	"fmt"
 	"net"
 	"sync"
@@ -68,6 +69,10 @@ func (nc *nodeConn) reusable(now time.Time, idleFor time.Duration) bool {
 	return nc.alive()
 }
 
+// errPoolGone: the node left the membership, or the proxy shut down,
+// while a request waited for one of its connections; nothing was sent.
+var errPoolGone = &dialError{errors.New("node connection pool closed while waiting (the node left or the router is shutting down)")}
+
 // busyError is errNodeBusy with the node and the limit.
 type busyError struct {
 	limit  int
@@ -93,6 +98,7 @@ type nodePool struct {
 	open    int              // idle and in use, dials in progress included
 	waiters []chan *nodeConn // nil sent: a slot came free, dial
 	dropped bool
+	gone    chan struct{} // closed by drop: waiters give up
 	waiting atomic.Int64
 }
 
@@ -129,17 +135,21 @@ func (p *nodePool) wait(ch chan *nodeConn, start, deadline time.Time) (*nodeConn
 	defer p.waiting.Add(-1)
 	t := time.NewTimer(time.Until(deadline))
 	defer t.Stop()
+	var err error
 	select {
 	case nc := <-ch:
 		return nc, nc == nil, nil
 	case <-t.C:
+		err = &busyError{limit: p.lim.open, waited: time.Since(start)}
+	case <-p.gone:
+		err = errPoolGone
 	}
 	p.mu.Lock()
 	for i, w := range p.waiters {
 		if w == ch {
 			p.waiters = append(p.waiters[:i], p.waiters[i+1:]...)
 			p.mu.Unlock()
-			return nil, false, &busyError{limit: p.lim.open, waited: time.Since(start)}
+			return nil, false, err
 		}
 	}
 	p.mu.Unlock()
@@ -206,6 +216,9 @@ func (p *nodePool) sweep(now time.Time) {
 // slot and fail to find a pool for their connection later.
 func (p *nodePool) drop() {
 	p.mu.Lock()
+	if !p.dropped {
+		close(p.gone)
+	}
 	p.dropped = true
 	old := p.idle
 	p.idle = nil
@@ -250,7 +263,10 @@ func (ps *pools) get(addr string) *nodePool {
 	if p := old[addr]; p != nil {
 		return p
 	}
-	p := &nodePool{addr: addr, lim: ps.lim, dropped: ps.closed}
+	p := &nodePool{addr: addr, lim: ps.lim, gone: make(chan struct{})}
+	if ps.closed {
+		p.drop()
+	}
 	keep := ps.current()
 	next := make(map[string]*nodePool, len(old)+1)
 	for a, o := range old {

@@ -11,7 +11,7 @@ import (
 const testIdle = 10 * time.Second
 
 func testPool(addr string, open, idle int) *nodePool {
-	return &nodePool{addr: addr, lim: poolLimits{open: open, idle: idle, idleFor: testIdle}}
+	return &nodePool{addr: addr, lim: poolLimits{open: open, idle: idle, idleFor: testIdle}, gone: make(chan struct{})}
 }
 
 // dialFor opens a connection for p as nodeConn would: slot first.
@@ -117,6 +117,22 @@ func TestNodePoolLimits(t *testing.T) {
 		t.Fatalf("%d open, %d idle, c closed %v; want 1, 1, true (idle limit 1)", open, idle, c.closed.Load())
 	}
 	a.Close()
+
+	// A waiter gives up at once when the pool is dropped (its node left,
+	// or the proxy shuts down), not at its deadline.
+	x, y := dialFor(t, p, now), dialFor(t, p, now)
+	gaveUp := make(chan error, 1)
+	go func() {
+		_, _, err := p.get(now, time.Now().Add(time.Hour))
+		gaveUp <- err
+	}()
+	waitFor(t, func() bool { _, _, w := p.counts(); return w == 1 })
+	p.drop()
+	if err := <-gaveUp; err != errPoolGone {
+		t.Fatalf("waiter on a dropped pool: %v; want errPoolGone", err)
+	}
+	x.Close()
+	y.Close()
 }
 
 func waitFor(t *testing.T, cond func() bool) {

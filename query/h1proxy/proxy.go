@@ -90,6 +90,9 @@ func WithLogger(l *zap.Logger) Option {
 // after the Proxy is shut down. It fails only when WithRegisterer's
 // registry refuses the Proxy's metrics.
 func New(r *query.Router, opts ...Option) (*Proxy, error) {
+	if r.HasModifyResponse() {
+		return nil, errors.New("h1proxy: the Router has a ModifyResponse hook, which h1proxy cannot run; serve it with the net/http Handler")
+	}
 	cfg := r.Config()
 	p := &Proxy{r: r, parse: parseRequest, log: zap.NewNop(), listeners: map[net.Listener]struct{}{},
 		cfg: proxyConfig{maxBody: cfg.MaxBodyBytes, replay: min(cfg.ReplayBodyBytes, cfg.MaxBodyBytes),
@@ -211,6 +214,7 @@ func (p *Proxy) shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		err = ctx.Err()
 		p.track.abortAll()
+		p.pools.close() // wakes requests waiting for a node connection
 	}
 	p.wg.Wait()
 	p.track.halt()

@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"sync"
 	"testing"
 
@@ -115,4 +116,22 @@ func DeadAddr(t *testing.T) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+// DoubledPrefix returns the first word that prefixes an error message
+// twice ("query: query: ..." gives "query"), "" when none does. An error is
+// wrapped with its package's prefix once; a second time is a bug.
+func DoubledPrefix(msg string) string {
+	parts := strings.Split(msg, ": ")
+	seen := map[string]bool{}
+	for _, p := range parts[:len(parts)-1] {
+		if p == "" || strings.ContainsAny(p, " \t") {
+			break // a prefix is one word; past the prefixes
+		}
+		if seen[p] {
+			return p
+		}
+		seen[p] = true
+	}
+	return ""
 }

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -45,8 +46,18 @@ func (c *connCounter) peak() int {
 // saw, and an error when a request failed or the limit was passed.
 func CheckNodeConnLimit(t *testing.T, fe FrontEnd, limit int) (int, error) {
 	cc := &connCounter{}
+	// Each request waits until all 8 are at the node, or 200 ms: without
+	// a limit they overlap however slowly the machine starts them.
+	var arrived atomic.Int32
+	all := make(chan struct{})
 	s := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		time.Sleep(50 * time.Millisecond)
+		if arrived.Add(1) == 8 {
+			close(all)
+		}
+		select {
+		case <-all:
+		case <-time.After(200 * time.Millisecond):
+		}
 		w.Write([]byte("ok"))
 	}))
 	s.Config.ConnState = cc.state

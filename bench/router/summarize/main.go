@@ -39,7 +39,19 @@ func main() {
 	duration := flag.Int("duration", 5, "seconds per wrk run")
 	readme := flag.String("readme", "", "README to write the router section into")
 	flag.IntVar(&hz, "hz", 100, "clock ticks per second of the .cpu files (getconf CLK_TCK)")
+	conns := flag.Bool("conns", false, "summarize bench/router/conns.sh instead")
+	clients := flag.String("clients", "64 256 1024", "client connection counts run (-conns)")
+	keep := flag.Int("keepalive", 64, "nginx keepalive and our idle limit (-conns)")
+	load := flag.String("load", "", "load average at the end (-conns)")
 	flag.Parse()
+	if *conns {
+		if err := connsSection(connsFlags{dir: *dir, clients: *clients, load: *load, readme: *readme,
+			rounds: *rounds, duration: *duration, keep: *keep}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "## router\n\n")
 	fmt.Fprintf(&b, "wrk -t2 -c64 -d%ds --latency, keep-alive, three loopback Go backends, %d interleaved rounds (order rotated\n", *duration, *rounds)

@@ -54,7 +54,7 @@ func BenchmarkScaleFanout(b *testing.B) {
 		}
 		fmt.Print(table)
 		if os.Getenv("KYLIN_BENCH_README") != "" && !testing.Short() {
-			if err := readme.Replace("../../README.md", "scale fanout bench", table); err != nil {
+			if err := readme.Replace("../../README.md", "scale fanout", table); err != nil {
 				b.Fatal(err)
 			}
 		}

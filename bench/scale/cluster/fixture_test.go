@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/cluster"
+
+	"github.com/kylin-go/kylin/auth"
 )
 
 // waiters closes a key's channel once every node has received it.
@@ -54,7 +56,7 @@ type fleet struct {
 func startFleet(n int, w *waiters) (*fleet, error) {
 	f := &fleet{}
 	for range n {
-		h := cluster.NewHandler(cluster.Auth{})
+		h := cluster.NewHandler(auth.AllowAll)
 		l := cluster.ListenerFunc(func(_ context.Context, note cluster.Notification) error {
 			w.got(note.Key)
 			return nil

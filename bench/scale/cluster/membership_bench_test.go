@@ -5,6 +5,8 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"runtime"
 	"strconv"
@@ -31,31 +33,38 @@ type memberConfig struct {
 func BenchmarkScaleMembership(b *testing.B) {
 	zk := testenv.ZooKeeper(b)
 	cfg := memberConfig{nodes: 50, churn: 10, rounds: 5}
+	if v, err := strconv.Atoi(os.Getenv("KYLIN_SCALE_ROUNDS")); err == nil && v > 0 {
+		cfg.rounds = v
+	}
 	if testing.Short() {
 		cfg = memberConfig{nodes: 3, churn: 1, rounds: 1}
 	}
 	for range b.N {
-		var join, churn, heap []float64
+		var join, churn, heap, reqs []float64
 		for range cfg.rounds {
 			j, c, h, err := membershipRound(zk, cfg)
 			if err != nil {
 				b.Fatal(err)
 			}
-			join, churn, heap = append(join, j), append(churn, c), append(heap, h)
+			join, churn, heap, reqs = append(join, j), append(churn, c.ms), append(heap, h), append(reqs, c.requests)
 		}
-		table := membershipTable(cfg, join, churn, heap)
+		table := membershipTable(cfg, join, churn, heap, reqs)
 		fmt.Print(table)
 		if os.Getenv("KYLIN_BENCH_README") != "" && !testing.Short() {
-			if err := readme.Replace("../../README.md", "scale membership bench", table); err != nil {
+			if err := readme.Replace("../../README.md", "scale membership", table); err != nil {
 				b.Fatal(err)
 			}
 		}
 	}
 }
 
+// churnCost is what the churn took: time until every view agreed, and the
+// requests the ZooKeeper server received meanwhile.
+type churnCost struct{ ms, requests float64 }
+
 // membershipRound returns the time for all views to converge after the
-// joins and after the churn (ms), and the live heap per member (bytes).
-func membershipRound(zk string, cfg memberConfig) (join, churn, perMember float64, err error) {
+// joins (ms), the churn's cost, and the live heap per member (bytes).
+func membershipRound(zk string, cfg memberConfig) (join float64, churn churnCost, perMember float64, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 	defer cancel()
 	var id [6]byte
@@ -82,27 +91,54 @@ func membershipRound(zk string, cfg memberConfig) (join, churn, perMember float6
 	start := time.Now()
 	for i := range cfg.nodes {
 		if err := add(i); err != nil {
-			return 0, 0, 0, err
+			return 0, churn, 0, err
 		}
 	}
 	if err := converge(ctx, members); err != nil {
-		return 0, 0, 0, err
+		return 0, churn, 0, err
 	}
 	join = ms(time.Since(start))
 	perMember = float64(liveHeap()-before) / float64(cfg.nodes)
+	received := zkReceived(zk)
 	start = time.Now()
 	for i := range cfg.churn {
 		addr := "127.0.0.1:" + strconv.Itoa(20000+i)
 		members[addr].Close()
 		delete(members, addr)
 		if err := add(cfg.nodes + i); err != nil {
-			return 0, 0, 0, err
+			return 0, churn, 0, err
 		}
 	}
 	if err := converge(ctx, members); err != nil {
-		return 0, 0, 0, err
+		return 0, churn, 0, err
 	}
-	return join, ms(time.Since(start)), perMember, nil
+	churn.ms = ms(time.Since(start))
+	churn.requests = float64(zkReceived(zk) - received)
+	return join, churn, perMember, nil
+}
+
+// zkReceived is the packet count the first server of connect reports to
+// the srvr command (0 if it does not answer).
+func zkReceived(connect string) int64 {
+	host, _, _ := strings.Cut(connect, ",")
+	host, _, _ = strings.Cut(host, "/")
+	c, err := net.DialTimeout("tcp", host, 5*time.Second)
+	if err != nil {
+		return 0
+	}
+	defer c.Close()
+	c.SetDeadline(time.Now().Add(5 * time.Second))
+	if _, err := c.Write([]byte("srvr")); err != nil {
+		return 0
+	}
+	out, _ := io.ReadAll(c)
+	for line := range strings.Lines(string(out)) {
+		if v, ok := strings.CutPrefix(line, "Received: "); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+			return n
+		}
+	}
+	return 0
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
@@ -139,9 +175,9 @@ func sameSet(view []cluster.Node, members map[string]*zkmembership.Membership) b
 	return true
 }
 
-func membershipTable(cfg memberConfig, join, churn, heap []float64) string {
+func membershipTable(cfg memberConfig, join, churn, heap, reqs []float64) string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "## scale: ZooKeeper membership, %d registrations\n\n", cfg.nodes)
+	fmt.Fprintf(&w, "### scale: ZooKeeper membership, %d registrations\n\n", cfg.nodes)
 	fmt.Fprintf(&w, "%d zkmembership.Membership instances in one process, each with its own ZooKeeper session (one\n", cfg.nodes)
 	fmt.Fprintf(&w, "standalone server, scripts/zookeeper.sh), registered one after another; \"join\" is from the first\n")
 	fmt.Fprintf(&w, "registration until every view holds all %d. \"Churn\": %d members close and %d new ones register;\n", cfg.nodes, cfg.churn, cfg.churn)
@@ -152,6 +188,7 @@ func membershipTable(cfg memberConfig, join, churn, heap []float64) string {
 	fmt.Fprintf(&w, "| figure | value |\n|---|---|\n")
 	fmt.Fprintf(&w, "| join: %d registrations until every view agrees, ms | %s |\n", cfg.nodes, cell(join, "%.0f"))
 	fmt.Fprintf(&w, "| churn: %d replaced until every view agrees, ms | %s |\n", cfg.churn, cell(churn, "%.0f"))
+	fmt.Fprintf(&w, "| churn: requests the ZooKeeper server received (srvr) | %s |\n", cell(reqs, "%.0f"))
 	kib := make([]float64, len(heap))
 	for i, h := range heap {
 		kib[i] = h / 1024

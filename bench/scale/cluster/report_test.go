@@ -21,7 +21,7 @@ func cell(v []float64, format string) string {
 
 func fanoutTable(cfg fanoutConfig, p50, p99, queue figures) string {
 	var w strings.Builder
-	fmt.Fprintf(&w, "## scale: broadcast to %d nodes\n\n", cfg.nodes)
+	fmt.Fprintf(&w, "### scale: broadcast to %d nodes\n\n", cfg.nodes)
 	fmt.Fprintf(&w, "cluster.Broadcaster against a sender built like Kylin 3.x's (bench/internal/fanout: one task per\n")
 	fmt.Fprintf(&w, "event and node on a pool of one worker per node, no coalescing, no retries), %d cluster.Handler\n", cfg.nodes)
 	fmt.Fprintf(&w, "receivers on loopback in the same process. Fan-out: %d events announced one at a time, each timed\n", cfg.events)

@@ -32,9 +32,9 @@ final class CacheEndpoint {
     private final Broadcaster broadcaster;
     private final List<String> received = new ArrayList<>();
 
-    private CacheEndpoint(String url) throws IOException {
+    private CacheEndpoint(String url, int port) throws IOException {
         broadcaster = Broadcaster.getInstance(Configs.forUrl(url));
-        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 16);
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 16);
         server.createContext(PREFIX, this::handle);
         server.start();
     }
@@ -81,7 +81,7 @@ final class CacheEndpoint {
 
     static void register(Map<String, Harness.Op> ops) {
         ops.put("cache.serve", r -> {
-            CacheEndpoint c = new CacheEndpoint(r.str("url"));
+            CacheEndpoint c = new CacheEndpoint(r.str("url"), (int) r.num("port", 0));
             int port = c.server.getAddress().getPort();
             BY_PORT.put(port, c);
             return port;

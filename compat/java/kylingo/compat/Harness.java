@@ -72,7 +72,15 @@ public final class Harness {
             res.clear();
             res.put("ok", false);
             res.put("class", c.getClass().getName());
-            res.put("error", String.valueOf(c.getMessage()));
+            Throwable root = c;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            String msg = String.valueOf(c.getMessage());
+            if (root != c) {
+                msg += " (root cause " + root.getClass().getName() + ": " + root.getMessage() + ")";
+            }
+            res.put("error", msg);
             t.printStackTrace();
         }
         return res;

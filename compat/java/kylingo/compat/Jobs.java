@@ -40,14 +40,15 @@ final class Jobs {
         });
     }
 
-    private static Object add(Req r) {
+    private static Object add(Req r) throws Exception {
         DefaultChainedExecutable job = new DefaultChainedExecutable();
         job.setId(r.str("id"));
         job.setName(r.str("name"));
         job.setParams(r.strMap("params"));
         for (Map<String, Object> s : r.list("steps")) {
             Req sr = new Req(s);
-            NoopExecutable step = new NoopExecutable();
+            AbstractExecutable step = (AbstractExecutable) Class
+                    .forName(sr.str("class", NoopExecutable.class.getName())).getDeclaredConstructor().newInstance();
             step.setName(sr.str("name"));
             step.setParams(sr.strMap("params"));
             job.addTask(step);

@@ -1,0 +1,164 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/kylin-go/kylin/bench/internal/readme"
+	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/filestore"
+)
+
+// BenchmarkScaleBackup builds kylinctl, seeds a filestore through its
+// Importer, and times a backup of it and a restore of that backup into an
+// empty filestore, as a user runs them (stderr not a terminal: plain
+// progress lines). KYLIN_SCALE_BACKUP_SIZES (default 1000,10000,100000)
+// and KYLIN_SCALE_ROUNDS (3) change the curve; filestore fsyncs every
+// resource, so 100,000 take minutes. -short: 100 resources, one round.
+func BenchmarkScaleBackup(b *testing.B) {
+	sizes, rounds := envSizes("KYLIN_SCALE_BACKUP_SIZES", []int{1000, 10000, 100000}), envInt("KYLIN_SCALE_ROUNDS", 3)
+	if testing.Short() {
+		sizes, rounds = []int{100}, 1
+	}
+	bin := filepath.Join(b.TempDir(), "kylinctl")
+	if out, err := exec.Command("go", "build", "-o", bin, "github.com/kylin-go/kylin/examples/kylinctl").CombinedOutput(); err != nil {
+		b.Fatalf("build kylinctl: %v\n%s", err, out)
+	}
+	for range b.N {
+		backup, restore := map[int][]float64{}, map[int][]float64{}
+		for _, n := range sizes {
+			dir := b.TempDir()
+			src := filepath.Join(dir, "src")
+			if err := seed(src, n); err != nil {
+				b.Fatal(err)
+			}
+			for r := range rounds {
+				bk := filepath.Join(dir, "bk"+strconv.Itoa(r))
+				d, err := run(bin, src, "backup", bk)
+				if err != nil {
+					b.Fatal(err)
+				}
+				backup[n] = append(backup[n], float64(n)/d.Seconds())
+				dst := filepath.Join(dir, "dst"+strconv.Itoa(r))
+				if err := os.MkdirAll(dst, 0o755); err != nil {
+					b.Fatal(err)
+				}
+				d, err = run(bin, dst, "restore", bk)
+				if err != nil {
+					b.Fatal(err)
+				}
+				restore[n] = append(restore[n], float64(n)/d.Seconds())
+				os.RemoveAll(bk)
+				os.RemoveAll(dst)
+			}
+		}
+		table := render(sizes, rounds, backup, restore)
+		fmt.Print(table)
+		if os.Getenv("KYLIN_BENCH_README") != "" && !testing.Short() {
+			if err := readme.Replace("../../README.md", "scale backup", table); err != nil {
+				b.Fatal(err)
+			}
+		}
+	}
+}
+
+// seed writes n resources of 256 B-4 KiB under a few folders, as a Kylin
+// metastore spreads them.
+func seed(root string, n int) error {
+	ctx := context.Background()
+	if err := os.MkdirAll(root, 0o755); err != nil {
+		return err
+	}
+	s, err := filestore.Open(ctx, root)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	imp, ok := s.(metastore.Importer)
+	if !ok {
+		return fmt.Errorf("filestore %T has no Importer", s)
+	}
+	folders := []string{"cube", "cube_desc", "execute", "execute_output", "table", "dict/DB.T/COL"}
+	for i := range n {
+		c := make([]byte, 256+int(uint32(i)*2654435761%3840))
+		for j := range c {
+			c[j] = 'a' + byte((i+j)%26)
+		}
+		p := fmt.Sprintf("/%s/r%07d.json", folders[i%len(folders)], i)
+		if err := imp.Import(ctx, metastore.Resource{Path: p, Content: c, Timestamp: int64(1_700_000_000_000 + i)}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func run(bin, url string, args ...string) (time.Duration, error) {
+	cmd := exec.Command(bin, append([]string{"--metadata-url", url, "metastore"}, args...)...)
+	start := time.Now()
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		return 0, fmt.Errorf("kylinctl metastore %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return time.Since(start), nil
+}
+
+func cell(v []float64) (string, float64) {
+	s := slices.Clone(v)
+	slices.Sort(s)
+	m := s[len(s)/2]
+	return fmt.Sprintf("%.0f (%.0f-%.0f)", m, s[0], s[len(s)-1]), m
+}
+
+func render(sizes []int, rounds int, backup, restore map[int][]float64) string {
+	var w strings.Builder
+	fmt.Fprintf(&w, "### scale: kylinctl backup and restore on filestore\n\n")
+	fmt.Fprintf(&w, "`kylinctl metastore backup` of a filestore (resources of 256 B-4 KiB in six folders, seeded\n")
+	fmt.Fprintf(&w, "through the Importer) into a new directory, then `restore` of that backup into an empty filestore;\n")
+	fmt.Fprintf(&w, "the whole command timed, process start included, stderr a pipe (plain progress lines). No peer in\n")
+	fmt.Fprintf(&w, "this run (the HBase Java client comparison of issue 13 is not built). %d rounds, medians with\n", rounds)
+	fmt.Fprintf(&w, "min-max, resources/s. %s/%s, GOMAXPROCS %d.\n", runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
+	fmt.Fprintf(&w, "Reproduce: `make bench-scale` (or `KYLIN_BENCH_README=1 go test ./bench/scale/backup -run '^$' -bench . -benchtime 1x`).\n\n")
+	fmt.Fprintf(&w, "| resources | backup, resources/s | restore, resources/s |\n|---|---|---|\n")
+	for _, n := range sizes {
+		bc, _ := cell(backup[n])
+		rc, _ := cell(restore[n])
+		fmt.Fprintf(&w, "| %d | %s | %s |\n", n, bc, rc)
+	}
+	if len(sizes) > 1 {
+		_, b0 := cell(backup[sizes[0]])
+		_, b1 := cell(backup[sizes[len(sizes)-1]])
+		_, r0 := cell(restore[sizes[0]])
+		_, r1 := cell(restore[sizes[len(sizes)-1]])
+		fmt.Fprintf(&w, "| growth of time per resource, %d over %d | %.2fx | %.2fx |\n", sizes[len(sizes)-1], sizes[0], b0/b1, r0/r1)
+	}
+	return w.String()
+}
+
+func envSizes(name string, def []int) []int {
+	var out []int
+	for _, f := range strings.Split(os.Getenv(name), ",") {
+		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
+			out = append(out, n)
+		}
+	}
+	if len(out) == 0 {
+		return def
+	}
+	return out
+}
+
+func envInt(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}

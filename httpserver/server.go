@@ -1,0 +1,83 @@
+package httpserver
+
+import (
+	"crypto/tls"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/config"
+)
+
+// New returns a server for h with cfg's timeouts and header bound; zero
+// fields take config.Default().HTTP's. Errors the server cannot return (a
+// failed TLS handshake, a handler panic) go to log at WARN; nil log is
+// silent. New ignores cfg's TLS files: to serve HTTPS set the server's
+// TLSConfig from TLSConfig(cfg), and Serve serves HTTPS.
+func New(h http.Handler, cfg config.HTTP, log *zap.Logger) *http.Server {
+	cfg = withDefaults(cfg)
+	if log == nil {
+		log = zap.NewNop()
+	}
+	return &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
+		ReadTimeout:       cfg.ReadTimeout,
+		WriteTimeout:      cfg.WriteTimeout,
+		IdleTimeout:       cfg.IdleTimeout,
+		MaxHeaderBytes:    cfg.MaxHeaderBytes,
+		ErrorLog:          zap.NewStdLog(log.WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
+	}
+}
+
+// TLSConfig loads cfg's certificate and key (PEM) into a server TLS
+// configuration, TLS 1.2 or later.
+func TLSConfig(cfg config.HTTP) (*tls.Config, error) {
+	if cfg.TLSCertFile == "" || cfg.TLSKeyFile == "" {
+		return nil, errors.New("httpserver: set both kylin.go.http.tls-cert and kylin.go.http.tls-key")
+	}
+	cert, err := tls.LoadX509KeyPair(cfg.TLSCertFile, cfg.TLSKeyFile)
+	if err != nil {
+		return nil, fmt.Errorf("httpserver: kylin.go.http.tls-cert=%s, tls-key=%s: %w", cfg.TLSCertFile, cfg.TLSKeyFile, err)
+	}
+	return &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}, nil
+}
+
+// Serve serves srv on ln, over TLS when srv has a TLSConfig.
+// It returns what http.Server.Serve returns.
+func Serve(srv *http.Server, ln net.Listener) error {
+	if srv.TLSConfig != nil {
+		return srv.ServeTLS(ln, "", "")
+	}
+	return srv.Serve(ln)
+}
+
+// Scheme is "https" for a server with a TLSConfig, else "http".
+func Scheme(srv *http.Server) string {
+	if srv.TLSConfig != nil {
+		return "https"
+	}
+	return "http"
+}
+
+func withDefaults(c config.HTTP) config.HTTP {
+	d := config.Default().HTTP
+	pick := func(v, def time.Duration) time.Duration {
+		if v <= 0 {
+			return def
+		}
+		return v
+	}
+	c.ReadHeaderTimeout = pick(c.ReadHeaderTimeout, d.ReadHeaderTimeout)
+	c.ReadTimeout = pick(c.ReadTimeout, d.ReadTimeout)
+	c.WriteTimeout = pick(c.WriteTimeout, d.WriteTimeout)
+	c.IdleTimeout = pick(c.IdleTimeout, d.IdleTimeout)
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = d.MaxHeaderBytes
+	}
+	return c
+}
