@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"os/user"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -29,6 +30,7 @@ type bigPair struct {
 	storePair
 	fs   *hdfs.Client
 	root string // HDFS path of the resources folder: <working dir>/<table>/resources
+	tmp  string // local directory carrying content to and from the harness
 }
 
 // file is the HDFS file holding the big cell of path.
@@ -74,7 +76,7 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 		t.Fatalf("HDFS client: %v", err)
 	}
 	t.Cleanup(func() { _ = fs.Close() })
-	return bigPair{storePair: storePair{s: s, k: k}, fs: fs, root: wdPath + "/" + table + "/resources"}
+	return bigPair{storePair: storePair{s: s, k: k}, fs: fs, root: wdPath + "/" + table + "/resources", tmp: t.TempDir()}
 }
 
 // hdfsUser is the user both stores act as (HADOOP_USER_NAME, else the
@@ -126,7 +128,7 @@ func (p bigPair) inHDFS(path string, n int) error {
 // 1.1.1 scanning f:t on HBase 2.6 skips rows holding a value over 1 MB (see
 // sample), a client/server mismatch that is not ours.
 func (p bigPair) bothSee(ctx context.Context, want metastore.Resource) error {
-	got, err := p.k.get(want.Path)
+	got, err := p.kylinGet(want.Path)
 	if err != nil {
 		return fmt.Errorf("kylin get %s: %w", want.Path, err)
 	}
@@ -145,7 +147,7 @@ func (p bigPair) bothSee(ctx context.Context, want metastore.Resource) error {
 
 // neitherSees checks that both sides find nothing at path and its file is gone.
 func (p bigPair) neitherSees(ctx context.Context, path string) error {
-	if got, err := p.k.get(path); err != nil || got != nil {
+	if got, err := p.kylinGet(path); err != nil || got != nil {
 		return fmt.Errorf("kylin get %s after the delete = %v (%v), want nothing", path, got != nil, err)
 	}
 	if ok, err := p.k.exists(path); err != nil || ok {
@@ -168,11 +170,45 @@ func (p bigPair) goPut(ctx context.Context, path string, content []byte, oldTS i
 
 // kylinPut writes content with Kylin's checkAndPutResource and checks its file.
 func (p bigPair) kylinPut(path string, content []byte, oldTS, newTS int64) (metastore.Resource, error) {
-	ts, err := p.k.cas(path, content, oldTS, newTS)
+	ts, err := p.kylinCAS(path, content, oldTS, newTS)
 	if err != nil {
 		return metastore.Resource{}, fmt.Errorf("kylin checkAndPutResource %s (%d bytes): %w", path, len(content), err)
 	}
 	return metastore.Resource{Path: path, Content: content, Timestamp: ts}, p.inHDFS(path, len(content))
+}
+
+// kylinGet is Kylin's getResource with the content passed through a file
+// (store.getFile): nil when Kylin finds nothing.
+func (p bigPair) kylinGet(path string) (*metastore.Resource, error) {
+	file := filepath.Join(p.tmp, "get")
+	var w *struct {
+		Path string `json:"path"`
+		TS   int64  `json:"ts"`
+		Size int64  `json:"size"`
+	}
+	if err := p.k.h.call("store.getFile", p.k.args("path", path, "file", file), &w); err != nil || w == nil {
+		return nil, err
+	}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return nil, err
+	}
+	if int64(len(b)) != w.Size {
+		return nil, fmt.Errorf("kylin get %s: %d bytes in the file, Kylin copied %d", path, len(b), w.Size)
+	}
+	return &metastore.Resource{Path: w.Path, Content: b, Timestamp: w.TS}, nil
+}
+
+// kylinCAS is Kylin's checkAndPutResource with the content passed through
+// a file (store.casFile); a conflict is a WriteConflictException.
+func (p bigPair) kylinCAS(path string, content []byte, oldTS, newTS int64) (int64, error) {
+	file := filepath.Join(p.tmp, "put")
+	if err := os.WriteFile(file, content, 0o600); err != nil {
+		return 0, err
+	}
+	var got int64
+	err := p.k.h.call("store.casFile", p.k.args("path", path, "file", file, "old", oldTS, "new", newTS), &got)
+	return got, err
 }
 
 // corrupt flips one byte of the HDFS file behind path, rewriting the file
@@ -282,7 +318,7 @@ func checkBigCAS(ctx context.Context, p bigPair, path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.k.cas(path, bigContent(bigSize, 30), cur.Timestamp-1, cur.Timestamp+1); !isJava(err, "WriteConflictException") {
+	if _, err := p.kylinCAS(path, bigContent(bigSize, 30), cur.Timestamp-1, cur.Timestamp+1); !isJava(err, "WriteConflictException") {
 		return fmt.Errorf("kylin checkAndPutResource over a stale timestamp: %v, want WriteConflictException", err)
 	}
 	if err := p.bothSee(ctx, cur); err != nil {
