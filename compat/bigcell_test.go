@@ -75,7 +75,10 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 	if err != nil {
 		t.Fatalf("HDFS client: %v", err)
 	}
-	t.Cleanup(func() { _ = fs.Close() })
+	t.Cleanup(func() {
+		_ = fs.RemoveAll(wdPath)
+		_ = fs.Close()
+	})
 	return bigPair{storePair: storePair{s: s, k: k}, fs: fs, root: wdPath + "/" + table + "/resources", tmp: t.TempDir()}
 }
 
