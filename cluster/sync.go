@@ -4,13 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"strings"
 )
 
 // ErrNodesBehind is wrapped by a *SyncError.
 var ErrNodesBehind = errors.New("cluster: nodes behind")
 
-// SyncError says which nodes had not received everything when Sync or Close
+// SyncError says which nodes had not received everything when Sync or Shutdown
 // returned. Stale nodes failed past the retry budget and will get an "all"
 // when they answer; Behind nodes were still being delivered to when ctx
 // ended (Err). A node that overflowed its queue but answers is waited for.
@@ -56,7 +57,7 @@ func addrs(ns []Node) string {
 // not wait for stale nodes that do not answer: it returns a *SyncError naming them. When ctx
 // ends first, the *SyncError names the nodes still behind and wraps
 // ctx.Err(). Nodes that leave meanwhile are not waited for. A Sync still
-// waiting when Close stops the workers returns ErrClosed.
+// waiting when Shutdown stops the workers returns ErrClosed.
 func (b *Broadcaster) Sync(ctx context.Context) error {
 	b.mu.Lock()
 	if b.closed {
@@ -116,11 +117,13 @@ func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node) {
 	return behind, stale
 }
 
-// Close stops accepting events, waits until everything announced has
+// Shutdown stops accepting events, waits until everything announced has
 // reached every reachable node or ctx ends, then stops every worker and
 // waits for them. It returns nil, or a *SyncError naming the nodes that did
-// not get everything. Further calls return nil.
-func (b *Broadcaster) Close(ctx context.Context) error {
+// not get everything (and wrapping ctx.Err() when ctx ended first). Call it
+// while this node's HTTP server still serves, so peers can still fetch.
+// Further calls return nil.
+func (b *Broadcaster) Shutdown(ctx context.Context) error {
 	b.mu.Lock()
 	if b.closed {
 		b.mu.Unlock()
@@ -143,3 +146,14 @@ func (b *Broadcaster) Close(ctx context.Context) error {
 	b.m.unregister()
 	return err
 }
+
+// Close is Shutdown with an already-expired context: it does not wait for
+// delivery. Events still queued are dropped, and the *SyncError names the
+// nodes that did not get them. Use Shutdown to drain first.
+func (b *Broadcaster) Close() error {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return b.Shutdown(ctx)
+}
+
+var _ io.Closer = (*Broadcaster)(nil)
