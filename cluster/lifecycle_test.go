@@ -43,8 +43,8 @@ func TestBroadcasterExpiredShutdownNamesBehindNode(t *testing.T) {
 			}
 			var se *SyncError
 			if !errors.As(err, &se) || !errors.Is(err, context.Canceled) ||
-				!strings.Contains(err.Error(), "behind: "+c.addr) || strings.Contains(err.Error(), a.addr) {
-				t.Fatalf("%s = %v, want a SyncError naming %s behind and wrapping context.Canceled", name, err, c.addr)
+				!strings.Contains(err.Error(), "behind: "+c.addr+" (3 events queued)") || se.Queued[c.addr] != 3 || strings.Contains(err.Error(), a.addr) {
+				t.Fatalf("%s = %v, want a SyncError naming %s behind with 3 events queued and wrapping context.Canceled", name, err, c.addr)
 			}
 			if err := br.Close(); err != nil {
 				t.Fatalf("second Close = %v, want nil", err)

@@ -18,14 +18,15 @@ var ErrNodesBehind = errors.New("cluster: nodes behind")
 type SyncError struct {
 	Behind []Node
 	Stale  []Node
-	Err    error // ctx.Err() when the wait was cut short, else nil
+	Queued map[string]int // events queued or in flight, by the Addr of a Behind node
+	Err    error          // ctx.Err() when the wait was cut short, else nil
 }
 
 func (e *SyncError) Error() string {
 	var b strings.Builder
 	b.WriteString("cluster: not every node is up to date")
 	if len(e.Behind) > 0 {
-		fmt.Fprintf(&b, "; behind: %s", addrs(e.Behind))
+		fmt.Fprintf(&b, "; behind: %s", e.behind())
 	}
 	if len(e.Stale) > 0 {
 		fmt.Fprintf(&b, "; stale (unreachable, will get an all event): %s", addrs(e.Stale))
@@ -42,6 +43,22 @@ func (e *SyncError) Unwrap() []error {
 		return []error{ErrNodesBehind, e.Err}
 	}
 	return []error{ErrNodesBehind}
+}
+
+// behind lists the Behind nodes with how many events each still had queued.
+func (e *SyncError) behind() string {
+	s := make([]string, len(e.Behind))
+	for i, n := range e.Behind {
+		switch q := e.Queued[n.Addr]; q {
+		case 0:
+			s[i] = n.Addr
+		case 1:
+			s[i] = n.Addr + " (1 event queued)"
+		default:
+			s[i] = fmt.Sprintf("%s (%d events queued)", n.Addr, q)
+		}
+	}
+	return strings.Join(s, ", ")
 }
 
 func addrs(ns []Node) string {
@@ -76,7 +93,7 @@ func (b *Broadcaster) waitFor(ctx context.Context, s uint64) error {
 			b.mu.Unlock()
 			return ErrClosed
 		}
-		behind, stale := b.behindLocked(s)
+		behind, stale, queued := b.behindLocked(s)
 		if len(behind) == 0 {
 			b.mu.Unlock()
 			if len(stale) > 0 {
@@ -97,12 +114,12 @@ func (b *Broadcaster) waitFor(ctx context.Context, s uint64) error {
 		}
 		b.mu.Unlock()
 		if err := ctx.Err(); err != nil {
-			return &SyncError{Behind: behind, Stale: stale, Err: err}
+			return &SyncError{Behind: behind, Stale: stale, Queued: queued, Err: err}
 		}
 	}
 }
 
-func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node) {
+func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node, queued map[string]int) {
 	for _, p := range b.peers {
 		switch {
 		case p.caughtUpLocked(s):
@@ -110,11 +127,15 @@ func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node) {
 			stale = append(stale, p.node)
 		default:
 			behind = append(behind, p.node)
+			if queued == nil {
+				queued = map[string]int{}
+			}
+			queued[p.node.Addr] = p.pendingLocked()
 		}
 	}
 	sortByAddr(behind)
 	sortByAddr(stale)
-	return behind, stale
+	return behind, stale, queued
 }
 
 // Shutdown stops accepting events, waits until everything announced has
