@@ -37,4 +37,28 @@
 // scheduler.Engine when the node's mode can build; put a
 // query.Router in front of the query nodes. examples/quickstart shows all of
 // it in one process.
+//
+// # Start-up and shutdown of a node
+//
+// Start-up:
+//
+//  1. open the metastore.Store and create the lock.Locker;
+//  2. build the cluster.Membership and the cluster.Broadcaster, and wrap the
+//     store in the cache;
+//  3. mount the cluster.Handler and start serving HTTP (peers can reach the
+//     node from here on);
+//  4. Start the scheduler.Engine.
+//
+// Shutdown, in this order (every long-lived type is an io.Closer; those that
+// wait on work also have Shutdown(ctx), bounded by ctx, whose error names
+// what it was still waiting for):
+//
+//  1. scheduler.Engine.Shutdown: running steps are cancelled and their jobs
+//     handed back as READY;
+//  2. cluster.Broadcaster.Shutdown, while HTTP still serves: what is queued
+//     is delivered;
+//  3. the HTTP server (http.Server.Shutdown);
+//  4. the cache (metastore/cache Store.Close);
+//  5. the lock.Locker (Close), and the cluster.Membership (Close);
+//  6. the metastore.Store (Close), when the cache did not close it.
 package kylin

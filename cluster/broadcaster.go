@@ -18,7 +18,7 @@ import (
 	"github.com/kylin-go/kylin/config"
 )
 
-// ErrClosed is returned by Announce and Sync after Close.
+// ErrClosed is returned by Announce and Sync after Shutdown or Close.
 var ErrClosed = errors.New("cluster: broadcaster closed")
 
 // maxLeftRemembered bounds how many departed nodes are remembered so that a
@@ -34,7 +34,7 @@ type Broadcaster struct {
 	cfg    settings
 	opts   options
 	client *http.Client
-	ownRT  *http.Transport // closed by Close when we built it
+	ownRT  *http.Transport // closed by Shutdown when we built it
 	m      *metrics
 
 	mu         sync.Mutex
@@ -44,7 +44,7 @@ type Broadcaster struct {
 	closed     bool              // no more Announce or Sync
 	stopped    bool              // workers stopped: waiters return ErrClosed
 	changed    chan struct{}     // closed and replaced when a waiter must re-check
-	waiters    map[uint64]int    // Sync/Close targets (announce seq) -> waiting calls
+	waiters    map[uint64]int    // Sync/Shutdown targets (announce seq) -> waiting calls
 	follower   sync.WaitGroup
 	workers    sync.WaitGroup // every peer worker, including removed ones
 	members    Membership
@@ -55,7 +55,7 @@ type Broadcaster struct {
 }
 
 // NewBroadcaster starts a Broadcaster over members. Zero fields of cfg take
-// config.Default().Broadcast's values; cfg is not modified. Close stops it.
+// config.Default().Broadcast's values; cfg is not modified. Shutdown (or Close) stops it.
 func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*Broadcaster, error) {
 	s, err := newSettings(cfg)
 	if err != nil {
@@ -120,7 +120,7 @@ func newTransport(s settings) (*http.Transport, error) {
 // now (it is re-read first, as Kylin re-reads its server list per event) and
 // returns without waiting for delivery; Sync waits. A key holding '/' travels in the
 // request body. Entity "all" replaces everything pending for each node. It
-// returns ErrClosed after Close, and ctx.Err() when ctx has already ended
+// returns ErrClosed after Shutdown or Close, and ctx.Err() when ctx has already ended
 // (nothing is queued then).
 func (b *Broadcaster) Announce(ctx context.Context, entity, key string, event Event) error {
 	if err := ctx.Err(); err != nil {

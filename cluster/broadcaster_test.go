@@ -290,7 +290,7 @@ func TestBroadcasterCloseDrainsAndIsIdempotent(t *testing.T) {
 	for i := range 50 {
 		must(t, br.Announce(ctx, "cube", fmt.Sprintf("k%03d", i), EventUpdate))
 	}
-	must(t, br.Close(ctx))
+	must(t, br.Shutdown(ctx))
 	checkInOrder(t, a, 50)
 	if err := br.Announce(ctx, "cube", "late", EventUpdate); !errors.Is(err, ErrClosed) {
 		t.Fatalf("announce after close = %v, want ErrClosed", err)
@@ -298,7 +298,7 @@ func TestBroadcasterCloseDrainsAndIsIdempotent(t *testing.T) {
 	if err := br.Sync(ctx); !errors.Is(err, ErrClosed) {
 		t.Fatalf("sync after close = %v, want ErrClosed", err)
 	}
-	must(t, br.Close(ctx))
+	must(t, br.Shutdown(ctx))
 }
 
 func TestBroadcasterRejectsBadInput(t *testing.T) {
@@ -344,7 +344,7 @@ func TestSyncWaitingDuringCloseReturns(t *testing.T) {
 	closeCtx, cancel := context.WithCancel(ctx)
 	cancel() // Close gives up draining at once
 	var se *SyncError
-	if err := br.Close(closeCtx); !errors.As(err, &se) || len(se.Behind) != 1 {
+	if err := br.Shutdown(closeCtx); !errors.As(err, &se) || len(se.Behind) != 1 {
 		t.Fatalf("close with a cancelled ctx = %v, want the blocked node behind", err)
 	}
 	if err := <-syncErr; !errors.Is(err, ErrClosed) && !errors.Is(err, ErrNodesBehind) {

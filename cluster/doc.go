@@ -12,7 +12,7 @@
 //     the key in the body when it holds a '/'), retries with backoff, merges
 //     a pending event with a newer one for the same (entity, key), and
 //     sends all/all/update to a node that missed events once it answers
-//     again. Sync waits for delivery; Close drains.
+//     again. Sync waits for delivery; Shutdown drains.
 //   - Handler: the receiving side, an http.Handler serving Kylin's cache
 //     paths and dispatching to Listeners registered per entity.
 //

@@ -41,7 +41,7 @@ func ExampleBroadcaster() {
 	if err := b.Sync(ctx); err != nil {
 		fmt.Println(err)
 	}
-	b.Close(ctx)
+	b.Shutdown(ctx)
 	fmt.Println(<-got)
 	fmt.Println(<-got)
 	// Output:

@@ -191,7 +191,7 @@ func newTestBroadcaster(t *testing.T, cfg config.Broadcast, m Membership, opts .
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), waitLimit)
 		defer cancel()
-		if err := b.Close(ctx); err != nil && !errors.Is(err, ErrNodesBehind) {
+		if err := b.Shutdown(ctx); err != nil && !errors.Is(err, ErrNodesBehind) {
 			t.Errorf("close: %v", err)
 		}
 	})

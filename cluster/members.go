@@ -2,6 +2,7 @@ package cluster
 
 import (
 	"context"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -130,20 +131,24 @@ func (m *Members) unsubscribe(s *subscriber) {
 }
 
 // Close ends every subscription (their channels close). Set still works and
-// Subscribe returns a closed channel. Close is idempotent.
-func (m *Members) Close() {
+// Subscribe returns a closed channel. Close is idempotent and returns nil.
+func (m *Members) Close() error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.closed {
-		return
+		return nil
 	}
 	m.closed = true
 	for s := range m.subs {
 		s.stop()
 	}
+	return nil
 }
 
-var _ Membership = (*Members)(nil)
+var (
+	_ Membership = (*Members)(nil)
+	_ io.Closer  = (*Members)(nil)
+)
 
 func sortByAddr(ns []Node) {
 	slices.SortFunc(ns, func(a, b Node) int { return strings.Compare(a.Addr, b.Addr) })

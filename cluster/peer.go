@@ -31,6 +31,15 @@ func (p *peer) signal() {
 	}
 }
 
+// pendingLocked is how many events wait for the node: queued or in flight.
+func (p *peer) pendingLocked() int {
+	n := p.q.len()
+	if p.inflight != nil {
+		n++
+	}
+	return n
+}
+
 // caughtUpLocked reports whether everything announced up to seq s has
 // reached the node (or was replaced by an event that reached it).
 func (p *peer) caughtUpLocked(s uint64) bool {

@@ -62,7 +62,7 @@ func TestStaleGaugeAfterStaleNodeLeaves(t *testing.T) {
 		t.Fatalf("stale gauge %d after the stale node left, want 0", got)
 	}
 	rt.answers <- http.StatusOK // the answer arrives after all
-	if err := br.Close(ctx); err != nil {
+	if err := br.Shutdown(ctx); err != nil {
 		t.Fatal(err)
 	}
 	if got := br.Stats().Stale; got != 0 {

@@ -91,7 +91,7 @@ func TestDistributedScheduler(t *testing.T) {
 	t.Cleanup(func() {
 		cctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 		defer cancel()
-		_ = b.Close(cctx)
+		_ = b.Shutdown(cctx)
 	})
 	m := scheduler.NewManager(config.Default().Job, p.s)
 	t.Run("RunsOurAnnouncedJob", func(t *testing.T) {

@@ -67,7 +67,7 @@ func TestListenerWakesTheNamedJob(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Cleanup(func() { _ = bc.Close(context.Background()) })
+		t.Cleanup(func() { _ = bc.Shutdown(context.Background()) })
 		la, lb := base.Fork("a"), base.Fork("b")
 		t.Cleanup(func() { _ = la.Close(); _ = lb.Close() })
 		a := newTestEngine(t, testConfig(SchedulerDistributed), ws, la, WithAnnouncer(bc)) // runs nothing of type T

@@ -99,8 +99,8 @@
 //	_ = engine.Start()
 //	job, err := engine.Manager().Add(ctx, scheduler.Job{Type: "org.apache.kylin.cube.model.CubingJob", Steps: steps})
 //
-// Shut down in the reverse order: engine.Close (its runs hand their jobs
-// back), bc.Close while HTTP still serves, the HTTP server, locks.Close,
+// Shut down in the reverse order: engine.Shutdown (its runs hand their jobs
+// back), bc.Shutdown while HTTP still serves, the HTTP server, locks.Close,
 // store.Close.
 //
 // # Fencing

@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -44,25 +47,26 @@ var (
 
 // Engine runs jobs whose type has a registered Executor, in the mode of
 // kylin.job.scheduler.default. Create it with New, register executors,
-// Start it, and Close it when done.
+// Start it, and Shutdown (or Close) it when done.
 type Engine struct {
-	cfg    config.Job
-	locks  lock.Locker
-	space  string // the Locker's lock-space identity, written into fences
-	o      options
-	mgr    *Manager
-	log    *zap.Logger
-	met    *metrics
-	mode   int
-	runs   bool // this node runs an engine at all
-	hosts  map[string]bool
-	wakeC  chan struct{}   // a full pass: Wake, the poll, activation
-	nudgeC chan struct{}   // an active pass: run ends, lock resyncs
-	namedC chan struct{}   // a named pass: WakeJob
-	ctx    context.Context // cancelled by Close after runs have ended
-	cancel context.CancelFunc
-	wg     sync.WaitGroup // loop goroutines
-	runWG  sync.WaitGroup // job runs
+	cfg     config.Job
+	locks   lock.Locker
+	space   string // the Locker's lock-space identity, written into fences
+	o       options
+	mgr     *Manager
+	log     *zap.Logger
+	met     *metrics
+	mode    int
+	runs    bool // this node runs an engine at all
+	hosts   map[string]bool
+	wakeC   chan struct{}   // a full pass: Wake, the poll, activation
+	nudgeC  chan struct{}   // an active pass: run ends, lock resyncs
+	namedC  chan struct{}   // a named pass: WakeJob
+	ctx     context.Context // cancelled by Shutdown after runs have ended
+	cancel  context.CancelFunc
+	wg      sync.WaitGroup // loop goroutines
+	runWG   sync.WaitGroup // job runs
+	stopped chan struct{}  // closed when runs and goroutines have ended after Shutdown
 
 	mu            sync.Mutex
 	namedOverflow bool // more jobs were named than named holds
@@ -105,7 +109,7 @@ func New(cfg config.Job, store metastore.Store, locks lock.Locker, opts ...Optio
 		met: newMetrics(o.reg), mode: cfg.Scheduler, hosts: hostNames(cfg.HostAddress),
 		runs: mode.CanBuild() && cfg.Scheduler != SchedulerNoop, wakeC: make(chan struct{}, 1), nudgeC: make(chan struct{}, 1),
 		namedC: make(chan struct{}, 1), ctx: ctx, cancel: cancel, executors: map[string]Executor{},
-		table: newJobTable(o.maxJobs), bad: badRecords{}, spaced: badRecords{}, named: map[string]struct{}{}, running: map[string]*run{}}
+		table: newJobTable(o.maxJobs), bad: badRecords{}, spaced: badRecords{}, named: map[string]struct{}{}, running: map[string]*run{}, stopped: make(chan struct{})}
 	e.mgr.changed = e.changed
 	if o.noSpace {
 		e.space = ""
@@ -267,27 +271,69 @@ func (e *Engine) go1(f func()) {
 	}()
 }
 
-// Close stops the engine: running steps are cancelled and waited for, a
-// job interrupted by the shutdown is written back to READY (so another
-// engine starts it at once), leases are released and goroutines stopped.
-// Close waits for executors to return. It is idempotent. The store and the
+// CloseTimeout bounds Close: how long it waits for running steps to return
+// after cancelling them.
+const CloseTimeout = 30 * time.Second
+
+// Shutdown stops the engine: no job starts any more, running steps are
+// cancelled and waited for until ctx ends, a job interrupted by the
+// shutdown is written back to READY (so another engine starts it at once),
+// leases are released and goroutines stopped. When ctx ends first, the
+// error names the jobs still running and wraps ctx.Err(); their runs end
+// (and the engine's goroutines stop) in the background when their executors
+// return, and a later Shutdown waits for them again. The store and the
 // Locker are the caller's to close, after the Engine.
-func (e *Engine) Close() error {
+func (e *Engine) Shutdown(ctx context.Context) error {
 	e.mu.Lock()
-	if e.closed {
-		e.mu.Unlock()
-		return nil
-	}
-	e.closed = true
-	for _, r := range e.running {
-		r.cancel(errShutdown)
+	if !e.closed {
+		e.closed = true
+		for _, r := range e.running {
+			r.cancel(errShutdown)
+		}
+		go func() {
+			e.runWG.Wait()
+			e.cancel()
+			e.wg.Wait()
+			close(e.stopped)
+		}()
 	}
 	e.mu.Unlock()
-	e.runWG.Wait()
-	e.cancel()
-	e.wg.Wait()
-	return nil
+	select {
+	case <-e.stopped:
+		return nil
+	case <-ctx.Done():
+	}
+	select {
+	case <-e.stopped: // both ready: the engine did stop
+		return nil
+	default:
+	}
+	return e.stillRunning(ctx.Err())
 }
+
+// stillRunning names the jobs a Shutdown cut short by err was waiting for.
+func (e *Engine) stillRunning(err error) error {
+	e.mu.Lock()
+	ids := make([]string, 0, len(e.running))
+	for id := range e.running {
+		ids = append(ids, id)
+	}
+	e.mu.Unlock()
+	if len(ids) == 0 {
+		return fmt.Errorf("scheduler: shutdown: engine goroutines still stopping: %w", err)
+	}
+	slices.Sort(ids)
+	return fmt.Errorf("scheduler: shutdown: %d jobs still running (%s): %w", len(ids), strings.Join(ids, ", "), err)
+}
+
+// Close is Shutdown bounded by CloseTimeout. It is idempotent.
+func (e *Engine) Close() error {
+	ctx, cancel := context.WithTimeout(context.Background(), CloseTimeout)
+	defer cancel()
+	return e.Shutdown(ctx)
+}
+
+var _ io.Closer = (*Engine)(nil)
 
 // Stats are counters of what this engine did.
 type Stats struct {

@@ -103,12 +103,12 @@ func withSenders(ctx context.Context, n int, f func(col *collector, rs []*receiv
 	}
 	defer stopReceivers(rs)
 	naive := newNaive(nodesOf(rs))
-	defer naive.Close(ctx)
+	defer naive.Shutdown(ctx)
 	ours, err := newOurs(nodesOf(rs))
 	if err != nil {
 		return err
 	}
-	defer ours.Close(ctx)
+	defer ours.Shutdown(ctx)
 	return f(col, rs, naive, ours)
 }
 

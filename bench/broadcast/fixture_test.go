@@ -132,7 +132,7 @@ func nodesOf(rs []*receiver) []cluster.Node {
 type sender interface {
 	Announce(ctx context.Context, entity, key string, ev cluster.Event) error
 	Sync(ctx context.Context) error
-	Close(ctx context.Context) error
+	Shutdown(ctx context.Context) error
 }
 
 // naiveSender is Kylin 3.x's model, shared with bench/scale/cluster.

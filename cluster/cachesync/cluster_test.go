@@ -53,7 +53,7 @@ func startCluster(t *testing.T, n int, announce bool) []node {
 	for i := range n {
 		bc, err := cluster.NewBroadcaster(config.Default().Broadcast, cluster.Static(addrs...))
 		must(t, err)
-		t.Cleanup(func() { bc.Close(context.Background()) })
+		t.Cleanup(func() { bc.Shutdown(context.Background()) })
 		var ann cache.Announcer
 		if announce {
 			ann = Announcer(bc)
@@ -177,7 +177,7 @@ func (c *countingStore) Get(ctx context.Context, p string) (metastore.Resource, 
 func Example() {
 	ctx := context.Background()
 	bc, _ := cluster.NewBroadcaster(config.Default().Broadcast, cluster.Static()) // no other nodes here
-	defer bc.Close(ctx)
+	defer bc.Shutdown(ctx)
 	c, _ := cache.New(config.Default().Metastore, memstore.New(), Announcer(bc))
 	defer c.Close()
 	h := cluster.NewHandler(auth.AllowAll)

@@ -48,7 +48,7 @@ func Example() {
 		fmt.Println(err)
 		return
 	}
-	defer b.Close(ctx)
+	defer b.Shutdown(ctx)
 
 	net.Down("node-c:7070")
 	_ = b.Announce(ctx, "cube", "sales", cluster.EventUpdate)

@@ -29,6 +29,6 @@ func ExampleNew() {
 		fmt.Println(err)
 		return
 	}
-	defer b.Close(ctx)
+	defer b.Shutdown(ctx)
 	fmt.Println(members.Nodes())
 }

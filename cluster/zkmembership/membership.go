@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"strconv"
 	"sync"
@@ -183,6 +184,8 @@ func (m *Membership) Close() error {
 	})
 	return err
 }
+
+var _ io.Closer = (*Membership)(nil)
 
 func (m *Membership) selfPath() string { return m.cfg.dir + "/" + m.self.ID }
 

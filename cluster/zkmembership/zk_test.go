@@ -170,7 +170,7 @@ func TestKilledProcessLeavesAndBroadcastFollows(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(func() { br.Close(context.Background()) })
+	t.Cleanup(func() { br.Shutdown(context.Background()) })
 	if err := child.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}

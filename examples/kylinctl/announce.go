@@ -103,7 +103,7 @@ func (e *env) broadcast(ctx context.Context, cfg config.Config, wait time.Durati
 	}
 	for _, n := range notes {
 		if err := b.Announce(ctx, n.entity, n.key, n.event); err != nil {
-			b.Close(ctx)
+			b.Close()
 			return err
 		}
 	}
@@ -112,7 +112,7 @@ func (e *env) broadcast(ctx context.Context, cfg config.Config, wait time.Durati
 	serr := b.Sync(wctx)
 	cctx, ccancel := context.WithTimeout(ctx, time.Second)
 	defer ccancel()
-	b.Close(cctx) // what Sync did not deliver is reported from serr
+	b.Shutdown(cctx) // what Sync did not deliver is reported from serr
 	return e.reportDelivery(b.Nodes(), notes, serr)
 }
 

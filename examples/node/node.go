@@ -193,7 +193,7 @@ func (n *node) shutdown() error {
 	n.ready.Store(false)
 	ctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
-	errs := []error{n.engine.Close(), ignoreStale(n.bc.Close(ctx))}
+	errs := []error{n.engine.Shutdown(ctx), ignoreStale(n.bc.Shutdown(ctx))}
 	if err := n.srv.Shutdown(ctx); err != nil {
 		errs = append(errs, fmt.Errorf("http shutdown: %w", err))
 	}
@@ -206,14 +206,14 @@ func (n *node) shutdown() error {
 }
 
 // closeParts closes whatever open managed to open, newest first. The engine
-// and the broadcaster may have been closed already (Close is idempotent).
+// and the broadcaster may have been closed already (Shutdown is idempotent).
 func (n *node) closeParts(ctx context.Context) error {
 	var errs []error
 	if n.engine != nil {
-		errs = append(errs, n.engine.Close()) // hands a running job back as READY
+		errs = append(errs, n.engine.Shutdown(ctx)) // hands a running job back as READY
 	}
 	if n.bc != nil {
-		errs = append(errs, ignoreStale(n.bc.Close(ctx)))
+		errs = append(errs, ignoreStale(n.bc.Shutdown(ctx)))
 	}
 	if n.closeMembers != nil {
 		errs = append(errs, n.closeMembers())

@@ -85,7 +85,7 @@ func openMembership(ctx context.Context, cfg config.Config, self cluster.Node, l
 			zap.String("self", self.Addr))
 		m.Set(append(m.Nodes(), self))
 	}
-	return m, func() error { m.Close(); return nil }, nil
+	return m, m.Close, nil
 }
 
 func contains(nodes []cluster.Node, addr string) bool {

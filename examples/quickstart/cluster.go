@@ -109,7 +109,7 @@ func (c *demoCluster) stop() error {
 	for _, n := range c.nodes {
 		errs = append(errs, n.stop(ctx))
 	}
-	c.members.Close()
+	errs = append(errs, c.members.Close())
 	errs = append(errs, c.locks.Close())
 	return errors.Join(errs...)
 }

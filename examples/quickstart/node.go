@@ -61,7 +61,7 @@ func startNode(ctx context.Context, name string, ln net.Listener, d nodeDeps) (*
 		return nil, err
 	}
 	if n.meta, err = cache.New(config.Default().Metastore, raw, cachesync.Announcer(n.bc)); err != nil {
-		n.bc.Close(ctx)
+		n.bc.Close()
 		raw.Close()
 		return nil, err
 	}
@@ -119,7 +119,7 @@ func (n *node) stop(ctx context.Context) error {
 	if n.stopped.Swap(true) {
 		return nil
 	}
-	errs := []error{n.engine.Close()}
+	errs := []error{n.engine.Shutdown(ctx)}
 	if err := n.srv.Shutdown(ctx); err != nil {
 		errs = append(errs, err)
 	}
@@ -131,7 +131,7 @@ func (n *node) stop(ctx context.Context) error {
 
 func (n *node) closeStores(ctx context.Context) error {
 	var bcErr error
-	if err := n.bc.Close(ctx); err != nil {
+	if err := n.bc.Shutdown(ctx); err != nil {
 		var se *cluster.SyncError
 		if !errors.As(err, &se) || se.Err != nil {
 			bcErr = err // nodes that left meanwhile are not an error

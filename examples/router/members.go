@@ -20,7 +20,7 @@ type membership interface {
 
 type staticMembers struct{ *cluster.Members }
 
-func (s staticMembers) Close() error { s.Members.Close(); return nil }
+func (s staticMembers) Close() error { return s.Members.Close() }
 
 // openMembership follows ZooKeeper when self-discovery is on (watching
 // only: the router is not a Kylin node), else the static server lists.

@@ -30,7 +30,7 @@ type task struct {
 	note cluster.Notification
 }
 
-// NewNaive starts one worker per node; Close stops them.
+// NewNaive starts one worker per node; Shutdown stops them.
 func NewNaive(nodes []cluster.Node) *Naive {
 	t := http.DefaultTransport.(*http.Transport).Clone()
 	t.MaxConnsPerHost, t.MaxIdleConnsPerHost, t.MaxIdleConns = 20, 20, 200
@@ -88,8 +88,8 @@ func (s *Naive) send(t task) {
 // Sync waits until every queued task was sent or dropped.
 func (s *Naive) Sync(context.Context) error { s.pending.Wait(); return nil }
 
-// Close sends what is queued and stops the workers.
-func (s *Naive) Close(context.Context) error {
+// Shutdown sends what is queued and stops the workers.
+func (s *Naive) Shutdown(context.Context) error {
 	s.pending.Wait()
 	s.mu.Lock()
 	s.closed = true

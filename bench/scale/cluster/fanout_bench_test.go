@@ -21,7 +21,7 @@ import (
 // sender is what both sides implement.
 type sender interface {
 	Announce(ctx context.Context, entity, key string, ev cluster.Event) error
-	Close(ctx context.Context) error
+	Shutdown(ctx context.Context) error
 }
 
 var senders = []string{"kylin-style", "kylin-go"}
@@ -102,7 +102,7 @@ func latencies(name string, nodes []cluster.Node, w *waiters, events, round int)
 	if err != nil {
 		return nil, err
 	}
-	defer s.Close(ctx)
+	defer s.Shutdown(ctx)
 	out := make([]float64, 0, events)
 	for i := range events {
 		key := name + "-" + strconv.Itoa(round) + "-" + strconv.Itoa(i)
@@ -150,7 +150,7 @@ func queueBytes(name string, n, pending int) (float64, error) {
 	hole.stop() // every request fails now: both senders drain and stop
 	cctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	s.Close(cctx)
+	s.Shutdown(cctx)
 	return float64(grew) / float64(n), nil
 }
 
