@@ -163,12 +163,42 @@ func TestKylinWrittenFixtures(t *testing.T) {
 		dst := t.TempDir()
 		fixtureRoundTrip(t, bin, bk, dst, want, jobs)
 		checkCatchesDrift(t, bin, dst, want)
+		checkUnreadableJob(t, bin, dst, jobs)
 	})
 	t.Run("hbase", func(t *testing.T) {
 		url := h.cluster + "_fx" + randomHex(3) + "@hbase,hbase.zookeeper.quorum=" + testenv.HBase(t) +
 			",kylin.storage.hbase.cluster-fs=hdfs://" + testenv.HDFS(t)
 		fixtureRoundTrip(t, bin, bk, url, want, jobs)
 	})
+	t.Run("jdbc", func(t *testing.T) {
+		addr, err := testenv.ParseMariaDBDSN(testenv.MariaDB(t))
+		if err != nil {
+			t.Fatal(err)
+		}
+		url := h.cluster + "_fx" + randomHex(3) + "@jdbc,url=" + addr.JDBCURL() + ",username=" + addr.User +
+			",password=" + addr.Password
+		checkJDBCRefusal(t, bin, bk, url)
+	})
+}
+
+// checkJDBCRefusal: jdbcstore keeps no content in HDFS yet, so a restore
+// of the fixtures is refused before anything is written, naming every
+// resource Kylin would keep there (the empty and the 12 MiB one).
+func checkJDBCRefusal(t *testing.T, bin, bk, url string) {
+	t.Helper()
+	before := strings.TrimSpace(string(ctlOK(t, bin, url, "metastore", "ls", "/")))
+	r := ctl(t, bin, url, "metastore", "restore", bk)
+	if r.code == 0 {
+		t.Fatalf("restore into JDBC of a backup with an empty and a 12 MiB resource succeeded")
+	}
+	for _, p := range []string{"/kylin.properties", "/table_snapshot/DEFAULT.SALES/big.snapshot"} {
+		if !strings.Contains(r.stderr, p) {
+			t.Errorf("the refused restore does not name %s:\n%s", p, r.stderr)
+		}
+	}
+	if ls := strings.TrimSpace(string(ctlOK(t, bin, url, "metastore", "ls", "/"))); ls != before {
+		t.Errorf("the refused restore wrote into the store: ls / gives %q, %q before", ls, before)
+	}
 }
 
 // checkFixtureShape checks that the generator wrote every resource type,
@@ -333,6 +363,25 @@ func checkCatchesDrift(t *testing.T, bin, dir string, want []metastore.Resource)
 		d := diffFixtures(readAll(t, bk), want)
 		if !strings.Contains(d, "/cube/sales_cube.json") {
 			t.Errorf("%s in /cube/sales_cube.json: the comparison found %q", c.what, d)
+		}
+	}
+}
+
+// checkUnreadableJob: a job record that is not JSON (written behind
+// Kylin's back) is reported by jobs ls with a failing exit status while
+// every other job, the broken type included, is still listed.
+func checkUnreadableJob(t *testing.T, bin, dir string, jobs map[string]string) {
+	t.Helper()
+	if err := os.WriteFile(filepath.Join(dir, "execute", "ffffffff-not-json"), []byte("{not json"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	r := ctl(t, bin, dir, "jobs", "ls")
+	if r.code == 0 || !strings.Contains(r.stderr, "ffffffff-not-json") {
+		t.Errorf("jobs ls with an unreadable record: exit %d, stderr %q; want a failure naming it", r.code, r.stderr)
+	}
+	for id := range jobs {
+		if strings.Count(id, "-") == 4 && !bytes.Contains(r.stdout, []byte(id+"  "+storedState(jobs, id))) {
+			t.Errorf("jobs ls with an unreadable record does not list %s %s:\n%s", id, storedState(jobs, id), r.stdout)
 		}
 	}
 }
