@@ -84,7 +84,7 @@ func TestMain(m *testing.M) {
 		jvm.h.close()
 	}
 	if code == 0 {
-		if err := goleak.Find(); err != nil {
+		if err := goleak.Find(testenv.HDFSWriteLeak()); err != nil {
 			fmt.Fprintln(os.Stderr, "goleak:", err)
 			code = 1
 		}

@@ -146,7 +146,11 @@ wait_ready() {
 	local deadline=$((SECONDS + limit))
 	pid=$(read_pid "$dir")
 	until "$admin" --no-defaults --socket="$sock" -uroot --connect-timeout=2 ping >/dev/null 2>&1; do
-		alive "$pid" "$dir" || fail_start "$dir" "mariadbd exited during startup"
+		# kill -0, not alive: until setsid has exec'd, the child's command
+		# line is still this script's, and a loaded machine can take a
+		# while to get there. The child is ours and not reaped, so its pid
+		# cannot have been reused.
+		kill -0 "$pid" 2>/dev/null || fail_start "$dir" "mariadbd exited during startup"
 		[ $SECONDS -lt $deadline ] || fail_start "$dir" "mariadbd did not answer within ${limit}s"
 		sleep 0.2
 	done

@@ -12,11 +12,13 @@ import (
 
 	"go.uber.org/goleak"
 
+	"github.com/kylin-go/kylin/internal/testenv"
+
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/filestore"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, testenv.HDFSWriteLeak()) }
 
 // result is one in-process run of the tool.
 type result struct {

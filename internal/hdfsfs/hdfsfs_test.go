@@ -15,7 +15,7 @@ import (
 	"github.com/kylin-go/kylin/metastore"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, testenv.HDFSWriteLeak()) }
 
 // open returns an FS on the shared HDFS and a directory of the test's own.
 func open(t *testing.T) (*FS, string) {

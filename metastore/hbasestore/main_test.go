@@ -12,10 +12,11 @@ import (
 
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/hbase"
+	"github.com/kylin-go/kylin/internal/testenv"
 	"github.com/kylin-go/kylin/metastore"
 )
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, testenv.HDFSWriteLeak()) }
 
 // uniqueTable names a table no other test, package or earlier run uses:
 // the HBase of make test is shared.

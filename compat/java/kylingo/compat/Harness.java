@@ -32,6 +32,7 @@ public final class Harness {
         Map<String, Op> ops = new LinkedHashMap<>();
         ops.put("ping", r -> "pong");
         Stores.register(ops);
+        BigStores.register(ops);
         Locks.register(ops);
         Discovery.register(ops);
         Leaders.register(ops);
