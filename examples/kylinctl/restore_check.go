@@ -28,14 +28,27 @@ type refusal struct {
 // target that declares none is checked for paths and timestamps only.
 func precheck(ctx context.Context, src, dst metastore.Store, importing bool) ([]refusal, error) {
 	caps, known := capsOf(dst)
+	sizer, _ := metastore.DriverOf(dst).(sizeChecker)
 	var out []refusal
 	err := src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
-		if why := refuses(r, caps, known, importing); why != "" {
+		why := refuses(r, caps, known, importing)
+		if why == "" && sizer != nil && len(r.Content) > 0 {
+			if err := sizer.CheckSize(r.Path, len(r.Content)); err != nil {
+				why = err.Error()
+			}
+		}
+		if why != "" {
 			out = append(out, refusal{r.Path, why})
 		}
 		return nil
 	})
 	return out, err
+}
+
+// sizeChecker is a driver whose size limit depends on the path
+// (jdbcstore): CheckSize refuses content its Put would refuse.
+type sizeChecker interface {
+	CheckSize(path string, n int) error
 }
 
 func capsOf(s metastore.Store) (driver.Caps, bool) {

@@ -184,6 +184,11 @@ func (s *Store) Capabilities() driver.Caps {
 	return driver.Caps{Backend: "jdbc", EmptyContent: false}
 }
 
+// CheckSize returns the error Put would give for n bytes of content at
+// path because of their size (or emptiness), without writing: restore
+// checks every resource with it before the first write.
+func (s *Store) CheckSize(path string, n int) error { return s.checkSize(path, n) }
+
 // DB is the connection pool, for tools and tests that read the tables.
 func (s *Store) DB() *sql.DB { return s.db }
 

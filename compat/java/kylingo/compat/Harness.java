@@ -40,6 +40,7 @@ public final class Harness {
         Jobs.register(ops);
         CacheEndpoint.register(ops);
         Schedulers.register(ops);
+        Fixtures.register(ops);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
