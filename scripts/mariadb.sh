@@ -105,14 +105,24 @@ dsn() { echo "$user:$password@tcp(127.0.0.1:$1)/$database"; }
 init_datadir() {
 	local dir=$1
 	[ -d "$dir/data/mysql" ] && return 0
-	log "initialising a data directory in $dir/data"
-	rm -rf "$dir/data"
-	"$install_db" --no-defaults --user="$(id -un)" --datadir="$dir/data" \
-		--auth-root-authentication-method=normal --skip-test-db \
-		>"$dir/install.log" 2>&1 || {
-		tail -n 30 "$dir/install.log" >&2
-		die "mariadb-install-db failed (log $dir/install.log)"
-	}
+	local attempt
+	# A bootstrap that fails on a busy machine (it was seen once while
+	# several servers started at the same time) is retried on a clean
+	# directory before the start gives up.
+	for attempt in 1 2 3; do
+		log "initialising a data directory in $dir/data (attempt $attempt)"
+		rm -rf "$dir/data"
+		if "$install_db" --no-defaults --user="$(id -un)" --datadir="$dir/data" \
+			--auth-root-authentication-method=normal --skip-test-db \
+			>"$dir/install.log" 2>&1; then
+			return 0
+		fi
+		log "mariadb-install-db failed; the server's own words:"
+		grep -h -i -E 'error|fail|\[ERROR\]' "$dir/install.log" "$dir"/data/*.err 2>/dev/null | tail -n 20 >&2 || true
+		sleep 2
+	done
+	tail -n 30 "$dir/install.log" >&2
+	die "mariadb-install-db failed 3 times (log $dir/install.log)"
 }
 
 launch() {
