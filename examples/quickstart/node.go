@@ -67,7 +67,8 @@ func startNode(ctx context.Context, name string, ln net.Listener, d nodeDeps) (*
 	}
 	n.locks = d.locks.Fork(name)
 	if n.engine, err = newEngine(n, raw, d.work); err != nil {
-		n.closeStores(ctx)
+		n.bc.Close()
+		n.closeStores()
 		return nil, err
 	}
 	n.serve(ln)
@@ -119,23 +120,30 @@ func (n *node) stop(ctx context.Context) error {
 	if n.stopped.Swap(true) {
 		return nil
 	}
-	errs := []error{n.engine.Shutdown(ctx)}
+	// The documented order: the engine first, then the broadcaster drains
+	// while this node's HTTP server still answers (its own events reach it
+	// too), then the server, then the stores.
+	errs := []error{n.engine.Shutdown(ctx), n.drain(ctx)}
 	if err := n.srv.Shutdown(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	if err := <-n.served; !errors.Is(err, http.ErrServerClosed) {
 		errs = append(errs, err)
 	}
-	return errors.Join(append(errs, n.closeStores(ctx))...)
+	return errors.Join(append(errs, n.closeStores())...)
 }
 
-func (n *node) closeStores(ctx context.Context) error {
-	var bcErr error
-	if err := n.bc.Shutdown(ctx); err != nil {
-		var se *cluster.SyncError
-		if !errors.As(err, &se) || se.Err != nil {
-			bcErr = err // nodes that left meanwhile are not an error
-		}
+// drain delivers what the broadcaster still holds; nodes that left
+// meanwhile are not an error.
+func (n *node) drain(ctx context.Context) error {
+	err := n.bc.Shutdown(ctx)
+	var se *cluster.SyncError
+	if err != nil && errors.As(err, &se) && se.Err == nil {
+		return nil
 	}
-	return errors.Join(bcErr, n.meta.Close(), n.locks.Close())
+	return err
+}
+
+func (n *node) closeStores() error {
+	return errors.Join(n.meta.Close(), n.locks.Close())
 }
