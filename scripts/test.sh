@@ -7,18 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 state=$(mktemp -d "${TMPDIR:-/tmp}/kylin-test.XXXXXX")
-hbase_pid=""
-hdfs_pid=""
-mariadb_pid=""
-kylin_pid=""
+declare -A starting=() # name -> pid of a background start not yet awaited
 cleanup() {
 	status=$?
-	[ -n "$mariadb_pid" ] && kill "$mariadb_pid" 2>/dev/null || true
+	local pid
+	for pid in "${starting[@]}"; do kill "$pid" 2>/dev/null || true; done
 	[ -x scripts/mariadb.sh ] && scripts/mariadb.sh stop --dir "$state/mariadb" >&2 || true
-	[ -n "$hbase_pid" ] && kill "$hbase_pid" 2>/dev/null || true
-	[ -n "$hdfs_pid" ] && kill "$hdfs_pid" 2>/dev/null || true
 	[ -x scripts/hdfs.sh ] && scripts/hdfs.sh stop --dir "$state/hdfs" >&2 || true
-	[ -n "$kylin_pid" ] && kill "$kylin_pid" 2>/dev/null || true
 	[ -x scripts/hbase.sh ] && scripts/hbase.sh stop --dir "$state/hbase" >&2 || true
 	[ -x scripts/zookeeper.sh ] && scripts/zookeeper.sh stop --dir "$state/zk" >&2 || true
 	rm -rf "$state"
@@ -28,34 +23,43 @@ trap cleanup EXIT INT TERM
 
 log() { printf '== %s\n' "$*" >&2; }
 
+# start_bg NAME WHAT SCRIPT ARGS...: runs SCRIPT in the background when it
+# exists; its stderr goes to $state/NAME.out and its last stdout line (the
+# address, or the directory) is read by await.
+start_bg() {
+	local name=$1 what=$2 script=$3
+	shift 3
+	[ -x "$script" ] || return 0
+	log "$what (log: $state/$name.out)"
+	mkdir -p "$state/$name"
+	"$script" "$@" >"$state/$name.addr" 2>"$state/$name.out" &
+	starting[$name]=$!
+}
+
+# await NAME VAR WHAT: waits for NAME's start and exports VAR as the last
+# line it printed; a failed start shows its log and fails the run.
+await() {
+	local name=$1 var=$2 what=$3 pid=${starting[$1]:-}
+	[ -n "$pid" ] || return 0
+	unset "starting[$name]"
+	if ! wait "$pid"; then
+		log "$what failed:"
+		tail -n 60 "$state/$name.out" >&2
+		exit 1
+	fi
+	export "$var=$(tail -n 1 "$state/$name.addr")"
+	log "$what: ${!var}"
+}
+
 # HBase takes the longest (jar download on a fresh machine, JVM start), so it
-# starts in the background while ZooKeeper starts and the tests compile.
-if [ -x scripts/hbase.sh ]; then
-	log "starting standalone HBase (log: $state/hbase.out)"
-	mkdir -p "$state/hbase"
-	scripts/hbase.sh start --dir "$state/hbase" >"$state/hbase.addr" 2>"$state/hbase.out" &
-	hbase_pid=$!
-fi
-# HDFS (NameNode and DataNode, for HBase's big cells and the hdfs metastore)
-# likewise starts in the background.
-if [ -x scripts/hdfs.sh ]; then
-	log "starting HDFS (log: $state/hdfs.out)"
-	mkdir -p "$state/hdfs"
-	scripts/hdfs.sh start --dir "$state/hdfs" >"$state/hdfs.addr" 2>"$state/hdfs.out" &
-	hdfs_pid=$!
-fi
-if [ -x scripts/mariadb.sh ]; then
-	log "starting MariaDB (log: $state/mariadb.out)"
-	scripts/mariadb.sh start --dir "$state/mariadb" >"$state/mariadb.addr" 2>"$state/mariadb.out" &
-	mariadb_pid=$!
-fi
-# Kylin 3.1.3's jars for compat/ (Maven Central; cached after the first run)
-# download meanwhile too.
-if [ -x scripts/kylin-jars.sh ]; then
-	log "fetching Kylin 3.1.3's jars (log: $state/kylin-jars.out)"
-	scripts/kylin-jars.sh >"$state/kylin-jars.dir" 2>"$state/kylin-jars.out" &
-	kylin_pid=$!
-fi
+# and the other slow starts run in the background while ZooKeeper starts and
+# the tests compile: HDFS (HBase's big cells and the hdfs metastore), MariaDB,
+# and Kylin 3.1.3's jars for compat/ (Maven Central, cached after the first
+# run).
+start_bg hbase "starting standalone HBase" scripts/hbase.sh start --dir "$state/hbase"
+start_bg hdfs "starting HDFS" scripts/hdfs.sh start --dir "$state/hdfs"
+start_bg mariadb "starting MariaDB" scripts/mariadb.sh start --dir "$state/mariadb"
+start_bg kylin-jars "fetching Kylin 3.1.3's jars" scripts/kylin-jars.sh
 if [ -x scripts/zookeeper.sh ]; then
 	log "starting ZooKeeper"
 	KYLIN_TEST_ZK=$(scripts/zookeeper.sh start 1 --dir "$state/zk" | tail -n 1)
@@ -73,55 +77,10 @@ scripts/staticcheck.sh ./...
 log "compiling tests"
 go test -race -count=1 -run '^$' ./... >/dev/null
 
-if [ -n "$hbase_pid" ]; then
-	if ! wait "$hbase_pid"; then
-		hbase_pid=""
-		log "HBase failed to start:"
-		tail -n 60 "$state/hbase.out" >&2
-		exit 1
-	fi
-	hbase_pid=""
-	KYLIN_TEST_HBASE_ZK=$(tail -n 1 "$state/hbase.addr")
-	export KYLIN_TEST_HBASE_ZK
-	log "HBase (its ZooKeeper) at $KYLIN_TEST_HBASE_ZK"
-fi
-if [ -n "$hdfs_pid" ]; then
-	if ! wait "$hdfs_pid"; then
-		hdfs_pid=""
-		log "HDFS failed to start:"
-		tail -n 60 "$state/hdfs.out" >&2
-		exit 1
-	fi
-	hdfs_pid=""
-	KYLIN_TEST_HDFS=$(tail -n 1 "$state/hdfs.addr")
-	export KYLIN_TEST_HDFS
-	log "HDFS NameNode at $KYLIN_TEST_HDFS"
-fi
-
-if [ -n "$mariadb_pid" ]; then
-	if ! wait "$mariadb_pid"; then
-		mariadb_pid=""
-		log "MariaDB failed to start:"
-		tail -n 60 "$state/mariadb.out" >&2
-		exit 1
-	fi
-	mariadb_pid=""
-	KYLIN_TEST_MARIADB=$(tail -n 1 "$state/mariadb.addr")
-	export KYLIN_TEST_MARIADB
-	log "MariaDB at $KYLIN_TEST_MARIADB"
-fi
-if [ -n "$kylin_pid" ]; then
-	if ! wait "$kylin_pid"; then
-		kylin_pid=""
-		log "fetching Kylin's jars failed:"
-		tail -n 60 "$state/kylin-jars.out" >&2
-		exit 1
-	fi
-	kylin_pid=""
-	KYLIN_TEST_KYLIN_JARS=$(tail -n 1 "$state/kylin-jars.dir")
-	export KYLIN_TEST_KYLIN_JARS
-	log "Kylin's jars in $KYLIN_TEST_KYLIN_JARS"
-fi
+await hbase KYLIN_TEST_HBASE_ZK "HBase (its ZooKeeper)"
+await hdfs KYLIN_TEST_HDFS "HDFS NameNode"
+await mariadb KYLIN_TEST_MARIADB "MariaDB"
+await kylin-jars KYLIN_TEST_KYLIN_JARS "Kylin's jars"
 
 log "go test -race ./..."
 go test -race -count=1 -timeout 18m "$@" ./...
