@@ -22,7 +22,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/kylin-go/kylin/cluster"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 
 	"github.com/kylin-go/kylin/auth"
 )

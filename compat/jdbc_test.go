@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	_ "github.com/kylin-go/kylin/metastore/jdbcstore"
 )

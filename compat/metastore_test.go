@@ -10,7 +10,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	_ "github.com/kylin-go/kylin/metastore/filestore"
 	_ "github.com/kylin-go/kylin/metastore/hbasestore"

@@ -9,7 +9,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/hbasestore"
 )

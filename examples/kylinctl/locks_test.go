@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/lock/zklock"

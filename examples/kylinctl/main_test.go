@@ -12,7 +12,7 @@ import (
 
 	"go.uber.org/goleak"
 
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/filestore"

@@ -10,7 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"github.com/kylin-go/kylin/internal/metrictest"
+	"github.com/kylin-go/kylin/internal/testing/metrictest"
 )
 
 const (

@@ -11,7 +11,7 @@ import (
 	"github.com/colinmarc/hdfs/v2"
 	"go.uber.org/goleak"
 
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 )
 

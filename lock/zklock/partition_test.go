@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/lock"
 )
 

@@ -12,7 +12,7 @@ import (
 
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/hdfsfs"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/driver"
 	"github.com/kylin-go/kylin/metastore/metastoretest"

@@ -12,7 +12,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/internal/hbase"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 )
 

@@ -4,7 +4,7 @@ import (
 	"context"
 	"testing"
 
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/metastoretest"
 )

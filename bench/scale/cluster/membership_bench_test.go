@@ -18,7 +18,7 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/cluster/zkmembership"
 	"github.com/kylin-go/kylin/config"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 )
 
 type memberConfig struct {

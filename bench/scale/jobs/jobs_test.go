@@ -15,7 +15,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/bench/internal/readme"
-	"github.com/kylin-go/kylin/internal/testenv"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
