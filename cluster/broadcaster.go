@@ -9,7 +9,6 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"os"
-	"slices"
 	"strings"
 	"sync"
 
@@ -21,15 +20,25 @@ import (
 // ErrClosed is returned by Announce and Sync after Shutdown or Close.
 var ErrClosed = errors.New("cluster: broadcaster closed")
 
-// maxLeftRemembered bounds how many departed nodes are remembered so that a
-// node coming back gets an "all" first.
-const maxLeftRemembered = 4096
-
 // Broadcaster sends cache events to every node of a Membership, this node
 // included, in Kylin 3.x's wire format. See the package doc for the
 // guarantees. It follows the Membership live: a node that joins receives
 // events announced after it joined; a node that leaves is dropped with its
 // queue; a node that left and came back first receives an "all".
+//
+// Where each guarantee is kept:
+//
+//   - Every node hears every change: Announce queues each event for every
+//     peer (nodeQueue); the peer's worker retries it until the node accepts
+//     it, or gives up on the node and owes it an "all" that stands for what
+//     it missed (worker.go); a node coming back is owed an "all" too
+//     (addPeerLocked).
+//   - Latest wins per key, in order: nodeQueue's rules, and one worker per
+//     node sending one item at a time.
+//   - Sync waits for what was announced before it: announcements are
+//     numbered, and each owed item carries the oldest number it answers for
+//     (queue.go).
+//   - Shutdown drains, Close delivers nothing more: the lifecycle below.
 type Broadcaster struct {
 	cfg    settings
 	opts   options
@@ -37,22 +46,37 @@ type Broadcaster struct {
 	ownRT  *http.Transport // closed by Shutdown when we built it
 	m      *metrics
 
-	mu         sync.Mutex
-	seq        uint64
-	peers      map[string]*peer
-	left       map[string]uint64 // addr -> seq when it left
-	closed     bool              // no more Announce or Sync
-	stopped    bool              // workers stopped: waiters return ErrClosed
-	changed    chan struct{}     // closed and replaced when a waiter must re-check
-	waiters    map[uint64]int    // Sync/Shutdown targets (announce seq) -> waiting calls
-	follower   sync.WaitGroup
-	workers    sync.WaitGroup // every peer worker, including removed ones
-	members    Membership
-	version    uint64 // the Versioned membership's version last reconciled
-	reconciled bool
-	stopAll    context.CancelFunc
+	// ctx ends every goroutine (cancel); goroutines counts the follower and
+	// every peer worker, removed ones included. Shutdown waits for them.
 	ctx        context.Context
+	cancel     context.CancelFunc
+	goroutines sync.WaitGroup
+
+	mu      sync.Mutex // guards the fields below and those of every peer
+	state   lifecycle
+	last    uint64           // number of the newest accepted announcement; 0 before the first
+	peers   map[string]*peer // by Addr: the nodes sent to, as the Membership was last read
+	left    departures       // nodes that left and what they were owed then
+	view    membershipView   // the Membership, and the version the peers reflect
+	waiters waiters          // Sync and Shutdown calls waiting for delivery
 }
+
+// lifecycle is where a Broadcaster is between NewBroadcaster and the end of
+// Shutdown. It only moves forward.
+type lifecycle int
+
+const (
+	// running: Announce and Sync are accepted; the Membership is followed.
+	running lifecycle = iota
+	// draining: Shutdown has begun. Announce and Sync return ErrClosed, the
+	// peers no longer change, and the workers keep delivering what was
+	// announced while Shutdown (and any Sync already waiting) waits for it.
+	draining
+	// stopped: Shutdown's wait is over (drained, or its ctx ended, as for
+	// Close). Waiting calls return ErrClosed; every goroutine is cancelled,
+	// so nothing more is delivered, and waited for.
+	stopped
+)
 
 // NewBroadcaster starts a Broadcaster over members. Zero fields of cfg take
 // config.Default().Broadcast's values; cfg is not modified. Shutdown (or Close) stops it.
@@ -68,7 +92,7 @@ func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*
 	for _, f := range opts {
 		f(&o)
 	}
-	b := &Broadcaster{cfg: s, opts: o, members: members, peers: map[string]*peer{}, left: map[string]uint64{}, waiters: map[uint64]int{}, changed: make(chan struct{})}
+	b := &Broadcaster{cfg: s, opts: o, view: membershipView{members: members}, peers: map[string]*peer{}, left: departures{}, waiters: newWaiters()}
 	if b.opts.log == nil {
 		b.opts.log = zap.NewNop()
 	}
@@ -88,11 +112,11 @@ func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*
 	if b.m, err = newMetrics(o.reg, b); err != nil {
 		return nil, err
 	}
-	b.ctx, b.stopAll = context.WithCancel(context.Background())
+	b.ctx, b.cancel = context.WithCancel(context.Background())
 	b.mu.Lock()
 	b.reconcileLocked()
 	b.mu.Unlock()
-	b.follower.Add(1)
+	b.goroutines.Add(1)
 	go b.follow(members.Subscribe(b.ctx))
 	return b, nil
 }
@@ -131,15 +155,15 @@ func (b *Broadcaster) Announce(ctx context.Context, entity, key string, event Ev
 	}
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.closed {
+	if b.state != running {
 		return ErrClosed
 	}
 	b.reconcileLocked()
-	b.seq++
-	it := item{note: Notification{Entity: entity, Key: key, Event: event}, seq: b.seq, covers: b.seq}
+	b.last++
 	b.m.announced.Inc()
+	it := item{note: Notification{Entity: entity, Key: key, Event: event}, oldest: b.last}
 	for _, p := range b.peers {
-		b.enqueueLocked(p, it)
+		b.queueLocked(p, it)
 	}
 	return nil
 }
@@ -154,80 +178,38 @@ func checkEvent(entity, key string, event Event) error {
 	return nil
 }
 
-// enqueueLocked applies the queue rules for one node: an "all" replaces
-// everything pending; a pending "all" absorbs new events; a pending event for
-// the same key is replaced; a full queue is replaced by an "all" and the node
-// is marked stale.
-func (b *Broadcaster) enqueueLocked(p *peer, it item) {
-	switch {
-	case it.note.IsAll():
-		n, covers := p.q.clear()
-		it.covers = min(it.covers, covers)
-		p.q.push(it)
-		b.m.coalesced.Add(n)
-	case p.q.headIsAll():
-		p.q.absorb(it)
-		b.m.coalesced.Inc()
-	case p.q.len() >= b.cfg.queueSize && !p.q.has(it):
-		n, covers := p.q.clear()
-		b.m.dropped.Add(n + 1)
-		p.q.push(allItem(it.seq, min(covers, it.covers)))
-		b.markStaleLocked(p, "queue overflow")
-	default:
-		if p.q.push(it) {
-			b.m.coalesced.Inc()
-		}
-	}
-	p.signal()
-}
-
-func allItem(seq, covers uint64) item {
-	return item{note: Notification{Entity: EntityAll, Key: EntityAll, Event: EventUpdate}, seq: seq, covers: covers}
-}
-
 // Nodes returns the nodes the Broadcaster currently sends to, sorted by
 // Addr: the Membership as the Broadcaster has seen it so far.
 func (b *Broadcaster) Nodes() []Node {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	out := make([]Node, 0, len(b.peers))
-	for _, p := range b.peers {
-		out = append(out, p.node)
-	}
-	slices.SortFunc(out, func(a, c Node) int { return strings.Compare(a.Addr, c.Addr) })
-	return out
+	return b.nodesWhere(func(*peer) bool { return true }, []Node{})
 }
 
 // Stale returns the nodes that missed events and wait for an "all", sorted.
 func (b *Broadcaster) Stale() []Node {
+	return b.nodesWhere(func(p *peer) bool { return p.stale }, nil)
+}
+
+// nodesWhere appends the nodes of the peers that keep accepts to out,
+// sorted by Addr.
+func (b *Broadcaster) nodesWhere(keep func(*peer) bool, out []Node) []Node {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	var out []Node
 	for _, p := range b.peers {
-		if p.stale {
+		if keep(p) {
 			out = append(out, p.node)
 		}
 	}
-	slices.SortFunc(out, func(a, c Node) int { return strings.Compare(a.Addr, c.Addr) })
+	sortByAddr(out)
 	return out
 }
 
-// notifyLocked wakes Sync and Close waiters so they re-check.
-func (b *Broadcaster) notifyLocked() {
-	if len(b.waiters) > 0 {
-		close(b.changed)
-		b.changed = make(chan struct{})
+// pending is how many events all nodes are owed (the pending-events gauge).
+func (b *Broadcaster) pending() float64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	n := 0
+	for _, p := range b.peers {
+		n += p.q.len()
 	}
-}
-
-// notifyDeliveredLocked wakes waiters only when a delivery to p may have
-// completed one of their targets, so a Sync over a long backlog wakes once
-// per node instead of once per event.
-func (b *Broadcaster) notifyDeliveredLocked(p *peer) {
-	for target := range b.waiters {
-		if p.caughtUpLocked(target) {
-			b.notifyLocked()
-			return
-		}
-	}
+	return float64(n)
 }

@@ -132,25 +132,3 @@ func TestBackoffDelayBounds(t *testing.T) {
 		}
 	}
 }
-
-func TestQueueCoalescesAndKeepsOrder(t *testing.T) {
-	var q queue
-	push := func(seq uint64, key string, ev Event) bool {
-		return q.push(item{note: Notification{"cube", key, ev}, seq: seq, covers: seq})
-	}
-	push(1, "a", EventDrop)
-	push(2, "b", EventCreate)
-	if !push(3, "a", EventCreate) || !push(4, "a", EventDrop) {
-		t.Fatal("same key not replaced")
-	}
-	if c := q.minCovers(); c != 1 {
-		t.Fatalf("minCovers %d, want 1 (the replaced event is still owed)", c)
-	}
-	var got []string
-	for it, ok := q.pop(); ok; it, ok = q.pop() {
-		got = append(got, it.note.String())
-	}
-	if want := []string{"cube/b/create", "cube/a/drop"}; !slices.Equal(got, want) {
-		t.Fatalf("order %v, want %v", got, want)
-	}
-}

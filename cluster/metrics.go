@@ -96,19 +96,6 @@ func (m *metrics) unregister() {
 	}
 }
 
-func (b *Broadcaster) pending() float64 {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	n := 0
-	for _, p := range b.peers {
-		n += p.q.len()
-		if p.inflight != nil {
-			n++
-		}
-	}
-	return float64(n)
-}
-
 // Stats returns the counters.
 func (b *Broadcaster) Stats() Stats {
 	m := b.m

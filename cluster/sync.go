@@ -77,19 +77,21 @@ func addrs(ns []Node) string {
 // waiting when Shutdown stops the workers returns ErrClosed.
 func (b *Broadcaster) Sync(ctx context.Context) error {
 	b.mu.Lock()
-	if b.closed {
+	if b.state != running {
 		b.mu.Unlock()
 		return ErrClosed
 	}
-	s := b.seq
+	last := b.last
 	b.mu.Unlock()
-	return b.waitFor(ctx, s)
+	return b.waitFor(ctx, last)
 }
 
+// waitFor waits until announcement s has reached every node that answers
+// (see nodeQueue.caughtUp), ctx ends, or the workers stop.
 func (b *Broadcaster) waitFor(ctx context.Context, s uint64) error {
 	for {
 		b.mu.Lock()
-		if b.stopped {
+		if b.state == stopped {
 			b.mu.Unlock()
 			return ErrClosed
 		}
@@ -101,17 +103,14 @@ func (b *Broadcaster) waitFor(ctx context.Context, s uint64) error {
 			}
 			return nil
 		}
-		b.waiters[s]++
-		ch := b.changed
+		woken := b.waiters.add(s)
 		b.mu.Unlock()
 		select {
-		case <-ch:
+		case <-woken:
 		case <-ctx.Done():
 		}
 		b.mu.Lock()
-		if b.waiters[s]--; b.waiters[s] == 0 {
-			delete(b.waiters, s)
-		}
+		b.waiters.remove(s)
 		b.mu.Unlock()
 		if err := ctx.Err(); err != nil {
 			return &SyncError{Behind: behind, Stale: stale, Queued: queued, Err: err}
@@ -119,10 +118,12 @@ func (b *Broadcaster) waitFor(ctx context.Context, s uint64) error {
 	}
 }
 
+// behindLocked sorts the nodes that announcement s has not reached yet:
+// stale ones that are not answering (not waited for) and the others.
 func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node, queued map[string]int) {
 	for _, p := range b.peers {
 		switch {
-		case p.caughtUpLocked(s):
+		case p.q.caughtUp(s):
 		case p.stale && p.failing:
 			stale = append(stale, p.node)
 		default:
@@ -130,12 +131,56 @@ func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node, queued map[s
 			if queued == nil {
 				queued = map[string]int{}
 			}
-			queued[p.node.Addr] = p.pendingLocked()
+			queued[p.node.Addr] = p.q.len()
 		}
 	}
 	sortByAddr(behind)
 	sortByAddr(stale)
 	return behind, stale, queued
+}
+
+// waiters lets Sync and Shutdown sleep until a delivery, a failure or a
+// membership change may have answered them. It is guarded by the
+// Broadcaster's mutex.
+type waiters struct {
+	targets map[uint64]int // announcement waited for -> calls waiting for it
+	changed chan struct{}  // closed, and replaced, to wake every waiter
+}
+
+func newWaiters() waiters {
+	return waiters{targets: map[uint64]int{}, changed: make(chan struct{})}
+}
+
+// add registers a call waiting for announcement s; the channel closes when
+// it should look again.
+func (w *waiters) add(s uint64) <-chan struct{} {
+	w.targets[s]++
+	return w.changed
+}
+
+func (w *waiters) remove(s uint64) {
+	if w.targets[s]--; w.targets[s] == 0 {
+		delete(w.targets, s)
+	}
+}
+
+// wakeAll wakes every waiting call.
+func (w *waiters) wakeAll() {
+	if len(w.targets) > 0 {
+		close(w.changed)
+		w.changed = make(chan struct{})
+	}
+}
+
+// wakeIf wakes every waiting call when reached holds for one of their
+// targets.
+func (w *waiters) wakeIf(reached func(s uint64) bool) {
+	for s := range w.targets {
+		if reached(s) {
+			w.wakeAll()
+			return
+		}
+	}
 }
 
 // Shutdown stops accepting events, waits until everything announced has
@@ -146,26 +191,33 @@ func (b *Broadcaster) behindLocked(s uint64) (behind, stale []Node, queued map[s
 // Further calls return nil.
 func (b *Broadcaster) Shutdown(ctx context.Context) error {
 	b.mu.Lock()
-	if b.closed {
+	if b.state != running {
 		b.mu.Unlock()
 		return nil
 	}
-	b.closed = true
-	s := b.seq
+	b.state = draining
+	last := b.last
 	b.mu.Unlock()
-	err := b.waitFor(ctx, s)
+	err := b.waitFor(ctx, last)
+	b.stop()
+	return err
+}
+
+// stop moves a draining Broadcaster to stopped: waiting calls return
+// ErrClosed, every goroutine is stopped and waited for (none starts once
+// draining: the membership is no longer followed), and what it owns is
+// released.
+func (b *Broadcaster) stop() {
 	b.mu.Lock()
-	b.stopped = true
-	b.notifyLocked()
+	b.state = stopped
+	b.waiters.wakeAll()
 	b.mu.Unlock()
-	b.stopAll()
-	b.follower.Wait()
-	b.workers.Wait()
+	b.cancel()
+	b.goroutines.Wait()
 	if b.ownRT != nil {
 		b.ownRT.CloseIdleConnections()
 	}
 	b.m.unregister()
-	return err
 }
 
 // Close is Shutdown with an already-expired context: it does not wait for
