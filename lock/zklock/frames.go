@@ -34,6 +34,9 @@ type frameSplitter struct {
 
 func newFrameSplitter(capture int) frameSplitter { return frameSplitter{head: make([]byte, capture)} }
 
+// between reports whether the splitter stands between two frames.
+func (f *frameSplitter) between() bool { return f.remain == 0 && f.headCap == 0 && f.lenN == 0 }
+
 // feed consumes b. start is called when a frame's first byte is seen;
 // head is called once per frame with the first min(capture, length)
 // payload bytes. After a malformed length, feed returns the error on every call.

@@ -105,7 +105,7 @@ func TestLivenessDeadline(t *testing.T) {
 		t.Fatal("deadline before any connect reply")
 	}
 	t0 := time.Now()
-	lv.connected(t0, connectReply{timeoutMs: 4000, sessionID: 7})
+	lv.handshake(t0, connectReply{timeoutMs: 4000, sessionID: 7})
 	if id, to := lv.session(); id != 7 || to != 4*time.Second {
 		t.Fatalf("session = %d, %v; want the negotiated 4s", id, to)
 	}
@@ -117,11 +117,11 @@ func TestLivenessDeadline(t *testing.T) {
 	if got := lv.deadline().Sub(t0); got != 4200*time.Millisecond {
 		t.Fatalf("deadline after answers = %v, want 4.2s", got)
 	}
-	lv.connected(t0.Add(2*time.Second), connectReply{timeoutMs: 0}) // expired: ignored
+	lv.handshake(t0.Add(2*time.Second), connectReply{timeoutMs: 0}) // expired: ignored
 	if got := lv.deadline().Sub(t0); got != 4200*time.Millisecond {
 		t.Fatalf("an expired-session reply moved the deadline to %v", got)
 	}
-	lv.breakFraming()
+	lv.distrust()
 	lv.answered(t0.Add(3 * time.Second))
 	if got := lv.deadline().Sub(t0); got != 4200*time.Millisecond {
 		t.Fatalf("answers after broken framing moved the deadline to %v", got)

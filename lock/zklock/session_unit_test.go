@@ -22,7 +22,7 @@ func TestHasSessionWithoutParsedIDDoesNotPanic(t *testing.T) {
 		gap:         make(chan struct{}),
 		leases:      make(map[*lease]struct{}),
 	}
-	s.lv.breakFraming()
+	s.lv.distrust()
 	defer func() {
 		if r := recover(); r != nil {
 			t.Fatalf("second StateHasSession panicked: %v", r)
