@@ -27,7 +27,7 @@ func TestStaleUntilTheAllArrives(t *testing.T) {
 		}
 	}
 	announce("first")
-	call := <-rt.calls // "first" is in flight and held
+	<-rt.calls // "first" is in flight and held
 	for _, k := range []string{"a", "b", "c"} {
 		announce(k) // the third overflows the queue of 2
 	}
@@ -35,6 +35,7 @@ func TestStaleUntilTheAllArrives(t *testing.T) {
 		t.Fatalf("Stale lists %d nodes after the overflow, want 1", got)
 	}
 	rt.answers <- http.StatusOK // "first" accepted; the all is still owed
+	var call *http.Request
 	select {
 	case call = <-rt.calls: // the all, held: "first"'s delivery is fully recorded
 	case <-time.After(waitLimit):

@@ -62,7 +62,7 @@ type liveness struct {
 }
 
 func newLiveness(requested time.Duration, margin func(time.Duration) time.Duration) *liveness {
-	return &liveness{timeout: requested, margin: margin, created: make(map[string]int64)}
+	return &liveness{trust: unproven, timeout: requested, margin: margin, created: make(map[string]int64)}
 }
 
 // handshake is step 3 for the connect reply to a request sent at sent: it
@@ -99,8 +99,8 @@ func (lv *liveness) proveLocked(sent time.Time) {
 }
 
 // deadline is step 4: when leases of this session must be considered lost
-// unless a newer request is answered first. Zero before the first connect
-// reply.
+// unless a newer request is answered first. Zero while nothing is proven
+// (unproven, or distrusted before the connect reply).
 func (lv *liveness) deadline() time.Time {
 	lv.mu.Lock()
 	defer lv.mu.Unlock()
