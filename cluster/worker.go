@@ -13,27 +13,28 @@ import (
 // what keeps the queue's order on the wire.
 func (b *Broadcaster) run(p *peer) {
 	defer b.goroutines.Done()
-	for b.awaitWork(p) {
-		b.deliver(p)
+	for {
+		node, note, ok := b.next(p)
+		if !ok {
+			return
+		}
+		b.deliver(p, node, note)
 	}
 }
 
-// awaitWork waits until p is owed something; false when p's worker must
-// stop (what p is still owed then stays undelivered).
-func (b *Broadcaster) awaitWork(p *peer) bool {
+// next waits until p is owed something and begins its first attempt; false
+// when p's worker must stop (what p is still owed then stays undelivered).
+func (b *Broadcaster) next(p *peer) (Node, Notification, bool) {
 	for p.ctx.Err() == nil {
-		b.mu.Lock()
-		owed := p.q.len() > 0
-		b.mu.Unlock()
-		if owed {
-			return true
+		if node, note, ok := b.beginAttempt(p); ok {
+			return node, note, true
 		}
 		select {
 		case <-p.wake:
 		case <-p.ctx.Done():
 		}
 	}
-	return false
+	return Node{}, Notification{}, false
 }
 
 // deliver sends the item at the front of p's queue until the node accepts
@@ -41,11 +42,10 @@ func (b *Broadcaster) awaitWork(p *peer) bool {
 // behind it become one "all", retried at the capped delay until the node
 // answers or leaves (every node hears every change: the "all" stands for
 // what it missed).
-func (b *Broadcaster) deliver(p *peer) {
+func (b *Broadcaster) deliver(p *peer, node Node, note Notification) {
 	for attempt := 1; ; attempt++ {
-		node, note, ok := b.beginAttempt(p)
-		if !ok {
-			return
+		if attempt > 1 {
+			node, note, _ = b.beginAttempt(p) // the item is still sending
 		}
 		err := b.send(p.ctx, node, note)
 		if err == nil {
@@ -71,11 +71,14 @@ func (b *Broadcaster) beginAttempt(p *peer) (Node, Notification, bool) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	it, absorbed, ok := p.q.take()
+	if !ok {
+		return Node{}, Notification{}, false
+	}
 	if absorbed > 0 {
 		b.m.coalesced.Add(absorbed)
 	}
 	p.failing = false
-	return p.node, it.note, ok
+	return p.node, it.note, true
 }
 
 // accepted records that the node accepted the sending item. A stale node
