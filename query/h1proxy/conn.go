@@ -15,8 +15,10 @@ import (
 
 // clientConn is one client connection and everything its requests need,
 // reused from a pool. Its goroutine serves the requests one after another
-// (serve); the sweeper and Shutdown touch only the fields marked atomic,
-// and fd, under the rules of the state word.
+// (serve). Other goroutines touch only the atomic fields and the state
+// word, c and the node connection in flight (closing them: abort), fd
+// (the hang-up peek, while the connection is tracked), and the request
+// resources while the state word says stateShed (shed).
 //
 // Per request it holds the parsed request (req, whose slices point into
 // in.buf), its body, and the node's response (resp); the request's node
@@ -70,8 +72,8 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 	return cc
 }
 
-// release returns the connection's buffers and node connections to their
-// pools and the connection to its own.
+// release returns the connection's buffers to their pools and the
+// connection to its own.
 func (cc *clientConn) release() {
 	cc.shed()
 	putBuf(cc.in.buf)

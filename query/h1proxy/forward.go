@@ -34,11 +34,11 @@ func (cc *clientConn) handle() bool {
 	safe := query.Safe(bytesString(req.method), bytesString(req.path), req.idempotent)
 	key := ""
 	if cc.p.r.NeedsProject() {
-		key = cc.project()
+		key = cc.req.project(&cc.body)
 	}
 	x := cc.p.r.Begin(safe, key)
 	if cc.p.cfg.affinity {
-		x.Stick(bytesString(cc.cookie(cc.p.cfg.route)))
+		x.Stick(bytesString(cc.req.cookie(cc.p.cfg.route)))
 	}
 	status, keep := cc.exchange(&x)
 	x.End(status)
@@ -211,13 +211,12 @@ func (cc *clientConn) roundTrip(nc *nodeConn, deadline time.Time) error {
 
 // project finds the request's project for consistent hashing: header,
 // then query parameter, then the JSON body held whole.
-func (cc *clientConn) project() string {
-	req, b := cc.req, &cc.body
-	if v := req.get("x-kylin-project"); len(v) > 0 {
+func (r *request) project(b *reqBody) string {
+	if v := r.get("x-kylin-project"); len(v) > 0 {
 		return string(v)
 	}
-	if q := len(req.path); q < len(req.target) {
-		if vals, err := url.ParseQuery(string(req.target[q+1:])); err == nil {
+	if q := len(r.path); q < len(r.target) {
+		if vals, err := url.ParseQuery(string(r.target[q+1:])); err == nil {
 			if p := vals.Get(query.ProjectParam); p != "" {
 				return p
 			}

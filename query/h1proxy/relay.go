@@ -28,7 +28,7 @@ func (cc *clientConn) relay(nc *nodeConn, cookie string) (int, bool) {
 	req, r := cc.req, &cc.resp
 	closeDelimited := req.minor == 0 && r.framing.unsized()
 	keep := req.keepAlive && cc.body.complete && !cc.p.closed.Load() && !closeDelimited
-	cc.wbuf = cc.appendResponseHead(cc.wbuf[:0], cookie, keep)
+	cc.wbuf = r.appendHead(cc.wbuf[:0], req.minor, cookie, keep)
 	rl := responseRelay{cc: cc, nc: nc, r: r, chunk: req.minor == 1}
 	var err error
 	switch r.framing {
@@ -44,11 +44,10 @@ func (cc *clientConn) relay(nc *nodeConn, cookie string) (int, bool) {
 	return r.head.status, keep && err == nil
 }
 
-// appendResponseHead writes the response head for the client: HTTP/1.1,
-// the node's status and reason, its end-to-end fields, and our framing
-// and connection fields.
-func (cc *clientConn) appendResponseHead(w []byte, cookie string, keep bool) []byte {
-	r := &cc.resp
+// appendHead writes the response head for an HTTP/1.minor client:
+// HTTP/1.1, the node's status and reason, its end-to-end fields, and our
+// framing and connection fields.
+func (r *nodeResponse) appendHead(w []byte, minor byte, cookie string, keep bool) []byte {
 	resp := r.head
 	w = append(w, "HTTP/1.1 "...)
 	w = strconv.AppendInt(w, int64(resp.status), 10)
@@ -73,13 +72,13 @@ func (cc *clientConn) appendResponseHead(w []byte, cookie string, keep bool) []b
 		w = append(w, "Content-Length: "...)
 		w = append(w, resp.lengthCL...)
 		w = append(w, "\r\n"...)
-	case r.framing.unsized() && cc.req.minor == 1:
+	case r.framing.unsized() && minor == 1:
 		w = append(w, "Transfer-Encoding: chunked\r\n"...)
 	}
 	switch {
 	case !keep:
 		w = append(w, "Connection: close\r\n"...)
-	case cc.req.minor == 0:
+	case minor == 0:
 		w = append(w, "Connection: keep-alive\r\n"...)
 	}
 	return append(w, "\r\n"...)
