@@ -107,7 +107,7 @@ func (cc *clientConn) readClientFull(p []byte) (int, error) {
 
 // writeClient writes to the client under a lazily installed write
 // deadline: a client that takes no bytes for the idle timeout is cut off.
-// Its clock reading becomes the request's (cc.now), for keepNode.
+// Its clock reading becomes the request's (cc.now), for finishNode.
 func (cc *clientConn) writeClient(b []byte) error {
 	if err := cc.writeDeadline(); err != nil {
 		return err

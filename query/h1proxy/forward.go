@@ -34,11 +34,11 @@ func (cc *clientConn) handle() bool {
 	safe := query.Safe(bytesString(req.method), bytesString(req.path), req.idempotent)
 	key := ""
 	if cc.p.r.NeedsProject() {
-		key = cc.req.project(&cc.body)
+		key = req.project(&cc.body)
 	}
 	x := cc.p.r.Begin(safe, key)
 	if cc.p.cfg.affinity {
-		x.Stick(bytesString(cc.req.cookie(cc.p.cfg.route)))
+		x.Stick(bytesString(req.cookie(cc.p.cfg.route)))
 	}
 	status, keep := cc.exchange(&x)
 	x.End(status)
@@ -147,9 +147,17 @@ func (cc *clientConn) fail(err error, deadline time.Time) (int, bool) {
 		status = 504
 	}
 	cc.p.log.Debug("h1proxy: request failed", zap.Int("status", status), zap.Error(err))
-	keep := cc.body.complete && cc.req.keepAlive && !cc.p.closed.Load()
+	keep := cc.reusable()
 	cc.writeError(status, query.ErrorBody(status, err), !keep)
 	return status, keep
+}
+
+// reusable reports whether the client connection may carry another
+// request after this one: the client asked for it, the request's body was
+// read to its end (unread body bytes would be taken for the next head),
+// and the proxy is not shutting down.
+func (cc *clientConn) reusable() bool {
+	return cc.req.keepAlive && cc.body.complete && !cc.p.closed.Load()
 }
 
 // clientFailed ends a request whose client broke off, or sent a malformed

@@ -118,7 +118,7 @@ func (r *nodeResponse) read(nc *nodeConn, toHEAD bool) error {
 
 // headRead is the first read of a response: enough for a head and a short
 // body. Reading no more leaves the rest of a large body in the socket for
-// spliceBody, which moves it without copying it through this process.
+// responseRelay.splice, which moves it without copying it through this process.
 const headRead = 4 << 10
 
 // readHead reads until buf holds a final response head and parses it.

@@ -26,8 +26,8 @@ type responseRelay struct {
 // connection may carry another request.
 func (cc *clientConn) relay(nc *nodeConn, cookie string) (int, bool) {
 	req, r := cc.req, &cc.resp
-	closeDelimited := req.minor == 0 && r.framing.unsized()
-	keep := req.keepAlive && cc.body.complete && !cc.p.closed.Load() && !closeDelimited
+	closeDelimited := req.minor == 0 && r.framing.unsized() // an HTTP/1.0 client learns the end by the close
+	keep := cc.reusable() && !closeDelimited
 	cc.wbuf = r.appendHead(cc.wbuf[:0], req.minor, cookie, keep)
 	rl := responseRelay{cc: cc, nc: nc, r: r, chunk: req.minor == 1}
 	var err error
