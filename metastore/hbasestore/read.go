@@ -2,6 +2,7 @@ package hbasestore
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
 	"sort"
 
@@ -53,11 +54,16 @@ func (s *tableStore) List(ctx context.Context, folder string, fn func(string) er
 }
 
 // Walk calls fn for every resource under folder whose timestamp is inside
-// w, in path byte order. The window is applied here, not by the server.
-// A row with Kylin's empty marker stops the walk with ErrExternalContent.
+// w, in path byte order. A window is applied by the server (windowFilter),
+// so a walk of what changed reads the changed rows only; the client checks
+// it again, and reads content kept in HDFS only for rows inside it. A row
+// with Kylin's empty marker stops the walk with ErrExternalContent.
 func (s *tableStore) Walk(ctx context.Context, folder string, w driver.Window, fn func(driver.Resource) error) error {
 	var stop error // fn's error, or a row that cannot be decoded: returned as is
-	err := s.scan(ctx, folder, hbase.Column{Family: family}, func(row hbase.Row) error {
+	err := s.scanFiltered(ctx, folder, hbase.Column{Family: family}, windowFilter(w), func(row hbase.Row) error {
+		if t, ok := row.Value(family, qualTS); ok && len(t) == 8 && !w.Contains(int64(binary.BigEndian.Uint64(t))) {
+			return nil
+		}
 		r, err := s.decode(ctx, string(row.Key), row)
 		if errors.Is(err, driver.ErrNotFound) { // a marker without its file, now deleted
 			return nil
@@ -77,10 +83,37 @@ func (s *tableStore) Walk(ctx context.Context, folder string, w driver.Window, f
 	return native(err)
 }
 
+// windowFilter is the server-side filter of a windowed Walk: f:t, an
+// 8-byte big-endian timestamp as both Kylin and this driver write it,
+// within [From, To). Timestamps are positive, so byte order is number
+// order. It relies on f:t only, never on cell timestamps: Kylin's cells
+// carry the region server's clock, not the resource's timestamp. A row
+// without f:t passes (it is checked on the client); a row whose f:t is not
+// 8 bytes, which a full walk reports as corrupt, may be dropped by it.
+// Nil (no filter) for the whole range.
+func windowFilter(w driver.Window) *hbase.ValueRange {
+	if w.From <= 0 && w.To == 0 {
+		return nil
+	}
+	f := &hbase.ValueRange{Column: colTS}
+	if w.From > 0 {
+		f.From = encodeTS(w.From)
+	}
+	if w.To > 0 {
+		f.To = encodeTS(w.To)
+	}
+	return f
+}
+
 // scan visits every row under folder.
 func (s *tableStore) scan(ctx context.Context, folder string, col hbase.Column, fn func(hbase.Row) error) error {
+	return s.scanFiltered(ctx, folder, col, nil, fn)
+}
+
+// scanFiltered visits the rows under folder that filter keeps (nil: all).
+func (s *tableStore) scanFiltered(ctx context.Context, folder string, col hbase.Column, filter *hbase.ValueRange, fn func(hbase.Row) error) error {
 	prefix := []byte(driver.FolderPrefix(folder))
 	opt := hbase.ScanOptions{Start: prefix, Stop: hbase.PrefixStop(prefix), Columns: []hbase.Column{col},
-		Rows: s.scanRows, MaxResultSize: s.cfg.MaxScanResultBytes}
+		Rows: s.scanRows, MaxResultSize: s.cfg.MaxScanResultBytes, Filter: filter}
 	return s.cl.Scan(ctx, s.table, opt, fn)
 }
