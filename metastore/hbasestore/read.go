@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/binary"
 	"errors"
-	"sort"
 
 	"github.com/kylin-go/kylin/internal/hbase"
 	"github.com/kylin-go/kylin/metastore/driver"
@@ -26,31 +25,27 @@ func (s *tableStore) Exists(ctx context.Context, path string) (bool, error) {
 }
 
 // List calls fn with the direct children of folder (resources and
-// sub-folders) in byte order, from a scan of f:t over the folder's prefix.
-// The scan streams rows, but rows come in key order, where "/a/b-c" sorts
-// before the rows of folder "/a/b"; so the children are collected, sorted,
-// then passed on (memory grows with the number of children, not of rows).
+// sub-folders) in byte order, from a scan of f:t over the folder's prefix,
+// streaming: driver.ChildOrder folds the rows into children as they come
+// and holds back only the few a later sub-folder may precede, so memory
+// does not grow with the folder.
 func (s *tableStore) List(ctx context.Context, folder string, fn func(string) error) error {
-	seen := map[string]bool{}
-	var children []string
+	order := driver.NewChildOrder(folder)
+	var stop error // fn's error: returned as is
+	call := func(child string) error {
+		stop = fn(child)
+		return stop
+	}
 	err := s.scan(ctx, folder, colTS, func(row hbase.Row) error {
-		child, ok := driver.DirectChild(folder, string(row.Key))
-		if ok && !seen[child] {
-			seen[child] = true
-			children = append(children, child)
-		}
-		return nil
+		return order.Add(string(row.Key), call)
 	})
-	if err != nil {
-		return native(err)
+	if err == nil {
+		err = order.Flush(call)
 	}
-	sort.Strings(children)
-	for _, c := range children {
-		if err := fn(c); err != nil {
-			return err
-		}
+	if stop != nil && errors.Is(err, stop) {
+		return stop
 	}
-	return nil
+	return native(err)
 }
 
 // Walk calls fn for every resource under folder whose timestamp is inside
