@@ -19,7 +19,9 @@ import (
 // regular file somewhere below it. Empty directories, symbolic links and
 // the internal .kylin-go directory are left out. Paths come in byte order;
 // the directory's names are read and sorted first (a file system lists in
-// no order), the children are then checked and passed on one at a time.
+// no order, and byte order is List's contract), the children are then
+// checked and passed on one at a time. So memory grows with the folder's
+// names (about 40 bytes each beside the name), never with its content.
 func (s *dirStore) List(ctx context.Context, folder string, fn func(string) error) error {
 	end, err := s.begin()
 	if err != nil {
