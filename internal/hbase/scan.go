@@ -20,6 +20,8 @@ type ScanOptions struct {
 	// byte bound of one RPC's answer (default 2 MiB).
 	Rows          int
 	MaxResultSize int64
+	// Filter, when set, drops rows on the server (see ValueRange).
+	Filter *ValueRange
 }
 
 // PrefixStop returns the stop row of a scan over every row starting with
@@ -72,7 +74,7 @@ func (s *scanState) region(ctx context.Context, cn *wire.Conn, r *region) error 
 	req := &pb.ScanRequest{
 		Region: regionSpec(r.Name),
 		Scan: &pb.Scan{
-			Column: pbColumns(s.opt.Columns), StartRow: s.next, StopRow: s.opt.Stop,
+			Column: pbColumns(s.opt.Columns), StartRow: s.next, StopRow: s.opt.Stop, Filter: s.opt.Filter.pbFilter(),
 			MaxResultSize: proto.Uint64(uint64(s.opt.MaxResultSize)),
 		},
 		NumberOfRows: proto.Uint32(uint32(s.opt.Rows)),

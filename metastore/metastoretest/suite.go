@@ -67,6 +67,7 @@ var checks = []check{
 	{"ListMissing", checkListMissing},
 	{"ExistsFolder", checkExistsFolder},
 	{"Walk", checkWalk},
+	{"WalkChanges", checkWalkChanges},
 	{"Delete", checkDelete},
 	{"DeleteIf", checkDeleteIf},
 	{"Cancelled", checkCancelled},
