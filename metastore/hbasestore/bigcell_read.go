@@ -8,19 +8,23 @@ import (
 
 	"github.com/kylin-go/kylin/internal/hbase"
 	"github.com/kylin-go/kylin/metastore/driver"
+	"github.com/kylin-go/kylin/metastore/internal/bigcell"
 )
 
 // readBig returns the content behind the marker row of path with
-// timestamp ts (bigcell.Files.Read picks the committed file). A marker
-// whose file is missing is deleted, as Kylin does, but only that marker (a
-// check-and-delete on its timestamp), and the read reports not found.
+// timestamp ts (bigcell.Files.Follow picks the committed file, reading the
+// row again when it must). A marker whose file is missing is deleted, as
+// Kylin does, but only that marker (a check-and-delete on its timestamp),
+// and the read reports not found.
 func (s *tableStore) readBig(ctx context.Context, path string, ts int64) (driver.Resource, error) {
-	data, found, err := s.big.Read(ctx, path, ts)
-	if err != nil {
+	data, ts, m, err := s.big.Follow(ctx, path, ts, func() (bigcell.Stored, error) { return s.rowState(ctx, path) })
+	switch {
+	case err != nil:
 		return driver.Resource{}, err
-	}
-	if found {
+	case m == bigcell.Exact:
 		return driver.Resource{Path: path, Content: data, Timestamp: ts}, nil
+	case m == bigcell.NotMarker:
+		return s.readRow(ctx, path)
 	}
 	cond := hbase.Condition{Family: family, Qualifier: qualTS, Value: encodeTS(ts)}
 	if _, err := s.cl.CheckAndDelete(ctx, s.table, []byte(path), cond); err != nil {
