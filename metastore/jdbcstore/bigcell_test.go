@@ -219,7 +219,9 @@ func TestBigCellWithoutHDFS(t *testing.T) {
 	}
 }
 
-func bytesContain(err error, s string) bool { return err != nil && bytes.Contains([]byte(err.Error()), []byte(s)) }
+func bytesContain(err error, s string) bool {
+	return err != nil && bytes.Contains([]byte(err.Error()), []byte(s))
+}
 
 // raceBig runs rounds of 4 writers, each on its own handle, putting big
 // values at one path with the same expected timestamp; it returns the
@@ -351,7 +353,6 @@ func TestBigCellTornNegativeControl(t *testing.T) {
 		t.Fatal("marker-first writes were not caught by the torn-read check")
 	}
 }
-
 
 // pseudo returns n deterministic bytes for seed.
 func pseudo(n int, seed byte) []byte {
