@@ -3,13 +3,10 @@ package jdbcstore
 import (
 	"bytes"
 	"context"
-	"encoding/binary"
 	"errors"
 	"fmt"
 	"sync"
-	"sync/atomic"
 	"testing"
-	"time"
 
 	"github.com/colinmarc/hdfs/v2"
 
@@ -17,6 +14,7 @@ import (
 	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/driver"
+	"github.com/kylin-go/kylin/metastore/internal/bigcell/bigcelltest"
 	"github.com/kylin-go/kylin/metastore/metastoretest"
 )
 
@@ -293,45 +291,16 @@ func TestBigCellCASNegativeControl(t *testing.T) {
 	}
 }
 
-// tornReads replaces a big cell 20 times while a reader on another handle
-// reads it; every content carries the timestamp it is written with, and a
-// read whose content names another timestamp than the row's is torn.
+// tornReads runs bigcelltest.TornReads: 20 writes of a big cell, one
+// reader on another handle.
 func tornReads(t *testing.T, markerFirst bool) (reads, torn int) {
-	ctx := context.Background()
 	cfg := bigConfig(t, 4096)
 	w, r := openBig(t, cfg), openBig(t, cfg)
 	w.big.MarkerFirst = markerFirst
-	const p = "/dict/torn.dict"
-	stamped := func(ts int64) []byte {
-		c := pseudo(200_000, byte(ts))
-		binary.BigEndian.PutUint64(c, uint64(ts))
-		return c
-	}
-	base := time.Now().UnixMilli()
-	if err := w.Put(ctx, p, stamped(base), 0, base); err != nil {
+	reads, torn, err := bigcelltest.TornReads(context.Background(), w, r, "/dict/torn.dict", 200_000, 20)
+	if err != nil {
 		t.Fatal(err)
 	}
-	var done atomic.Bool
-	var rd sync.WaitGroup
-	rd.Go(func() {
-		for !done.Load() {
-			res, err := r.Get(ctx, p)
-			if err != nil {
-				continue
-			}
-			reads++
-			if int64(binary.BigEndian.Uint64(res.Content)) != res.Timestamp {
-				torn++
-			}
-		}
-	})
-	for i := int64(1); i <= 20; i++ {
-		if err := w.Put(ctx, p, stamped(base+i), base+i-1, base+i); err != nil {
-			t.Errorf("write %d: %v", i, err)
-		}
-	}
-	done.Store(true)
-	rd.Wait()
 	return reads, torn
 }
 
