@@ -34,6 +34,8 @@ type statements struct {
 	// Big cells: the row's timestamp and whether it is a marker; delete a
 	// marker with a given timestamp.
 	state, deleteMarker string
+	// touch moves the timestamp alone (updateTimestamp).
+	touch string
 }
 
 // quoteIdent quotes a table name for MySQL.
@@ -112,6 +114,7 @@ func buildStatements(qt string, binaryKey bool) statements {
 		importUpdate: "UPDATE " + qt + " SET " + colTS + " = ?, " + colContent + " = ? WHERE " + keyIs,
 		delete:       "DELETE FROM " + qt + " WHERE " + keyIs,
 		deleteIf:     "DELETE FROM " + qt + " WHERE " + keyIs + " AND " + colTS + " = ?",
+		touch:        "UPDATE " + qt + " SET " + colTS + " = ? WHERE " + keyIs + " AND " + colTS + " = ?",
 		state:        "SELECT " + colTS + ", " + isMarker + " FROM " + qt + " WHERE " + keyIs,
 		deleteMarker: "DELETE FROM " + qt + " WHERE " + keyIs + " AND " + colTS + " = ? AND " + isMarker,
 	}

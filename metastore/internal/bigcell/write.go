@@ -158,3 +158,25 @@ func (f *Files) bestEffort(ctx context.Context, what string, fn func(c *hdfs.Cli
 			zap.Error(err))
 	}
 }
+
+// Touch sets the time of p's file to newTS for a timestamp update of its
+// marker row (timestamp ts), the caller holding the lock; a backup left by
+// a writer that died before its commit is moved back first, so that the
+// file in place is the committed one. A missing file is left missing (the
+// marker then reads as missing, as before). The backend then moves the
+// row's timestamp by compare-and-set: a crash in between leaves the file
+// marked with newTS under a row with ts, which readers resolve by reading
+// the row again (Follow).
+func (f *Files) Touch(ctx context.Context, p string, ts, newTS int64) error {
+	err := f.fs.Do(ctx, func(c *hdfs.Client) error {
+		f.recover(c, p, ts)
+		return nil
+	})
+	if err == nil {
+		err = f.fs.SetTimes(ctx, f.File(p), newTS)
+	}
+	if errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	return err
+}
