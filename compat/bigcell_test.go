@@ -283,6 +283,11 @@ func checkBigPair(t *testing.T, p bigPair) {
 			t.Fatal(err)
 		}
 	})
+	t.Run("Touch", func(t *testing.T) {
+		if err := checkBigTouch(ctx, p, "/compat/big/touch"); err != nil {
+			t.Fatal(err)
+		}
+	})
 	t.Run("NegativeCorruptedFile", func(t *testing.T) {
 		want, err := p.goPut(ctx, "/compat/big/neg-file.dict", bigContent(bigSize, 5), 0)
 		if err != nil {

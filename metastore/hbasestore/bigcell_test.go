@@ -44,12 +44,12 @@ func openBig(t testing.TB, cfg config.Metastore, threshold int) metastore.Store 
 
 // TestBigCellConformance runs the suite with big cells on and a threshold
 // of 4 KiB, so that the suite's large values and empty resources are stored
-// behind markers.
+// behind markers, with big values of 12 MiB and 64 MiB beside small ones.
 func TestBigCellConformance(t *testing.T) {
 	cfg := bigConfig(t)
 	openBig(t, cfg, 4096)
 	metastoretest.Run(t, func(t *testing.T) metastore.Store { return openBig(t, cfg, 4096) },
-		metastoretest.Capabilities{EmptyContent: true, Workers: 4, OpsPerWorker: 10})
+		metastoretest.Capabilities{EmptyContent: true, Workers: 4, OpsPerWorker: 10, BigValueSizes: []int{12 << 20, 64 << 20}})
 }
 
 // TestBigCellSizes stores 12 MiB and 64 MiB values beside small ones with

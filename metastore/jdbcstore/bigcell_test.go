@@ -42,12 +42,13 @@ func openBig(t testing.TB, cfg Config) *Store {
 
 // TestBigCellConformance runs the suite with big cells on and a
 // max-cell-size of 4 KiB, so that the suite's large values and empty
-// resources on non-JSON paths are stored behind markers.
+// resources on non-JSON paths are stored behind markers, with big values
+// of 12 MiB and 64 MiB beside small ones.
 func TestBigCellConformance(t *testing.T) {
 	cfg := bigConfig(t, 4096)
 	openBig(t, cfg)
 	metastoretest.Run(t, func(t *testing.T) metastore.Store { return metastore.New(openBig(t, cfg)) },
-		metastoretest.Capabilities{EmptyContent: true, Workers: 4, OpsPerWorker: 10})
+		metastoretest.Capabilities{EmptyContent: true, Workers: 4, OpsPerWorker: 10, BigValueSizes: []int{12 << 20, 64 << 20}})
 }
 
 // TestBigCellSizes stores 12 MiB and 64 MiB values beside small ones with
