@@ -73,6 +73,7 @@ var checks = []check{
 	{"ListMissing", checkListMissing},
 	{"ExistsFolder", checkExistsFolder},
 	{"Walk", checkWalk},
+	{"WalkChanges", checkWalkChanges},
 	{"Delete", checkDelete},
 	{"DeleteIf", checkDeleteIf},
 	{"Touch", checkTouch},
