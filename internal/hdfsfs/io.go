@@ -19,12 +19,6 @@ const (
 	closeBackoffMax = 200 * time.Millisecond
 )
 
-// writeChunk is how much CreateFile hands the writer at a time: one packet
-// of colinmarc/hdfs's block stream (64 KiB). Handed the whole content, the
-// stream first copies all of it into one growing buffer, then sends it
-// packet by packet; a packet at a time it keeps one packet's buffer.
-const writeChunk = 64 << 10
-
 // CreateFile writes data to a new file name (the parent is created; an
 // existing file is an error matching os.ErrExist) and closes it, retrying
 // the close while the NameNode reports "replication in progress", which is
@@ -38,8 +32,8 @@ func CreateFile(ctx context.Context, c *hdfs.Client, name string, data []byte) e
 		return err
 	}
 	// A write of nothing would open a block that never completes.
-	for off := 0; off < len(data); off += writeChunk {
-		if _, err := w.Write(data[off:min(off+writeChunk, len(data))]); err != nil {
+	if len(data) > 0 {
+		if _, err := w.Write(data); err != nil {
 			w.Close()
 			c.Remove(name)
 			return err
