@@ -1,4 +1,6 @@
 # shellcheck shell=bash
+# The sourcing script sets `here`; its callers read `picked` and `wait_error`.
+# shellcheck disable=SC2034,SC2154
 # Shared by the server scripts (hbase.sh, hdfs.sh, mariadb.sh, zookeeper.sh)
 # and kylin-jars.sh: sourced, never run. It holds what they all do the same
 # way: messages, installing Java and Maven, the build cache, loopback ports,
@@ -28,6 +30,7 @@ usage() {
 # ensure_jdk_maven [COMMAND]...: installs JDK 17 and Maven from Debian
 # (scripts/apt-install.sh waits for apt's locks: make test starts several
 # servers at once) unless java, mvn and every COMMAND are on the PATH.
+# shellcheck disable=SC2120 # its arguments are optional
 ensure_jdk_maven() {
 	local c missing=""
 	for c in java mvn "$@"; do command -v "$c" >/dev/null || missing=1; done
@@ -136,7 +139,7 @@ check_port() {
 	case $p in
 	'' | *[!0-9]*) die "port '$p' is not a number: pass $flag as an integer" ;;
 	esac
-	[ "$p" -ge 1024 ] && [ "$p" -le 65535 ] || die "port $p out of range 1024-65535"
+	if [ "$p" -lt 1024 ] || [ "$p" -gt 65535 ]; then die "port $p out of range 1024-65535"; fi
 	if port_in_use "$p"; then
 		die "port $p on 127.0.0.1 is in use; choose another $flag or omit it"
 	fi
