@@ -44,6 +44,7 @@ public final class Harness {
         CuratorSchedulers.register(ops);
         Fixtures.register(ops);
         Users.register(ops);
+        Tables.register(ops);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
