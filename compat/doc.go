@@ -48,7 +48,9 @@
 //
 // Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK,
 // KYLIN_TEST_HBASE_ZK, KYLIN_TEST_HDFS and KYLIN_TEST_MARIADB. Without them the tests skip locally and fail under
-// CI=true.
+// CI=true. Each test drops the HBase and JDBC tables and removes the HDFS
+// directories it created when it ends; KYLIN_COMPAT_KEEP=1 keeps them for
+// debugging.
 //
 // Behind the build tag chaos (make compat-chaos, not make test),
 // TestMixedClusterChaos runs a mixed cluster under faults: two JVMs of

@@ -37,6 +37,7 @@ final class CuratorSchedulers {
             KylinConfig c = Configs.forUrl(r.str("url"));
             c.setProperty("kylin.job.scheduler.default", "100");
             c.setProperty("kylin.job.scheduler.poll-interval-second", r.str("poll", "1"));
+            long before = System.currentTimeMillis(); // the node cannot lead before it joins
             synchronized (CuratorSchedulers.class) {
                 if (running != null) {
                     throw new IllegalStateException("a CuratorScheduler already runs in this JVM");
@@ -45,7 +46,7 @@ final class CuratorSchedulers {
                 s.init(new JobEngineConfig(c), new MockJobLock());
                 running = s;
             }
-            Thread w = new Thread(CuratorSchedulers::watch, "kylingo-leadership-watch");
+            Thread w = new Thread(() -> watch(before), "kylingo-leadership-watch");
             w.setDaemon(true);
             w.start();
             return running.hasStarted();
@@ -65,9 +66,9 @@ final class CuratorSchedulers {
         return DefaultScheduler.getInstance().hasStarted();
     }
 
-    private static void watch() {
+    private static void watch(long joined) {
         boolean was = false;
-        long lastNotLeading = System.currentTimeMillis();
+        long lastNotLeading = joined;
         while (true) {
             long before = System.currentTimeMillis();
             boolean is = leading();
