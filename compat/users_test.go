@@ -9,6 +9,8 @@ import (
 	"strings"
 	"testing"
 
+	"golang.org/x/crypto/bcrypt"
+
 	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/secret"
@@ -51,6 +53,9 @@ func (o oneUser) Get(_ context.Context, path string) (metastore.Resource, error)
 	return metastore.Resource{Path: path, Content: o.content, Timestamp: 1}, nil
 }
 
+// Both sides hash at bcrypt's lowest cost, 4, to keep the test short; the
+// records' format does not depend on it (Kylin and auth use 10).
+
 // checkKylinWritten has Kylin's ManagedUser write u (its password hashed
 // by Spring Security's BCryptPasswordEncoder) and checks that our auth
 // package reads the same user and authenticates exactly the users Kylin
@@ -58,7 +63,7 @@ func (o oneUser) Get(_ context.Context, path string) (metastore.Resource, error)
 func checkKylinWritten(h *harness, u testUser) error {
 	var rec string
 	if err := h.call("user.write", map[string]any{"name": u.name, "password": u.password, "roles": strings.Join(u.roles, ","),
-		"disabled": fmt.Sprint(u.disabled), "locked": fmt.Sprint(u.locked)}, &rec); err != nil {
+		"disabled": fmt.Sprint(u.disabled), "locked": fmt.Sprint(u.locked), "cost": bcrypt.MinCost}, &rec); err != nil {
 		return err
 	}
 	got, err := auth.ParseUserRecord([]byte(rec))
@@ -84,7 +89,7 @@ func checkKylinWritten(h *harness, u testUser) error {
 // wrote for u (rewritten by mangle, the negative controls' hook) and
 // checks Kylin sees the same user, the password matching.
 func checkGoWritten(h *harness, u testUser, mangle func([]byte) []byte) error {
-	rec, err := auth.NewUserRecord(strings.ToLower(u.name), secret.New(u.password), u.roles[:len(u.roles)-1]...)
+	rec, err := auth.NewUserRecordCost(strings.ToLower(u.name), secret.New(u.password), bcrypt.MinCost, u.roles[:len(u.roles)-1]...)
 	if err != nil {
 		return err
 	}
@@ -135,7 +140,7 @@ func TestManagedUser(t *testing.T) {
 			if err := checkGoWritten(h, u, authoritiesAsStrings); err != nil {
 				t.Error(err)
 			}
-			rec, err := auth.NewUserRecord(u.name, secret.New(u.password), u.roles[:len(u.roles)-1]...)
+			rec, err := auth.NewUserRecordCost(u.name, secret.New(u.password), bcrypt.MinCost, u.roles[:len(u.roles)-1]...)
 			if err != nil {
 				t.Fatal(err)
 			}
