@@ -31,6 +31,9 @@ type bigPair struct {
 	fs   *hdfs.Client
 	root string // HDFS path of the resources folder: <working dir>/<table>/resources
 	tmp  string // local directory carrying content to and from the harness
+	// staleCAS is the exception Kylin's checkAndPutResource of big content
+	// over a stale timestamp throws; "" means WriteConflictException.
+	staleCAS string
 }
 
 // file is the HDFS file holding the big cell of path.
@@ -40,12 +43,11 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 	t.Helper()
 	quorum := testenv.HBase(t)
 	nn := testenv.HDFS(t)
-	host, port, ok := strings.Cut(quorum, ":")
-	if !ok {
-		t.Fatalf("%s=%q: want host:port", testenv.EnvHBaseZK, quorum)
-	}
 	table := h.cluster + "_big" + randomHex(3)
+	kurl := kylinHBaseURL(t, table, quorum)
+	dropHBaseTableAtEnd(t, h, kurl)
 	wdPath := "/kylin-compat/" + randomHex(4)
+	removeHDFSAtEnd(t, nn, wdPath)
 	site := map[string]string{
 		"kylin.env.hdfs-working-dir":     "hdfs://" + nn + wdPath,
 		"kylin.storage.hbase.cluster-fs": "hdfs://" + nn,
@@ -66,7 +68,7 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 		t.Fatalf("hbasestore with big cells: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	k := kylinStore{h: side, url: table + "@hbase,hbase.zookeeper.quorum=" + host + ",hbase.zookeeper.property.clientPort=" + port}
+	k := kylinStore{h: side, url: kurl}
 	class, err := k.open()
 	if err != nil || !strings.HasSuffix(class, ".HBaseResourceStore") {
 		t.Fatalf("Kylin opened %q (%v), want HBaseResourceStore", class, err)
@@ -75,10 +77,7 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 	if err != nil {
 		t.Fatalf("HDFS client: %v", err)
 	}
-	t.Cleanup(func() {
-		_ = fs.RemoveAll(wdPath)
-		_ = fs.Close()
-	})
+	t.Cleanup(func() { _ = fs.Close() })
 	return bigPair{storePair: storePair{s: s, k: k}, fs: fs, root: wdPath + "/" + table + "/resources", tmp: t.TempDir()}
 }
 
@@ -239,6 +238,13 @@ func TestHBaseBigCells(t *testing.T) {
 	start := time.Now()
 	p := openBigPair(t, h)
 	t.Logf("both stores open on one table with big cells in %v", time.Since(start).Round(time.Millisecond))
+	checkBigPair(t, p)
+}
+
+// checkBigPair runs the big-cell checks on a pair of stores sharing one
+// metastore and its HDFS: each reads the other's 12 MiB and empty resources,
+// compare-and-set conflicts both ways, deletes, and the negative controls.
+func checkBigPair(t *testing.T, p bigPair) {
 	ctx := context.Background()
 
 	t.Run("GoWritesKylinReads", func(t *testing.T) {
@@ -270,6 +276,11 @@ func TestHBaseBigCells(t *testing.T) {
 	})
 	t.Run("Deletes", func(t *testing.T) {
 		if err := checkBigDeletes(ctx, p, "/compat/big/del"); err != nil {
+			t.Fatal(err)
+		}
+	})
+	t.Run("Touch", func(t *testing.T) {
+		if err := checkBigTouch(ctx, p, "/compat/big/touch"); err != nil {
 			t.Fatal(err)
 		}
 	})
@@ -321,8 +332,12 @@ func checkBigCAS(ctx context.Context, p bigPair, path string) error {
 	if err != nil {
 		return err
 	}
-	if _, err := p.kylinCAS(path, bigContent(bigSize, 30), cur.Timestamp-1, cur.Timestamp+1); !isJava(err, "WriteConflictException") {
-		return fmt.Errorf("kylin checkAndPutResource over a stale timestamp: %v, want WriteConflictException", err)
+	stale := p.staleCAS
+	if stale == "" {
+		stale = "WriteConflictException"
+	}
+	if _, err := p.kylinCAS(path, bigContent(bigSize, 30), cur.Timestamp-1, cur.Timestamp+1); !isJava(err, stale) {
+		return fmt.Errorf("kylin checkAndPutResource over a stale timestamp: %v, want %s", err, stale)
 	}
 	if err := p.bothSee(ctx, cur); err != nil {
 		return fmt.Errorf("after Kylin's lost compare-and-set: %w", err)

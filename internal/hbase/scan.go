@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // ScanOptions selects the rows of a Scan.
@@ -69,7 +70,7 @@ type scanState struct {
 }
 
 // region scans the region r from s.next to its end (or Stop).
-func (s *scanState) region(ctx context.Context, cn *conn, r *region) error {
+func (s *scanState) region(ctx context.Context, cn *wire.Conn, r *region) error {
 	req := &pb.ScanRequest{
 		Region: regionSpec(r.Name),
 		Scan: &pb.Scan{
@@ -127,9 +128,9 @@ func (s *scanState) regionDone(r *region, moreResults bool) {
 
 // closeScanner releases a scanner abandoned early, best effort: the server
 // drops it anyway when its lease runs out.
-func (s *scanState) closeScanner(cn *conn, id uint64) {
+func (s *scanState) closeScanner(cn *wire.Conn, id uint64) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	req := &pb.ScanRequest{ScannerId: proto.Uint64(id), CloseScanner: proto.Bool(true), NumberOfRows: proto.Uint32(0)}
-	_ = cn.call(ctx, 0, "Scan", req, &pb.ScanResponse{})
+	_ = cn.Call(ctx, 0, "Scan", req, &pb.ScanResponse{})
 }

@@ -42,9 +42,16 @@ type clientConn struct {
 	body reqBody      // its body
 	resp nodeResponse // the node's response to it
 
-	active    atomic.Pointer[nodeConn] // the node connection of the request in flight
-	cancelled atomic.Bool              // the sweeper saw the client hang up mid-request
-	holding   atomic.Bool              // request resources are held (see shed)
+	// active is the node connection of the request in flight. While it
+	// holds nc, nc is the request's and abort (another goroutine) may
+	// close it. Exactly one party takes nc out of active, and that party
+	// decides nc's fate: abort by Swap (it closes nc), or the connection's
+	// goroutine by CompareAndSwap in disown, before it pools or closes nc.
+	// So a node connection goes back to its pool only once no abort can
+	// reach it, never while another request may have taken it.
+	active    atomic.Pointer[nodeConn]
+	cancelled atomic.Bool // the sweeper saw the client hang up mid-request
+	holding   atomic.Bool // request resources are held (see shed)
 }
 
 var (
@@ -116,12 +123,23 @@ func (cc *clientConn) busy() {
 }
 
 // abort closes the client connection and the node connection of its
-// request in flight (Shutdown past its deadline, the sweeper).
+// request in flight (Shutdown past its deadline, the sweeper), taking the
+// latter out of active first (see active).
 func (cc *clientConn) abort() {
 	cc.c.Close()
-	if nc := cc.active.Load(); nc != nil {
+	if nc := cc.active.Swap(nil); nc != nil {
 		nc.Close()
 	}
+}
+
+// disown takes nc out of active (see active); false if abort took it
+// first, when nc is closed or closing and must never be pooled.
+func (cc *clientConn) disown(nc *nodeConn) bool { return cc.active.CompareAndSwap(nc, nil) }
+
+// closeNode ends a node connection's part in the request by closing it.
+func (cc *clientConn) closeNode(nc *nodeConn) {
+	cc.disown(nc)
+	nc.Close()
 }
 
 func (cc *clientConn) serve() {

@@ -42,7 +42,6 @@ func (cc *clientConn) handle() bool {
 	}
 	status, keep := cc.exchange(&x)
 	x.End(status)
-	cc.active.Store(nil)
 	return keep
 }
 
@@ -89,7 +88,7 @@ func (cc *clientConn) attempt(addr string, deadline time.Time) (*nodeConn, error
 	}
 	cc.active.Store(nc)
 	if err := cc.roundTrip(nc, deadline); err != nil {
-		nc.Close()
+		cc.closeNode(nc)
 		return nil, err
 	}
 	return nc, nil
@@ -196,8 +195,10 @@ func (cc *clientConn) nodeConn(addr string, deadline time.Time) (*nodeConn, erro
 // node's response was read to its end and no further (exact) and the node
 // did not announce a close: a connection holding unread bytes, or part of
 // a response, would hand the next request an answer that is not its own.
+// It disowns nc first: pooled, nc may at once be another request's, and
+// an abort of this one must no longer reach it (see clientConn.active).
 func (cc *clientConn) finishNode(nc *nodeConn, exact bool) {
-	if !exact || cc.resp.head.close || nc.pool == nil {
+	if !cc.disown(nc) || !exact || cc.resp.head.close || nc.pool == nil {
 		nc.Close()
 		return
 	}

@@ -265,6 +265,6 @@ func (rl *responseRelay) end(exact bool) error {
 // fail ends a relay broken off on either side: the node connection holds
 // part of a response, or the client did not take it.
 func (rl *responseRelay) fail(err error) error {
-	rl.nc.Close()
+	rl.cc.closeNode(rl.nc)
 	return err
 }
