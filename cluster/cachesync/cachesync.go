@@ -5,6 +5,12 @@
 //
 // It is the glue between the two layers, so that neither metastore/cache
 // nor cluster imports the other.
+//
+// Delivery is asynchronous: a write returns once it is in the store, and
+// its event reaches the other nodes (and this one) afterwards. A test that
+// writes on one node and then reads on another calls the writer's
+// Broadcaster.Sync(ctx) in between; without it the read may come before the
+// event, and the event may then drop an entry the read has just filled.
 package cachesync
 
 import (
