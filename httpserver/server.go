@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"time"
 
 	"go.uber.org/zap"
 
@@ -14,12 +13,17 @@ import (
 )
 
 // New returns a server for h with cfg's timeouts and header bound; zero
-// fields take config.Default().HTTP's. Errors the server cannot return (a
-// failed TLS handshake, a handler panic) go to log at WARN; nil log is
-// silent. New ignores cfg's TLS files: to serve HTTPS set the server's
-// TLSConfig from TLSConfig(cfg), and Serve serves HTTPS.
-func New(h http.Handler, cfg config.HTTP, log *zap.Logger) *http.Server {
-	cfg = withDefaults(cfg)
+// fields take config.Default().HTTP's, and a field config refuses (a
+// negative timeout would mean none) is an error naming its key. Errors
+// the server cannot return (a failed TLS handshake, a handler panic) go to
+// log at WARN; nil log is silent. New ignores cfg's TLS files: to serve
+// HTTPS set the server's TLSConfig from TLSConfig(cfg), and Serve serves
+// HTTPS.
+func New(h http.Handler, cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err // names the key
+	}
 	if log == nil {
 		log = zap.NewNop()
 	}
@@ -31,7 +35,7 @@ func New(h http.Handler, cfg config.HTTP, log *zap.Logger) *http.Server {
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          zap.NewStdLog(log.WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
-	}
+	}, nil
 }
 
 // TLSConfig loads cfg's certificate and key (PEM) into a server TLS
@@ -62,22 +66,4 @@ func Scheme(srv *http.Server) string {
 		return "https"
 	}
 	return "http"
-}
-
-func withDefaults(c config.HTTP) config.HTTP {
-	d := config.Default().HTTP
-	pick := func(v, def time.Duration) time.Duration {
-		if v <= 0 {
-			return def
-		}
-		return v
-	}
-	c.ReadHeaderTimeout = pick(c.ReadHeaderTimeout, d.ReadHeaderTimeout)
-	c.ReadTimeout = pick(c.ReadTimeout, d.ReadTimeout)
-	c.WriteTimeout = pick(c.WriteTimeout, d.WriteTimeout)
-	c.IdleTimeout = pick(c.IdleTimeout, d.IdleTimeout)
-	if c.MaxHeaderBytes <= 0 {
-		c.MaxHeaderBytes = d.MaxHeaderBytes
-	}
-	return c
 }

@@ -466,7 +466,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 func TestBadConfig(t *testing.T) {
 	for _, cfg := range []config.Query{
 		{Policy: "random"},
-		{RetryBudget: -1},
+		{RetryBudget: -0.5},
 		{MaxEjectedShare: 2},
 		{ReplayBodyBytes: 100, MaxBodyBytes: 10},
 		{HealthPath: "health"},

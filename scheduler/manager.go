@@ -32,18 +32,14 @@ type Manager struct {
 const maxCASAttempts = 16
 
 // NewManager returns a Manager over store. cfg supplies
-// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock and
+// ExecuteOutputMaxSize (zero takes config's default, Kylin's 10 MiB); only WithClock and
 // WithAnnouncer apply.
 func NewManager(cfg config.Job, store metastore.Store, opts ...Option) *Manager {
 	return newManager(cfg, store, collect(opts))
 }
 
 func newManager(cfg config.Job, store metastore.Store, o options) *Manager {
-	max := cfg.ExecuteOutputMaxSize
-	if max <= 0 {
-		max = config.Default().Job.ExecuteOutputMaxSize
-	}
-	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing, ann: o.announcer}
+	return &Manager{store: store, maxOut: cfg.WithDefaults().ExecuteOutputMaxSize, clock: o.clock, fencing: o.fencing, ann: o.announcer}
 }
 
 // Add stores a new job: an output record (READY) for the job and each step,

@@ -159,7 +159,10 @@ func (n *node) startEngine() error {
 // newServer is the node's HTTP server with the configured timeouts, and
 // HTTPS when kylin.go.http.tls-cert and tls-key are set.
 func newServer(cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
-	srv := httpserver.New(nil, cfg, log)
+	srv, err := httpserver.New(nil, cfg, log)
+	if err != nil {
+		return nil, err
+	}
 	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {
 		tc, err := httpserver.TLSConfig(cfg)
 		if err != nil {

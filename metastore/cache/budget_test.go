@@ -91,7 +91,7 @@ func TestHotEntrySurvivesColdScan(t *testing.T) {
 func TestBudgetZeroAndTooBig(t *testing.T) {
 	ctx := context.Background()
 	inner := &countingStore{Store: memstore.New()}
-	off := withBudget(t, 0, inner)
+	off := withBudget(t, config.None, inner)
 	paths := fill(t, inner, 1, 10)
 	for range 3 {
 		_, err := off.Get(ctx, paths[0])
@@ -109,7 +109,7 @@ func TestBudgetZeroAndTooBig(t *testing.T) {
 		t.Fatalf("an entry bigger than budget/8 was cached: %+v", st)
 	}
 	cfg := config.Default().Metastore
-	cfg.CacheBytes = -1
+	cfg.CacheBytes = -2
 	if _, err := New(cfg, memstore.New(), nil); err == nil || !strings.Contains(err.Error(), "kylin.go.metadata.cache-bytes") {
 		t.Fatalf("negative budget: %v", err)
 	}
