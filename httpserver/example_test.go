@@ -10,7 +10,7 @@ import (
 
 func ExampleNew() {
 	cfg := config.Default().HTTP // or a Config loaded from kylin.properties
-	srv, err := httpserver.New(http.NotFoundHandler(), cfg, nil)
+	srv, err := httpserver.New(http.NotFoundHandler(), cfg)
 	if err != nil {
 		fmt.Println(err)
 		return

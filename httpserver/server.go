@@ -10,23 +10,34 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
+
+// Option configures New.
+type Option func(*options)
+
+type options struct{ log *zap.Logger }
+
+// WithEnv gives the server the host's logger: errors the server cannot
+// return (a failed TLS handshake, a handler panic) go to it at WARN. The
+// default is silent.
+func WithEnv(e hostenv.Env) Option { return func(o *options) { o.log = e.Logger } }
 
 // New returns a server for h with cfg's timeouts and header bound; zero
 // fields take config.Default().HTTP's, and a field config refuses (a
-// negative timeout would mean none) is an error naming its key. Errors
-// the server cannot return (a failed TLS handshake, a handler panic) go to
-// log at WARN; nil log is silent. New ignores cfg's TLS files: to serve
-// HTTPS set the server's TLSConfig from TLSConfig(cfg), and Serve serves
-// HTTPS.
-func New(h http.Handler, cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
+// negative timeout would mean none) is an error naming its key. New
+// ignores cfg's TLS files: to serve HTTPS set the server's TLSConfig from
+// TLSConfig(cfg), and Serve serves HTTPS.
+func New(h http.Handler, cfg config.HTTP, opts ...Option) (*http.Server, error) {
 	cfg = cfg.WithDefaults()
 	if err := cfg.Validate(); err != nil {
 		return nil, err // names the key
 	}
-	if log == nil {
-		log = zap.NewNop()
+	var o options
+	for _, f := range opts {
+		f(&o)
 	}
+	log := hostenv.Env{Logger: o.log}.WithDefaults().Logger
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,

@@ -139,7 +139,7 @@ func TestSlowAndLargeRequestsAreCut(t *testing.T) {
 
 func mustNew(t *testing.T, h http.Handler, cfg config.HTTP) *http.Server {
 	t.Helper()
-	srv, err := New(h, cfg, nil)
+	srv, err := New(h, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -147,7 +147,7 @@ func mustNew(t *testing.T, h http.Handler, cfg config.HTTP) *http.Server {
 }
 
 func TestDefaultsAndErrors(t *testing.T) {
-	if _, err := New(ok, config.HTTP{ReadTimeout: -time.Second}, nil); err == nil ||
+	if _, err := New(ok, config.HTTP{ReadTimeout: -time.Second}); err == nil ||
 		!strings.Contains(err.Error(), "kylin.go.http.read-timeout-ms=-1000") {
 		t.Errorf("a negative read timeout (no timeout at all): %v", err)
 	}

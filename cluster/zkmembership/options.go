@@ -6,26 +6,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // Option carries what a properties file cannot.
 type Option func(*options)
 
 type options struct {
-	log *zap.Logger
-	reg prometheus.Registerer
+	env hostenv.Env
 }
 
-// WithLogger sets the logger; the default is silent.
-func WithLogger(l *zap.Logger) Option { return func(o *options) { o.log = l } }
-
-// WithRegisterer registers kylin_cluster_members (nodes in this member's
-// view); the default is no metrics.
-func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { o.reg = r } }
+// WithEnv gives the Membership the host's logger and registerer
+// (kylin_cluster_members, the nodes in this member's view); the default is
+// silent and without metrics.
+func WithEnv(e hostenv.Env) Option { return func(o *options) { o.env = e } }
 
 // settings is config.ZooKeeper with defaults applied.
 type settings struct {

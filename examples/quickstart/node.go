@@ -115,7 +115,7 @@ func (n *node) serve(ln net.Listener) error {
 	mux.HandleFunc("GET /kylin/api/query", n.query)
 	mux.HandleFunc("GET /kylin/api/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
 	var err error
-	if n.srv, err = httpserver.New(mux, config.HTTP{}, nil); err != nil { // the default timeouts
+	if n.srv, err = httpserver.New(mux, config.HTTP{}); err != nil { // the default timeouts
 		return err
 	}
 	go func() { n.served <- n.srv.Serve(ln) }()

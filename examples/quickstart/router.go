@@ -32,7 +32,7 @@ func queryAct(ctx context.Context, c *demoCluster, say narrator) error {
 	if err != nil {
 		return err
 	}
-	srv, err := httpserver.New(router, config.HTTP{}, nil) // the default timeouts
+	srv, err := httpserver.New(router, config.HTTP{}) // the default timeouts
 	if err != nil {
 		return err
 	}

@@ -7,6 +7,8 @@ import (
 	"time"
 
 	"github.com/go-zookeeper/zk"
+
+	"github.com/kylin-go/kylin/clock"
 )
 
 // liveness decides when a session may have expired on the server, from
@@ -117,7 +119,7 @@ func (lv *liveness) session() (int64, time.Duration) {
 type trackedConn struct {
 	net.Conn
 	lv    *liveness
-	clock Clock
+	clock clock.Clock
 
 	mu        sync.Mutex
 	out, in   frameSplitter
@@ -151,7 +153,7 @@ type request struct {
 	create string
 }
 
-func newTrackedConn(conn net.Conn, lv *liveness, clock Clock) *trackedConn {
+func newTrackedConn(conn net.Conn, lv *liveness, clock clock.Clock) *trackedConn {
 	return &trackedConn{Conn: conn, lv: lv, clock: clock, gate: make(chan struct{}),
 		out: newFrameSplitter(requestHeadLen), in: newFrameSplitter(headLen)}
 }
@@ -257,7 +259,7 @@ func (c *trackedConn) pop() (request, bool) {
 }
 
 // trackingDialer wraps dial so that every connection feeds lv.
-func trackingDialer(dial zk.Dialer, lv *liveness, clock Clock) zk.Dialer {
+func trackingDialer(dial zk.Dialer, lv *liveness, clock clock.Clock) zk.Dialer {
 	return func(network, address string, timeout time.Duration) (net.Conn, error) {
 		conn, err := dial(network, address, timeout)
 		if err != nil {

@@ -47,10 +47,7 @@ func New(ctx context.Context, cfg config.ZooKeeper, opts ...Option) (*Locker, er
 	if err != nil {
 		return nil, err
 	}
-	o := defaults()
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := collectOptions(opts)
 	l := &Locker{cfg: cfg, servers: servers, root: root, opts: o, log: o.logger,
 		metrics: newMetrics(o.registerer), stop: make(chan struct{})}
 	l.slots.init()

@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/internal/testing/metrictest"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
@@ -43,7 +44,7 @@ func TestBudgetEvicts(t *testing.T) {
 	ctx := context.Background()
 	inner := &countingStore{Store: memstore.New()}
 	reg := prometheus.NewRegistry()
-	c := withBudget(t, 64<<10, inner, metastore.WithRegisterer(reg))
+	c := withBudget(t, 64<<10, inner, metastore.WithEnv(hostenv.Env{Registerer: reg}))
 	paths := fill(t, inner, 200, 1000) // ~230 KB of entries into 64 KiB
 	for _, p := range paths {
 		r, err := c.Get(ctx, p)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/query"
 )
 
@@ -95,7 +96,7 @@ func setup(t *testing.T, fe FrontEnd, cfg config.Query, nodes ...cluster.Node) *
 	cfg.NoHealthCheck = true
 	m := NewMembers(nodes...)
 	reg := prometheus.NewRegistry()
-	r, err := query.New(cfg, m, query.WithRegisterer(reg))
+	r, err := query.New(cfg, m, query.WithEnv(hostenv.Env{Registerer: reg}))
 	if err != nil {
 		t.Fatal(err)
 	}
