@@ -11,14 +11,14 @@ import (
 // Sentinels. Errors returned by the client wrap one of them, or are a
 // *RemoteError, or are the caller's ctx.Err() unwrapped.
 var (
-	// ErrClosed: the client was closed.
+	// ErrClosed is returned after the client was closed.
 	ErrClosed = errors.New("hbase: client closed")
-	// ErrUnknownOutcome: the request was sent but no answer arrived (the
-	// connection broke or the attempt timed out). A write may or may not
+	// ErrUnknownOutcome is returned when the request was sent but no answer
+	// arrived (the connection broke or the attempt timed out). A write may or may not
 	// have been applied; only idempotent calls are retried after it.
 	ErrUnknownOutcome = errors.New("hbase: outcome unknown")
-	// ErrTableNotFound: the table does not exist (no regions in hbase:meta,
-	// or the master says so).
+	// ErrTableNotFound is returned when the table does not exist (no regions
+	// in hbase:meta, or the master says so).
 	ErrTableNotFound = errors.New("hbase: table not found")
 	// errNotSent: a connection failed before the request left; always safe
 	// to retry.
