@@ -69,4 +69,13 @@
 //  4. the cache (metastore/cache Store.Close);
 //  5. the lock.Locker (Close), and the cluster.Membership (Close);
 //  6. the metastore.Store (Close), when the cache did not close it.
+//
+// A router in front of the query nodes (query.Router behind its own
+// httpserver.New server) starts after its cluster.Membership and stops
+// first, before the nodes it routes to: its HTTP server's Shutdown (requests
+// in flight finish), then Router.Close (the membership watch and the health
+// checks stop; Close does not wait for requests, the server does), then the
+// membership. The health checks are plain GETs of HealthPath without
+// credentials: nodes serve that path without authentication, or the router
+// runs with NoHealthCheck.
 package kylin

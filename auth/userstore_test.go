@@ -178,3 +178,30 @@ func TestUserStoreStoreDown(t *testing.T) {
 		t.Errorf("status %d, want 503", rec.Code)
 	}
 }
+
+func TestNewUserRecordCost(t *testing.T) {
+	for _, cost := range []int{bcrypt.MinCost, bcrypt.MinCost + 1} {
+		rec, err := NewUserRecordCost("ann", secret.New("pw"), cost, RoleAdmin)
+		if err != nil {
+			t.Fatal(err)
+		}
+		u, err := ParseUserRecord(rec)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, err := bcrypt.Cost([]byte(u.hash.Reveal())); err != nil || got != cost {
+			t.Errorf("cost %d: stored hash has cost %d (%v)", cost, got, err)
+		}
+		s := memstore.New()
+		putUser(t, s, "ANN", rec)
+		if _, err := NewUserStore(s).Authenticate(context.Background(), basic("ann", "pw")); err != nil {
+			t.Errorf("cost %d: sign-in refused: %v", cost, err)
+		}
+		s.Close()
+	}
+	for _, cost := range []int{0, bcrypt.MinCost - 1, bcrypt.MaxCost + 1} {
+		if _, err := NewUserRecordCost("ann", secret.New("pw"), cost); err == nil {
+			t.Errorf("cost %d accepted; want an out-of-range error", cost)
+		}
+	}
+}

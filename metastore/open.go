@@ -83,13 +83,19 @@ func Schemes() []string {
 
 // checkParsed refuses a URL that parsed but cannot mean what was written:
 // a parameter that holds '@' and no '=' is the rest of an identifier that
-// held a comma ("a,b@mem"), which Kylin's syntax cannot express.
+// held a comma ("a,b@mem"), which Kylin's syntax cannot express, and any
+// other parameter without '=' ("meta@mem,foo") is a typo, not a setting.
 func checkParsed(url string, u config.MetadataURL) error {
 	for _, part := range strings.Split(url, ",")[1:] {
 		if strings.Contains(part, "@") && !strings.Contains(part, "=") {
 			return fmt.Errorf("metastore: open %q: %w: read as %s; the part %q after a ',' looks like the rest of the name: "+
 				"',' separates parameters, so an identifier cannot hold one; rename it without ','",
 				url, ErrBadURL, describe(u), strings.TrimSpace(part))
+		}
+		if p := strings.TrimSpace(part); !strings.Contains(p, "=") {
+			return fmt.Errorf("metastore: open %q: %w: read as %s; the parameter %q has no '=': "+
+				"parameters are key=value after the scheme, separated by ','",
+				url, ErrBadURL, describe(u), p)
 		}
 	}
 	return nil

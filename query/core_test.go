@@ -278,6 +278,27 @@ func TestAllUnhealthyStillServes(t *testing.T) {
 	}
 }
 
+// TestAllUnhealthyKeepsPolicy: with every node down the fallback pass still
+// follows the policy. Drawing the rotation again for the fallback pass sent
+// every request to one of two nodes.
+func TestAllUnhealthyKeepsPolicy(t *testing.T) {
+	for _, policy := range []string{PolicyRoundRobin, PolicyLeastInFlight, PolicyP2C} {
+		r := newTestRouter(t, config.Query{Policy: policy}, newMembers(nodes(2)...))
+		for _, b := range r.snap.Load().nodes {
+			b.down.Store(true)
+		}
+		got := pickN(t, r, "", 40)
+		for addr, n := range got {
+			if n < 10 {
+				t.Errorf("%s, every node down: %s got %d of 40 picks (%v); want both nodes used", policy, addr, n, got)
+			}
+		}
+		if len(got) != 2 {
+			t.Errorf("%s, every node down: picks %v; want both nodes used", policy, got)
+		}
+	}
+}
+
 func TestRetryRules(t *testing.T) {
 	r := newTestRouter(t, config.Query{MaxRetries: 1, RetryBudget: 1}, newMembers(nodes(4)...), WithRetryReserve(0))
 	cases := []struct {

@@ -27,6 +27,20 @@ type filter struct {
 	now       int64 // Unix ns from clock, read on first need (0: not yet)
 	tried     []*backend
 	anyHealth bool
+	// start is the rotating offset of this pick, drawn once: when no node is
+	// healthy the policy runs a second pass with anyHealth, and a second draw
+	// would advance the rotation twice per request (with two nodes, every
+	// request would land on the same one).
+	start   uint64
+	started bool
+}
+
+// offset returns this pick's rotating offset, drawing it from next once.
+func (f *filter) offset(next *atomic.Uint64) uint64 {
+	if !f.started {
+		f.start, f.started = next.Add(1), true
+	}
+	return f.start
 }
 
 func (f *filter) accept(b *backend) bool {
@@ -95,7 +109,7 @@ type roundRobin struct{ next atomic.Uint64 }
 
 func (p *roundRobin) pick(s *snapshot, _ string, f *filter) *backend {
 	n := uint64(len(s.nodes))
-	start := p.next.Add(1)
+	start := f.offset(&p.next)
 	for i := uint64(0); i < n; i++ {
 		if b := s.nodes[(start+i)%n]; f.accept(b) {
 			return b
@@ -110,7 +124,7 @@ type leastInFlight struct{ next atomic.Uint64 }
 
 func (p *leastInFlight) pick(s *snapshot, _ string, f *filter) *backend {
 	n := uint64(len(s.nodes))
-	start := p.next.Add(1)
+	start := f.offset(&p.next)
 	var best *backend
 	var bestLoad int64
 	for i := uint64(0); i < n; i++ {

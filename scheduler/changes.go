@@ -22,8 +22,9 @@ const namedEvery = 256
 // catchUp reads the job records changed since the last full pass, every
 // record on the first, and updates what the engine remembers. It is
 // metastore.Store.Walk with a timestamp window on /execute and
-// /execute_output: every backend serves it, memstore and filestore decide
-// the window before touching content, and the window keeps the records the
+// /execute_output: every backend serves it (memstore from a timestamp
+// index, hbasestore with a filter on f:t in the region server, filestore
+// with one fstatat per file), and the window keeps the records the
 // scheduler reads and parses proportional to what changed. False when the
 // store failed (the pass stops; the next one retries the same window).
 //

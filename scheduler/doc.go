@@ -61,8 +61,9 @@
 // pass lists the job ids and walks every output record once; after it, a
 // full pass (Wake, the poll) walks only the records whose timestamps are
 // inside a window that starts at the previous walk less a slack for clock
-// differences (metastore.Store.Walk with a Window: every backend has it,
-// memstore and filestore decide the window before reading content), and
+// differences (metastore.Store.Walk with a Window: every backend has it;
+// memstore serves it from a timestamp index and hbasestore filters on f:t
+// in the region server, so its cost follows what changed), and
 // looks at the jobs that are not settled. Settled jobs (SUCCEED,
 // DISCARDED, ERROR, STOPPED) are remembered with their record's timestamp
 // and not read again until that record changes: a resume or rollback

@@ -168,7 +168,7 @@ func (e *Engine) Wake() { signal(e.wakeC) }
 // WakeJob makes the engine look at one job now: its records are read
 // again and it starts if it is runnable here. The host's broadcast
 // listener for "execute" and "execute_output" events calls it with the
-// event's key (JobListener does). It never blocks; a burst of more
+// event's key (the listener Engine.Listener returns does). It never blocks; a burst of more
 // distinct ids than the engine queues becomes one full pass.
 func (e *Engine) WakeJob(id string) {
 	if ValidateID(id) == nil {
@@ -309,7 +309,7 @@ func (e *Engine) stillRunning(err error) error {
 		return fmt.Errorf("scheduler: shutdown: engine goroutines still stopping: %w", err)
 	}
 	slices.Sort(ids)
-	return fmt.Errorf("scheduler: shutdown: %d jobs still running (%s): %w", len(ids), strings.Join(ids, ", "), err)
+	return fmt.Errorf("scheduler: shutdown: %s still running (%s): %w", countJobs(len(ids)), strings.Join(ids, ", "), err)
 }
 
 // Close is Shutdown bounded by CloseTimeout. It is idempotent.
@@ -352,4 +352,12 @@ func (e *Engine) count(f func(*Stats)) {
 	e.mu.Lock()
 	f(&e.stats)
 	e.mu.Unlock()
+}
+
+// countJobs words n jobs for a message: "1 job", "3 jobs".
+func countJobs(n int) string {
+	if n == 1 {
+		return "1 job"
+	}
+	return fmt.Sprintf("%d jobs", n)
 }

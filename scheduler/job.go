@@ -30,8 +30,11 @@ type Job struct {
 
 // Step is one step of a job. Its id is "<jobId>-NN".
 type Step struct {
-	ID     string
-	Name   string
+	ID   string
+	Name string
+	// Type is the step's own type, stored for Kylin (a Java class name in
+	// Kylin's records) and handed to the Executor in StepRun.Step. It does
+	// not choose the Executor: Job.Type does, for every step of the job.
 	Type   string
 	Params map[string]string
 }

@@ -44,7 +44,7 @@ func TestShutdownExpiredNamesStuckJob(t *testing.T) {
 	expired, cancel := context.WithCancel(context.Background())
 	cancel()
 	err := e.Shutdown(expired)
-	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "1 jobs still running (stuck-job)") {
+	if err == nil || !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "1 job still running (stuck-job)") {
 		t.Fatalf("Shutdown(expired) = %v, want the stuck job named and context.Canceled wrapped", err)
 	}
 	if err := e.Start(); !errors.Is(err, ErrClosed) {

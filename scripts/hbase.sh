@@ -36,71 +36,29 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/hbase"
-
-log() { printf 'hbase.sh: %s\n' "$*" >&2; }
-die() {
-	log "$*"
-	exit 1
-}
-
-usage() {
-	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-	exit 2
-}
-
-# ensure_tools installs Java 17 and Maven from Debian when they are missing.
-ensure_tools() {
-	command -v java >/dev/null && command -v mvn >/dev/null && return 0
-	command -v apt-get >/dev/null || die "java and mvn are required (install JDK 17 and Maven)"
-	log "installing JDK 17 and Maven with apt-get"
-	export DEBIAN_FRONTEND=noninteractive
-	"$here/apt-install.sh" openjdk-17-jdk-headless maven
-}
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 
 # cache_dir prints the cache directory for the current pom and sources: a
 # change to either builds into a new directory.
 cache_dir() {
-	local version hash
+	local version
 	version=$(sed -n 's:.*<hbase.version>\(.*\)</hbase.version>.*:\1:p' "$src/pom.xml")
-	hash=$(cd "$src" && find pom.xml src -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
-	printf '%s/hbase-%s-%s' "${KYLIN_HBASE_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kylin-go}" "$version" "$hash"
+	printf '%s/hbase-%s-%s' "$(cache_root KYLIN_HBASE_CACHE)" "$version" "$(tree_hash "$src" pom.xml src)"
 }
 
-# build resolves the jars and builds the tool jar into the cache, once; a lock
-# keeps parallel starts from building the same cache twice.
-build() {
-	local cache=$1
-	[ -f "$cache/ok" ] && return 0
-	mkdir -p "$(dirname "$cache")"
-	exec 9>"$cache.lock"
-	flock 9
-	if [ ! -f "$cache/ok" ]; then
-		local tmp
-		tmp=$(mktemp -d "$cache.build.XXXXXX")
-		cp -r "$src/pom.xml" "$src/src" "$tmp/"
-		log "fetching HBase jars with Maven into $cache (first start only)"
-		if ! (cd "$tmp" && mvn -B -q -Dstyle.color=never package >&2); then
-			rm -rf "$tmp"
-			die "mvn package failed in $src (see the Maven output above)"
-		fi
-		rm -rf "$cache"
-		mkdir -p "$cache"
-		mv "$tmp/target/lib" "$tmp/target/kylin-hbase-tools.jar" "$cache/"
-		rm -rf "$tmp"
-		touch "$cache/ok"
-	fi
-	flock -u 9
-	exec 9>&-
+# fill_cache TMP CACHE resolves the jars and builds the tool jar (build_cache
+# runs it once per cache directory).
+fill_cache() {
+	local tmp=$1 cache=$2
+	cp -r "$src/pom.xml" "$src/src" "$tmp/" || return 1
+	log "fetching HBase jars with Maven into $cache (first start only)"
+	(cd "$tmp" && mvn -B -q -Dstyle.color=never package >&2) || return 1
+	mv "$tmp/target/lib" "$tmp/target/kylin-hbase-tools.jar" "$cache/"
 }
 
-# alive PID DIR: true if PID is running and is the HBase started for DIR.
-alive() {
-	local pid=$1 dir=$2
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "-Dkylin.hbase.dir=$dir"
-}
-
-read_pid() { cat "$1/hbase.pid" 2>/dev/null || true; }
+# running DIR: true if DIR's recorded process is the HBase started for DIR.
+running() { alive "$(read_pid "$1/hbase.pid")" "-Dkylin.hbase.dir=$1"; }
 
 # choose_ports fills zk_port/master_port/rs_port: flags first, then the ports
 # of the previous start in DIR, then free ports from the kernel.
@@ -120,14 +78,8 @@ choose_ports() {
 		zk_port=${zk_port:-${free[0]}} master_port=${master_port:-${free[1]}} rs_port=${rs_port:-${free[2]}}
 	fi
 	for p in "$zk_port" "$master_port" "$rs_port"; do
-		case $p in
-		'' | *[!0-9]*) die "port '$p' is not a number: pass --zk-port/--master-port/--rs-port as integers" ;;
-		esac
-		[ "$p" -ge 1024 ] && [ "$p" -le 65535 ] || die "port $p out of range 1024-65535"
-		[ "$p" -ne 2181 ] || die "port 2181 belongs to the Debian ZooKeeper; choose another --zk-port"
-		if (exec 3<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null; then
-			die "port $p on 127.0.0.1 is in use; choose another or omit the flag"
-		fi
+		[ "$p" != 2181 ] || die "port 2181 belongs to the Debian ZooKeeper; choose another --zk-port"
+		check_port "$p" --zk-port/--master-port/--rs-port
 	done
 	printf 'prev_zk=%s\nprev_master=%s\nprev_rs=%s\n' "$zk_port" "$master_port" "$rs_port" >"$dir/ports"
 }
@@ -199,17 +151,13 @@ fail_start() {
 wait_ready() {
 	local dir=$1 cache=$2 limit=${KYLIN_HBASE_START_TIMEOUT:-180}
 	local deadline=$(($(date +%s) + limit)) pid probe rc
-	pid=$(read_pid "$dir")
-	until (exec 3<>"/dev/tcp/127.0.0.1/$zk_port") 2>/dev/null; do
-		alive "$pid" "$dir" || fail_start "$dir" "HBase exited during startup"
-		[ "$(date +%s)" -lt "$deadline" ] || fail_start "$dir" "ZooKeeper port $zk_port not open after ${limit}s"
-		sleep 0.5
-	done
+	pid=$(read_pid "$dir/hbase.pid")
+	wait_for HBase "$pid" "$limit" port_in_use "$zk_port" || fail_start "$dir" "$wait_error"
 	tool "$dir" "$cache" wait "127.0.0.1:$zk_port" "kylin_probe_$$" $((deadline - $(date +%s))) \
 		2>>"$dir/logs/probe.log" &
 	probe=$!
 	while kill -0 "$probe" 2>/dev/null; do
-		if ! alive "$pid" "$dir"; then
+		if ! kill -0 "$pid" 2>/dev/null; then
 			kill "$probe" 2>/dev/null || true
 			wait "$probe" 2>/dev/null || true
 			fail_start "$dir" "HBase exited during startup"
@@ -223,14 +171,14 @@ wait_ready() {
 
 do_start() {
 	local dir=$1 cache
-	ensure_tools
+	ensure_jdk_maven
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	if alive "$(read_pid "$dir")" "$dir"; then
-		die "HBase already running for $dir (pid $(read_pid "$dir")); stop it first"
+	if running "$dir"; then
+		die "HBase already running for $dir (pid $(read_pid "$dir/hbase.pid")); stop it first"
 	fi
 	cache=$(cache_dir)
-	build "$cache"
+	build_cache "$cache" fill_cache
 	choose_ports "$dir" "$cache"
 	write_conf "$dir"
 	local t0
@@ -238,7 +186,7 @@ do_start() {
 	log "starting HBase in $dir (zk 127.0.0.1:$zk_port, master $master_port, rs $rs_port; log $dir/logs/hbase.log)"
 	launch "$dir" "$cache"
 	wait_ready "$dir" "$cache"
-	log "HBase ready after $(($(date +%s) - t0))s, pid $(read_pid "$dir"); stop with: $0 stop --dir $dir"
+	log "HBase ready after $(($(date +%s) - t0))s, pid $(read_pid "$dir/hbase.pid"); stop with: $0 stop --dir $dir"
 	echo "127.0.0.1:$zk_port"
 }
 
@@ -246,32 +194,13 @@ do_kill() { do_stop "$1" KILL; }
 
 # do_stop DIR [SIGNAL]: signal (default TERM) the recorded process and wait.
 do_stop() {
-	local dir=$1 sig=${2:-TERM} pid bound=${KYLIN_HBASE_STOP_TIMEOUT:-60} i
-	pid=$(read_pid "$dir")
-	if ! alive "$pid" "$dir"; then
-		rm -f "$dir/hbase.pid"
-		log "HBase in $dir is not running"
-		return 0
-	fi
-	log "stopping HBase pid $pid (SIG$sig)"
-	kill -"$sig" "$pid"
-	for ((i = 0; i < bound * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "HBase pid $pid still running after ${bound}s; sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-	fi
-	rm -f "$dir/hbase.pid"
-	log "stopped"
+	stop_pid "HBase in $1" "$1/hbase.pid" "-Dkylin.hbase.dir=$1" "${2:-TERM}" "${KYLIN_HBASE_STOP_TIMEOUT:-60}"
 }
 
 do_status() {
 	local dir=$1 pid
-	pid=$(read_pid "$dir")
-	if alive "$pid" "$dir"; then
+	pid=$(read_pid "$dir/hbase.pid")
+	if running "$dir"; then
 		# shellcheck disable=SC1091
 		. "$dir/ports"
 		echo "running $pid 127.0.0.1:$prev_zk"
@@ -282,10 +211,9 @@ do_status() {
 }
 
 do_admin() {
-	local dir=$1 pid cache
+	local dir=$1 cache
 	shift
-	pid=$(read_pid "$dir")
-	alive "$pid" "$dir" || die "HBase in $dir is not running"
+	running "$dir" || die "HBase in $dir is not running"
 	[ $# -ge 2 ] || die "admin needs a command: probe TABLE | put TABLE ROW VALUE | get TABLE ROW"
 	# shellcheck disable=SC1091
 	. "$dir/ports"

@@ -38,74 +38,31 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/hdfs"
-
-log() { printf 'hdfs.sh: %s\n' "$*" >&2; }
-die() {
-	log "$*"
-	exit 1
-}
-
-usage() {
-	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-	exit 2
-}
-
-# ensure_tools installs Java 17 and Maven from Debian when they are missing
-# (scripts/apt-install.sh waits for apt's locks: make test starts several
-# servers at once).
-ensure_tools() {
-	command -v java >/dev/null && command -v mvn >/dev/null && return 0
-	log "installing JDK 17 and Maven with apt-get"
-	"$here/apt-install.sh" openjdk-17-jdk-headless maven || die "java and mvn are required (install JDK 17 and Maven)"
-}
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 
 # cache_dir prints the cache directory for the current pom, sources and
 # logging configuration: a change to any of them builds into a new directory.
 cache_dir() {
-	local version hash
+	local version
 	version=$(sed -n 's:.*<hadoop.version>\(.*\)</hadoop.version>.*:\1:p' "$src/pom.xml")
-	hash=$(cd "$src" && find pom.xml src conf -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
-	printf '%s/hdfs-%s-%s' "${KYLIN_HDFS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kylin-go}" "$version" "$hash"
+	printf '%s/hdfs-%s-%s' "$(cache_root KYLIN_HDFS_CACHE)" "$version" "$(tree_hash "$src" pom.xml src conf)"
 }
 
-# build resolves the jars and builds the tool jar into the cache, once; a lock
-# keeps parallel starts from building the same cache twice.
-build() {
-	local cache=$1
-	[ -f "$cache/ok" ] && return 0
-	mkdir -p "$(dirname "$cache")"
-	exec 9>"$cache.lock"
-	flock 9
-	if [ ! -f "$cache/ok" ]; then
-		local tmp
-		tmp=$(mktemp -d "$cache.build.XXXXXX")
-		cp -r "$src/pom.xml" "$src/src" "$tmp/"
-		log "fetching Hadoop jars with Maven into $cache (first start only)"
-		# A Maven repository of its own: scripts/hbase.sh may be filling
-		# ~/.m2 at the same moment, and Maven does not lock it.
-		if ! (cd "$tmp" && mvn -B -q -Dstyle.color=never "-Dmaven.repo.local=$(dirname "$cache")/m2-hdfs" package >&2); then
-			rm -rf "$tmp"
-			die "mvn package failed in $src (see the Maven output above)"
-		fi
-		rm -rf "$cache"
-		mkdir -p "$cache"
-		mv "$tmp/target/lib" "$tmp/target/kylin-hdfs-tools.jar" "$cache/"
-		cp -r "$src/conf" "$cache/"
-		rm -rf "$tmp"
-		touch "$cache/ok"
-	fi
-	flock -u 9
-	exec 9>&-
+# fill_cache TMP CACHE resolves the jars and builds the tool jar (build_cache
+# runs it once per cache directory).
+fill_cache() {
+	local tmp=$1 cache=$2
+	cp -r "$src/pom.xml" "$src/src" "$tmp/" || return 1
+	log "fetching Hadoop jars with Maven into $cache (first start only)"
+	# A Maven repository of its own: scripts/hbase.sh may be filling
+	# ~/.m2 at the same moment, and Maven does not lock it.
+	(cd "$tmp" && mvn -B -q -Dstyle.color=never "-Dmaven.repo.local=$(dirname "$cache")/m2-hdfs" package >&2) || return 1
+	mv "$tmp/target/lib" "$tmp/target/kylin-hdfs-tools.jar" "$cache/" && cp -r "$src/conf" "$cache/"
 }
 
-# alive PID DIR: true if PID is running and is the cluster started for DIR.
-alive() {
-	local pid=$1 dir=$2
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "-Dkylin.hdfs.dir=$dir"
-}
-
-read_pid() { cat "$1/hdfs.pid" 2>/dev/null || true; }
+# running DIR: true if DIR's recorded process is the cluster started for DIR.
+running() { alive "$(read_pid "$1/hdfs.pid")" "-Dkylin.hdfs.dir=$1"; }
 
 # jvm_flags size the JVM for a 2-core machine shared with other servers.
 jvm_flags=(-Xms64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Djava.net.preferIPv4Stack=true)
@@ -135,38 +92,25 @@ fail_start() {
 # wait_ready waits for DIR/data/ready, written by the launcher once the
 # cluster is active, while watching that the JVM stays alive.
 wait_ready() {
-	local dir=$1 limit=${KYLIN_HDFS_START_TIMEOUT:-180} pid deadline
-	deadline=$(($(date +%s) + limit))
-	pid=$(read_pid "$dir")
-	until [ -f "$dir/data/ready" ]; do
-		alive "$pid" "$dir" || fail_start "$dir" "HDFS exited during startup"
-		[ "$(date +%s)" -lt "$deadline" ] || fail_start "$dir" "HDFS not active after ${limit}s"
-		sleep 0.3
-	done
+	local dir=$1
+	wait_for HDFS "$(read_pid "$dir/hdfs.pid")" "${KYLIN_HDFS_START_TIMEOUT:-180}" test -f "$dir/data/ready" ||
+		fail_start "$dir" "$wait_error"
 }
 
 do_start() {
 	local dir=$1 cache port
-	ensure_tools
+	ensure_jdk_maven
 	mkdir -p "$dir/data"
 	dir=$(cd "$dir" && pwd)
-	if alive "$(read_pid "$dir")" "$dir"; then
-		die "HDFS already running for $dir (pid $(read_pid "$dir")); stop it first"
+	if running "$dir"; then
+		die "HDFS already running for $dir (pid $(read_pid "$dir/hdfs.pid")); stop it first"
 	fi
 	cache=$(cache_dir)
-	build "$cache"
+	build_cache "$cache" fill_cache
 	port=$opt_port
 	if [ -z "$port" ] && [ -f "$dir/port" ]; then port=$(cat "$dir/port"); fi
 	port=${port:-0}
-	case $port in
-	'' | *[!0-9]*) die "port '$port' is not a number: pass --nn-port as an integer" ;;
-	esac
-	if [ "$port" -ne 0 ]; then
-		[ "$port" -ge 1024 ] && [ "$port" -le 65535 ] || die "port $port out of range 1024-65535"
-		if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
-			die "port $port on 127.0.0.1 is in use; choose another --nn-port or omit it"
-		fi
-	fi
+	[ "$port" = 0 ] || check_port "$port" --nn-port
 	local t0
 	t0=$(date +%s)
 	log "starting HDFS in $dir (log $dir/hdfs.log)"
@@ -175,38 +119,20 @@ do_start() {
 	local addr
 	addr=$(sed -n 1p "$dir/data/ready")
 	echo "${addr##*:}" >"$dir/port"
-	log "HDFS ready after $(($(date +%s) - t0))s, pid $(read_pid "$dir"); stop with: $0 stop --dir $dir"
+	log "HDFS ready after $(($(date +%s) - t0))s, pid $(read_pid "$dir/hdfs.pid"); stop with: $0 stop --dir $dir"
 	echo "$addr"
 }
 
 # do_stop DIR [SIGNAL]: signal (default TERM) the recorded process and wait.
 do_stop() {
-	local dir=$1 sig=${2:-TERM} pid bound=${KYLIN_HDFS_STOP_TIMEOUT:-60} i
-	pid=$(read_pid "$dir")
-	if ! alive "$pid" "$dir"; then
-		rm -f "$dir/hdfs.pid"
-		log "HDFS in $dir is not running"
-		return 0
-	fi
-	log "stopping HDFS pid $pid (SIG$sig)"
-	kill -"$sig" "$pid"
-	for ((i = 0; i < bound * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "HDFS pid $pid still running after ${bound}s; sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-	fi
-	rm -f "$dir/hdfs.pid" "$dir/data/ready"
-	log "stopped"
+	stop_pid "HDFS in $1" "$1/hdfs.pid" "-Dkylin.hdfs.dir=$1" "${2:-TERM}" "${KYLIN_HDFS_STOP_TIMEOUT:-60}"
+	rm -f "$1/data/ready"
 }
 
 do_status() {
 	local dir=$1 pid
-	pid=$(read_pid "$dir")
-	if alive "$pid" "$dir" && [ -f "$dir/data/ready" ]; then
+	pid=$(read_pid "$dir/hdfs.pid")
+	if running "$dir" && [ -f "$dir/data/ready" ]; then
 		echo "running $pid $(sed -n 1p "$dir/data/ready")"
 		return 0
 	fi
@@ -222,7 +148,7 @@ do_ctl() {
 	stop-datanode | start-datanode | stop-namenode | start-namenode) ;;
 	*) die "ctl needs one of stop-datanode, start-datanode, stop-namenode, start-namenode (got '$cmd')" ;;
 	esac
-	alive "$(read_pid "$dir")" "$dir" && [ -f "$dir/data/ready" ] || die "HDFS in $dir is not running"
+	running "$dir" && [ -f "$dir/data/ready" ] || die "HDFS in $dir is not running"
 	ctl=$(sed -n 2p "$dir/data/ready")
 	exec 3<>"/dev/tcp/127.0.0.1/$ctl" || die "cannot reach the control port $ctl"
 	printf '%s\n' "$cmd" >&3
@@ -237,7 +163,7 @@ do_java() {
 	shift
 	[ $# -ge 1 ] || die "java needs a class name"
 	cache=$(cache_dir)
-	build "$cache"
+	build_cache "$cache" fill_cache
 	java "${jvm_flags[@]}" -Xmx"${KYLIN_HDFS_CLIENT_HEAP:-512m}" \
 		"-Dlog4j.configuration=file:$cache/conf/log4j.properties" \
 		-cp "$cache/kylin-hdfs-tools.jar:$cache/lib/*" "$@"

@@ -33,59 +33,25 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src="$here/kylin"
-
-log() { printf 'kylin-jars.sh: %s\n' "$*" >&2; }
-die() {
-	log "$*"
-	exit 1
-}
-
-usage() {
-	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-	exit 2
-}
-
-# ensure_tools installs Java 17 and Maven from Debian when they are missing
-# (apt-install.sh waits for the apt locks of installs make test runs beside).
-ensure_tools() {
-	command -v java >/dev/null && command -v javac >/dev/null && command -v jar >/dev/null && command -v mvn >/dev/null && return 0
-	log "installing JDK 17 and Maven with apt-get"
-	"$here/apt-install.sh" openjdk-17-jdk-headless maven || die "java, javac and mvn are required (install JDK 17 and Maven)"
-}
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 
 # cache_dir prints the cache directory for the current poms and settings.
 cache_dir() {
-	local version hash
+	local version
 	version=$(sed -n 's:.*<kylin.version>\(.*\)</kylin.version>.*:\1:p' "$src/jars/pom.xml")
-	hash=$(cd "$src" && find . -type f -print0 | sort -z | xargs -0 cat | sha256sum | cut -c1-12)
-	printf '%s/kylin-%s-%s' "${KYLIN_JARS_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/kylin-go}" "$version" "$hash"
+	printf '%s/kylin-%s-%s' "$(cache_root KYLIN_JARS_CACHE)" "$version" "$(tree_hash "$src" .)"
 }
 
-# build resolves the jars into the cache, once, under a lock.
-build() {
-	local cache=$1
-	[ -f "$cache/ok" ] && return 0
-	mkdir -p "$(dirname "$cache")"
-	exec 9>"$cache.lock"
-	flock 9
-	if [ ! -f "$cache/ok" ]; then
-		local tmp
-		tmp=$(mktemp -d "$cache.build.XXXXXX")
-		cp -r "$src/." "$tmp/"
-		log "fetching Kylin's jars with Maven into $cache (first run only; several minutes)"
-		if ! (cd "$tmp" && mvn -B -q -Dstyle.color=never -s settings.xml package >&2); then
-			rm -rf "$tmp"
-			die "mvn package failed for $src (see the Maven output above)"
-		fi
-		extract_patch "$tmp"
-		rm -rf "$cache"
-		mkdir -p "$cache"
-		mv "$tmp/jars/target/lib" "$tmp/patch-java-base" "$cache/"
-		rm -rf "$tmp"
-		touch "$cache/ok"
-	fi
-	flock -u 9
-	exec 9>&-
+# fill_cache TMP CACHE resolves the jars (build_cache runs it once per cache
+# directory).
+fill_cache() {
+	local tmp=$1 cache=$2
+	cp -r "$src/." "$tmp/" || return 1
+	log "fetching Kylin's jars with Maven into $cache (first run only; several minutes)"
+	(cd "$tmp" && mvn -B -q -Dstyle.color=never -s settings.xml package >&2) || return 1
+	extract_patch "$tmp" || return 1
+	mv "$tmp/jars/target/lib" "$tmp/patch-java-base" "$cache/"
 }
 
 # extract_patch copies the JDBC store's SQL templates out of
@@ -108,10 +74,10 @@ main() {
 		*) usage ;;
 		esac
 	done
-	ensure_tools
+	ensure_jdk_maven javac jar
 	local cache
 	cache=$(cache_dir)
-	build "$cache"
+	build_cache "$cache" fill_cache
 	log "Kylin's jars in $cache/lib ($(find "$cache/lib" -name '*.jar' | wc -l) jars)"
 	if $classpath; then
 		echo "$cache/lib/*"

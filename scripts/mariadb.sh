@@ -28,17 +28,8 @@
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
-
-log() { printf 'mariadb.sh: %s\n' "$*" >&2; }
-die() {
-	log "$*"
-	exit 1
-}
-
-usage() {
-	awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0" >&2
-	exit 2
-}
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 
 user=kylin
 password=kylin-test
@@ -61,33 +52,11 @@ ensure_installed() {
 	find_tools || die "installing mariadb-server did not provide mariadbd, mariadb-install-db, mariadb-admin and mariadb"
 }
 
-port_in_use() {
-	(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null
-}
+# running DIR: true if DIR's recorded process is the mariadbd started for DIR.
+running() { alive "$(read_pid "$1/mariadb.pid")" "--datadir=$1/data"; }
 
-# free_port prints a loopback port nobody listens on, outside the kernel's
-# ephemeral range and away from the ports MySQL, HBase and ZooKeeper use by
-# default. The caller holds the port lock until the server listens.
-free_port() {
-	local p tries=0
-	while [ $tries -lt 200 ]; do
-		p=$((20000 + RANDOM % 12000))
-		tries=$((tries + 1))
-		port_in_use "$p" && continue
-		echo "$p"
-		return
-	done
-	die "no free loopback port found after 200 tries"
-}
-
-read_pid() { cat "$1/mariadb.pid" 2>/dev/null || true; }
-
-# alive PID DIR: true if PID is running and is the mariadbd started for DIR.
-alive() {
-	local pid=$1 dir=$2
-	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
-	tr '\0' '\n' <"/proc/$pid/cmdline" 2>/dev/null | grep -qxF -- "--datadir=$dir/data"
-}
+# answers SOCK: true if the server on SOCK answers a ping.
+answers() { "$admin" --no-defaults --socket="$1" -uroot --connect-timeout=2 ping >/dev/null 2>&1; }
 
 # socket_path prints DIR's socket, or a short one under /tmp when DIR is too
 # deep for a Unix socket name (108 bytes).
@@ -152,18 +121,9 @@ fail_start() {
 # wait_ready pings the server over its socket until it answers, watching
 # that the process stays alive.
 wait_ready() {
-	local dir=$1 sock=$2 pid limit=${KYLIN_MARIADB_START_TIMEOUT:-60}
-	local deadline=$((SECONDS + limit))
-	pid=$(read_pid "$dir")
-	until "$admin" --no-defaults --socket="$sock" -uroot --connect-timeout=2 ping >/dev/null 2>&1; do
-		# kill -0, not alive: until setsid has exec'd, the child's command
-		# line is still this script's, and a loaded machine can take a
-		# while to get there. The child is ours and not reaped, so its pid
-		# cannot have been reused.
-		kill -0 "$pid" 2>/dev/null || fail_start "$dir" "mariadbd exited during startup"
-		[ $SECONDS -lt $deadline ] || fail_start "$dir" "mariadbd did not answer within ${limit}s"
-		sleep 0.2
-	done
+	local dir=$1 sock=$2
+	wait_for mariadbd "$(read_pid "$dir/mariadb.pid")" "${KYLIN_MARIADB_START_TIMEOUT:-60}" answers "$sock" ||
+		fail_start "$dir" "$wait_error"
 }
 
 create_schema() {
@@ -182,32 +142,26 @@ do_start() {
 	ensure_installed
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
-	if alive "$(read_pid "$dir")" "$dir"; then
-		die "MariaDB already running for $dir (pid $(read_pid "$dir")); stop it first"
+	if running "$dir"; then
+		die "MariaDB already running for $dir (pid $(read_pid "$dir/mariadb.pid")); stop it first"
 	fi
 	sock=$(socket_path "$dir")
 	init_datadir "$dir"
 	# Ports are chosen and bound under one machine-wide lock so that two
 	# starts never pick the same free port.
-	exec 9>/tmp/kylin-mariadb-ports.lock
-	flock 9
+	port_lock mariadb
 	port=$opt_port
 	[ -n "$port" ] || port=$(cat "$dir/port" 2>/dev/null || true)
-	[ -n "$port" ] || port=$(free_port)
-	case $port in
-	'' | *[!0-9]*) die "port '$port' is not a number: pass --port as an integer" ;;
-	esac
-	[ "$port" -ge 1024 ] && [ "$port" -le 65535 ] || die "port $port out of range 1024-65535"
-	port_in_use "$port" && die "port $port on 127.0.0.1 is in use; choose another --port or a new --dir"
+	[ -n "$port" ] || { free_port && port=$picked; }
+	check_port "$port" --port
 	echo "$port" >"$dir/port"
 	t0=$SECONDS
 	log "starting mariadbd in $dir (127.0.0.1:$port, socket $sock, log $dir/error.log)"
 	launch "$dir" "$port" "$sock"
 	wait_ready "$dir" "$sock"
-	flock -u 9
-	exec 9>&-
+	port_unlock
 	create_schema "$sock" || fail_start "$dir" "creating database $database failed"
-	log "MariaDB ready after $((SECONDS - t0))s, pid $(read_pid "$dir"); stop with: $0 stop --dir $dir"
+	log "MariaDB ready after $((SECONDS - t0))s, pid $(read_pid "$dir/mariadb.pid"); stop with: $0 stop --dir $dir"
 	dsn "$port"
 }
 
@@ -215,33 +169,13 @@ do_kill() { do_stop "$1" KILL; }
 
 # do_stop DIR [SIGNAL]: signal (default TERM) the recorded process and wait.
 do_stop() {
-	local dir=$1 sig=${2:-TERM} pid bound=${KYLIN_MARIADB_STOP_TIMEOUT:-60} i
-	pid=$(read_pid "$dir")
-	if ! alive "$pid" "$dir"; then
-		rm -f "$dir/mariadb.pid"
-		log "MariaDB in $dir is not running"
-		return 0
-	fi
-	log "stopping mariadbd pid $pid (SIG$sig)"
-	kill -CONT "$pid" 2>/dev/null || true # a frozen server cannot exit
-	kill -"$sig" "$pid"
-	for ((i = 0; i < bound * 10; i++)); do
-		kill -0 "$pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	if kill -0 "$pid" 2>/dev/null; then
-		log "mariadbd pid $pid still running after ${bound}s; sending SIGKILL"
-		kill -KILL "$pid" 2>/dev/null || true
-		while kill -0 "$pid" 2>/dev/null; do sleep 0.1; done
-	fi
-	rm -f "$dir/mariadb.pid"
-	log "stopped"
+	stop_pid "MariaDB in $1" "$1/mariadb.pid" "--datadir=$1/data" "${2:-TERM}" "${KYLIN_MARIADB_STOP_TIMEOUT:-60}"
 }
 
 do_status() {
 	local dir=$1 pid
-	pid=$(read_pid "$dir")
-	if alive "$pid" "$dir"; then
+	pid=$(read_pid "$dir/mariadb.pid")
+	if running "$dir"; then
 		echo "running $pid $(dsn "$(cat "$dir/port")")"
 		return 0
 	fi

@@ -27,9 +27,8 @@
 # that ask for 120 s).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-
-log() { printf 'zookeeper.sh: %s\n' "$*" >&2; }
-die() { log "$*"; exit 1; }
+# shellcheck source=scripts/lib.sh
+. "$here/lib.sh"
 
 zk_jar=/usr/share/java/zookeeper.jar
 
@@ -50,28 +49,6 @@ ensure_installed() {
 	[ "$(id -u)" = 0 ] || die "zookeeper is not installed and installing it needs root: apt-get install zookeeper"
 	"$here/apt-install.sh" zookeeper
 	[ -f "$zk_jar" ] || die "apt-get install zookeeper did not provide $zk_jar"
-}
-
-port_in_use() {
-	[ -n "$(ss -Htan "( sport = :$1 )" 2>/dev/null)" ]
-}
-
-# free_port prints a loopback port nobody listens on, outside the kernel's
-# ephemeral range (so outgoing connections do not take it meanwhile) and
-# away from the ports HBase and a default ZooKeeper use.
-free_port() {
-	local p tries=0
-	while [ $tries -lt 200 ]; do
-		p=$((20000 + RANDOM % 12000))
-		tries=$((tries + 1))
-		case " $taken " in *" $p "*) continue ;; esac
-		if [ "$p" -ge 16000 ] && [ "$p" -le 16030 ]; then continue; fi
-		port_in_use "$p" && continue
-		taken="$taken $p"
-		echo "$p"
-		return
-	done
-	die "no free port found after 200 tries"
 }
 
 # fourlw HOST PORT WORD prints the server's answer to a four-letter word.
@@ -156,18 +133,17 @@ cmd_start() {
 
 	# Ports are chosen and bound under one machine-wide lock so that two
 	# starts never pick the same free port.
-	# The lock file is at a fixed path so that every caller, whatever its
-	# TMPDIR, takes the same lock.
-	exec 9>/tmp/kylin-zookeeper-ports.lock
-	flock 9
-	taken=""
-	local i
+	port_lock zookeeper
+	local i quorum_port
 	: >"$dir/servers.cfg"
 	for ((i = 1; i <= n; i++)); do
 		if [ -z "$addrs" ]; then
 			hosts+=(127.0.0.1)
-			ports+=("$(free_port)")
-			[ "$n" -gt 1 ] && echo "server.$i=127.0.0.1:$(free_port):$(free_port)" >>"$dir/servers.cfg"
+			free_port && ports+=("$picked")
+			if [ "$n" -gt 1 ]; then
+				free_port && quorum_port=$picked
+				free_port && echo "server.$i=127.0.0.1:$quorum_port:$picked" >>"$dir/servers.cfg"
+			fi
 		else
 			[ "$n" -gt 1 ] && echo "server.$i=${hosts[i - 1]}:$((ports[i - 1] + 1000)):$((ports[i - 1] + 2000))" >>"$dir/servers.cfg"
 		fi
@@ -185,7 +161,7 @@ cmd_start() {
 			exit 1
 		fi
 	done
-	flock -u 9
+	port_unlock
 	local cs=""
 	for ((i = 1; i <= n; i++)); do cs="$cs${cs:+,}${hosts[i - 1]}:${ports[i - 1]}"; done
 	echo "$cs" >"$dir/connect"
@@ -194,9 +170,7 @@ cmd_start() {
 }
 
 # ours PID SD succeeds when PID is still the java process started for SD.
-ours() {
-	[ -r "/proc/$1/cmdline" ] && tr '\0' ' ' <"/proc/$1/cmdline" | grep -q -- "-Dkylin.zk.dir=$2 "
-}
+ours() { alive "$1" "-Dkylin.zk.dir=$2"; }
 
 cmd_stop() {
 	local dir=""

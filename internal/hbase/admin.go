@@ -11,6 +11,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // TableSpec describes a table to create.
@@ -37,7 +38,7 @@ func (c *Client) CreateTable(ctx context.Context, spec TableSpec) error {
 	}
 	req := &pb.CreateTableRequest{TableSchema: tableSchema(spec), SplitKeys: spec.SplitKeys}
 	var resp pb.CreateTableResponse
-	err := c.doMaster(ctx, func(ctx context.Context, cn *conn) error {
+	err := c.doMaster(ctx, func(ctx context.Context, cn *wire.Conn) error {
 		return c.invoke(ctx, cn, "CreateTable", req, &resp)
 	})
 	var re *RemoteError
@@ -64,7 +65,7 @@ func (c *Client) TableExists(ctx context.Context, name string) (bool, error) {
 func (c *Client) DescribeTable(ctx context.Context, name string) (TableSpec, bool, error) {
 	req := &pb.GetTableDescriptorsRequest{TableNames: []*pb.TableName{tableName(name)}}
 	var resp pb.GetTableDescriptorsResponse
-	err := c.doMaster(ctx, func(ctx context.Context, cn *conn) error {
+	err := c.doMaster(ctx, func(ctx context.Context, cn *wire.Conn) error {
 		return c.invoke(ctx, cn, "GetTableDescriptors", req, &resp)
 	})
 	if errors.Is(err, ErrTableNotFound) {
@@ -96,7 +97,7 @@ func (c *Client) waitProcedure(ctx context.Context, id uint64) error {
 	pause := 50 * time.Millisecond
 	for {
 		var resp pb.GetProcedureResultResponse
-		err := c.doMaster(ctx, func(ctx context.Context, cn *conn) error {
+		err := c.doMaster(ctx, func(ctx context.Context, cn *wire.Conn) error {
 			return c.invoke(ctx, cn, "getProcedureResult", &pb.GetProcedureResultRequest{ProcId: proto.Uint64(id)}, &resp)
 		})
 		if err != nil {
@@ -141,8 +142,8 @@ func (c *Client) waitRegions(ctx context.Context, name string) error {
 }
 
 // doMaster runs fn on the master connection with the retry policy of do.
-func (c *Client) doMaster(ctx context.Context, fn func(ctx context.Context, cn *conn) error) error {
-	return c.do(ctx, masterRoute, fixed(nil), true, func(ctx context.Context, cn *conn, _ *region) error {
+func (c *Client) doMaster(ctx context.Context, fn func(ctx context.Context, cn *wire.Conn) error) error {
+	return c.do(ctx, masterRoute, fixed(nil), true, func(ctx context.Context, cn *wire.Conn, _ *region) error {
 		return fn(ctx, cn)
 	})
 }

@@ -1,7 +1,6 @@
 package hbase
 
 import (
-	"errors"
 	"fmt"
 	"time"
 )
@@ -14,30 +13,6 @@ const regionMaxPause = time.Second
 // RegionWaitKey names the setting that bounds the wait for a region in
 // transition, for error messages.
 const RegionWaitKey = "kylin.go.metadata.hbase-region-wait"
-
-// transitionClasses are the exceptions with which a region server refuses
-// a request, without applying it, because the region is not served there
-// right now: it is closing for a split or move, has moved, or is opening
-// (hbase-protocol.md §11). WrongRegionException refuses a request sent on a
-// stale location, which a split leaves behind.
-var transitionClasses = map[string]bool{
-	"org.apache.hadoop.hbase.NotServingRegionException":         true,
-	"org.apache.hadoop.hbase.exceptions.RegionMovedException":   true,
-	"org.apache.hadoop.hbase.exceptions.RegionOpeningException": true,
-	"org.apache.hadoop.hbase.regionserver.WrongRegionException": true,
-}
-
-// inTransition reports whether err says the region is in transition and
-// the request was not applied: one of transitionClasses, or hbase:meta
-// naming no server for the row (offline, split parent, unassigned, a hole
-// while daughters are added).
-func inTransition(err error) bool {
-	if errors.Is(err, errRegionUnavailable) {
-		return true
-	}
-	var re *RemoteError
-	return errors.As(err, &re) && transitionClasses[re.Class]
-}
 
 // backoff is the retry budget of one call. Every retryable failure counts
 // against retries; once they are spent, a failure in transition is still

@@ -10,6 +10,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kylin-go/kylin/internal/hbase/wire/wiretest"
 	"github.com/kylin-go/kylin/internal/testing/metrictest"
 )
 
@@ -24,7 +25,7 @@ func newRegionWaitClient(t *testing.T, fc *fakeCluster, wait, opTimeout time.Dur
 	t.Helper()
 	cl, err := New(Config{RPCTimeout: 2 * time.Second, OperationTimeout: opTimeout, Retries: 3,
 		Pause: time.Millisecond, MaxPause: 5 * time.Millisecond, RegionWait: wait},
-		append(opts, WithLocator(StaticLocator{Meta: fc.srv.addr(), MasterAddr: fc.srv.addr()}))...)
+		append(opts, WithLocator(StaticLocator{Meta: fc.srv.Addr(), MasterAddr: fc.srv.Addr()}))...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,9 +35,9 @@ func newRegionWaitClient(t *testing.T, fc *fakeCluster, wait, opTimeout time.Dur
 
 // refuseRegion makes every Mutate on region name fail with class.
 func refuseRegion(fc *fakeCluster, name, class string) {
-	fc.setInject(func(c *fakeCall, region string) bool {
+	fc.setInject(func(c *wiretest.Call, region string) bool {
 		if c.Method == "Mutate" && region == name {
-			c.fail(class, false)
+			c.Fail(class, false)
 			return true
 		}
 		return false
@@ -77,10 +78,10 @@ func TestRegionInTransitionOutlastsRetries(t *testing.T) {
 	if within != 3 || past != 7 {
 		t.Fatalf("region transition retries: %v within Retries and %v past them, want 3 and 7", within, past)
 	}
-	if n := fc.srv.count("Mutate"); n != 6 {
+	if n := fc.srv.Count("Mutate"); n != 6 {
 		t.Fatalf("put sent %d times, want 5 refused by the parent + 1 to the daughter", n)
 	}
-	if n := fc.srv.count("Scan"); n != 11 {
+	if n := fc.srv.Count("Scan"); n != 11 {
 		t.Fatalf("hbase:meta looked up %d times, want 5 + 5 unassigned + 1", n)
 	}
 
@@ -90,7 +91,7 @@ func TestRegionInTransitionOutlastsRetries(t *testing.T) {
 	if err != nil || !ok {
 		t.Fatalf("check-and-put during a split: %v %v", ok, err)
 	}
-	if n := fc.srv.count("Mutate") - 6; n != 7 {
+	if n := fc.srv.Count("Mutate") - 6; n != 7 {
 		t.Fatalf("check-and-put sent %d times, want 1 on the cached location + 5 refused + 1 applied", n)
 	}
 }
@@ -156,7 +157,7 @@ func TestRegionWaitDoesNotExtendOtherRetries(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), "gave up after 4 attempts") {
 				t.Fatalf("got %v, want giving up after 1+3 attempts", err)
 			}
-			if n := fc.srv.count("Mutate"); n != 4 {
+			if n := fc.srv.Count("Mutate"); n != 4 {
 				t.Fatalf("sent %d times, want 1+3", n)
 			}
 			if tc.class == classBusy && strings.Contains(err.Error(), RegionWaitKey) {

@@ -15,6 +15,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire/wiretest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -22,12 +23,12 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // fakeCluster serves hbase:meta and the regions of table "t" from one fake
 // server. regions maps start key -> region name; rows is the table data.
 type fakeCluster struct {
-	srv *fakeServer
+	srv *wiretest.Server
 
 	mu          sync.Mutex
 	regions     []fakeRegion
 	rows        map[string]string
-	inject      func(c *fakeCall, region string) bool // true: handled (an injected fault)
+	inject      func(c *wiretest.Call, region string) bool // true: handled (an injected fault)
 	scans       map[uint64]*fakeScanner
 	nextID      uint64
 	regionsSeen []string
@@ -48,9 +49,9 @@ type fakeScanner struct {
 
 func newFakeCluster(t *testing.T, regions ...fakeRegion) (*fakeCluster, *Client) {
 	fc := &fakeCluster{regions: regions, rows: map[string]string{}, scans: map[uint64]*fakeScanner{}}
-	fc.srv = newFakeServer(t, fc.handle)
+	fc.srv = wiretest.NewServer(t, fc.handle)
 	cl, err := New(Config{RPCTimeout: 2 * time.Second, Retries: 5, Pause: time.Millisecond, MaxPause: 10 * time.Millisecond},
-		WithLocator(StaticLocator{Meta: fc.srv.addr(), MasterAddr: fc.srv.addr()}))
+		WithLocator(StaticLocator{Meta: fc.srv.Addr(), MasterAddr: fc.srv.Addr()}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -66,13 +67,13 @@ func (fc *fakeCluster) setRegions(rs ...fakeRegion) {
 	fc.mu.Unlock()
 }
 
-func (fc *fakeCluster) setInject(f func(c *fakeCall, region string) bool) {
+func (fc *fakeCluster) setInject(f func(c *wiretest.Call, region string) bool) {
 	fc.mu.Lock()
 	fc.inject = f
 	fc.mu.Unlock()
 }
 
-func (fc *fakeCluster) handle(c *fakeCall) {
+func (fc *fakeCluster) handle(c *wiretest.Call) {
 	switch c.Method {
 	case "Get":
 		var req pb.GetRequest
@@ -87,22 +88,22 @@ func (fc *fakeCluster) handle(c *fakeCall) {
 		if ok {
 			res.Cell = []*pb.Cell{{Row: req.GetGet().GetRow(), Family: []byte("f"), Qualifier: []byte("c"), Value: []byte(v)}}
 		}
-		c.reply(&pb.GetResponse{Result: res})
+		c.Reply(&pb.GetResponse{Result: res})
 	case "Mutate":
 		var req pb.MutateRequest
 		proto.Unmarshal(c.Param, &req)
 		if fc.injected(c, string(req.GetRegion().GetValue())) {
 			return
 		}
-		c.reply(&pb.MutateResponse{Processed: proto.Bool(true)})
+		c.Reply(&pb.MutateResponse{Processed: proto.Bool(true)})
 	case "Scan":
 		fc.scan(c)
 	default:
-		c.fail("org.apache.hadoop.hbase.exceptions.UnknownProtocolException", true)
+		c.Fail("org.apache.hadoop.hbase.exceptions.UnknownProtocolException", true)
 	}
 }
 
-func (fc *fakeCluster) injected(c *fakeCall, region string) bool {
+func (fc *fakeCluster) injected(c *wiretest.Call, region string) bool {
 	fc.mu.Lock()
 	fc.regionsSeen = append(fc.regionsSeen, region)
 	f := fc.inject
@@ -110,7 +111,7 @@ func (fc *fakeCluster) injected(c *fakeCall, region string) bool {
 	return f != nil && f(c, region)
 }
 
-func (fc *fakeCluster) scan(c *fakeCall) {
+func (fc *fakeCluster) scan(c *wiretest.Call) {
 	var req pb.ScanRequest
 	proto.Unmarshal(c.Param, &req)
 	if string(req.GetRegion().GetValue()) == string(metaRegionName) {
@@ -127,7 +128,7 @@ func (fc *fakeCluster) scan(c *fakeCall) {
 	if req.Scan != nil {
 		fr, ok := fc.regionNamed(string(req.GetRegion().GetValue()))
 		if !ok {
-			c.fail("org.apache.hadoop.hbase.NotServingRegionException", false)
+			c.Fail("org.apache.hadoop.hbase.NotServingRegionException", false)
 			return
 		}
 		fc.nextID++
@@ -135,7 +136,7 @@ func (fc *fakeCluster) scan(c *fakeCall) {
 		sc = &fakeScanner{region: fr, next: string(req.GetScan().GetStartRow()), stop: string(req.GetScan().GetStopRow())}
 		fc.scans[id] = sc
 	} else if sc = fc.scans[id]; sc == nil {
-		c.fail("org.apache.hadoop.hbase.UnknownScannerException", true)
+		c.Fail("org.apache.hadoop.hbase.UnknownScannerException", true)
 		return
 	}
 	resp := &pb.ScanResponse{ScannerId: proto.Uint64(id), MoreResults: proto.Bool(true)}
@@ -160,7 +161,7 @@ func (fc *fakeCluster) scan(c *fakeCall) {
 	if !more {
 		delete(fc.scans, id)
 	}
-	c.reply(resp)
+	c.Reply(resp)
 }
 
 func (fc *fakeCluster) sortedKeys() []string {
@@ -182,7 +183,7 @@ func (fc *fakeCluster) regionNamed(name string) (fakeRegion, bool) {
 }
 
 // metaLookup answers the reversed one-row scan of locate.
-func (fc *fakeCluster) metaLookup(c *fakeCall, req *pb.ScanRequest) {
+func (fc *fakeCluster) metaLookup(c *wiretest.Call, req *pb.ScanRequest) {
 	start := string(req.GetScan().GetStartRow())
 	row := strings.TrimSuffix(strings.TrimPrefix(start, "t,"), ",99999999999999")
 	fc.mu.Lock()
@@ -199,13 +200,13 @@ func (fc *fakeCluster) metaLookup(c *fakeCall, req *pb.ScanRequest) {
 	}
 	resp := &pb.ScanResponse{MoreResultsInRegion: proto.Bool(false)}
 	if best != nil {
-		server := fc.srv.addr()
+		server := fc.srv.Addr()
 		if best.unassigned {
 			server = ""
 		}
 		resp.Results = []*pb.Result{{Cell: metaCells(best.name, "t", 1, []byte(best.start), []byte(best.end), server)}}
 	}
-	c.reply(resp)
+	c.Reply(resp)
 }
 
 func TestGetPutUseCachedRegion(t *testing.T) {
@@ -222,7 +223,7 @@ func TestGetPutUseCachedRegion(t *testing.T) {
 	if err := cl.Put(ctx, "t", []byte("r2"), []Cell{{Family: "f", Qualifier: "c", Value: []byte("x")}}); err != nil {
 		t.Fatal(err)
 	}
-	if n := fc.srv.count("Scan"); n != 1 {
+	if n := fc.srv.Count("Scan"); n != 1 {
 		t.Fatalf("hbase:meta scanned %d times for two calls in one region, want 1", n)
 	}
 }
@@ -235,9 +236,9 @@ func TestNotServingRegionRelocates(t *testing.T) {
 	}
 	// The region moves: its old name is no longer served.
 	fc.setRegions(oneRegion("t,,2.b."))
-	fc.setInject(func(c *fakeCall, region string) bool {
+	fc.setInject(func(c *wiretest.Call, region string) bool {
 		if region == "t,,1.a." {
-			c.fail("org.apache.hadoop.hbase.NotServingRegionException", false)
+			c.Fail("org.apache.hadoop.hbase.NotServingRegionException", false)
 			return true
 		}
 		return false
@@ -248,8 +249,8 @@ func TestNotServingRegionRelocates(t *testing.T) {
 	fc.mu.Lock()
 	seen := strings.Join(fc.regionsSeen, " ")
 	fc.mu.Unlock()
-	if seen != "t,,1.a. t,,1.a. t,,2.b." || fc.srv.count("Scan") != 2 {
-		t.Fatalf("regions used %q, meta scans %d", seen, fc.srv.count("Scan"))
+	if seen != "t,,1.a. t,,1.a. t,,2.b." || fc.srv.Count("Scan") != 2 {
+		t.Fatalf("regions used %q, meta scans %d", seen, fc.srv.Count("Scan"))
 	}
 }
 
@@ -257,12 +258,12 @@ func TestBusyRegionKeepsCache(t *testing.T) {
 	fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
 	var mu sync.Mutex
 	fails := 2
-	fc.setInject(func(c *fakeCall, _ string) bool {
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		if fails > 0 {
 			fails--
-			c.fail("org.apache.hadoop.hbase.RegionTooBusyException", false)
+			c.Fail("org.apache.hadoop.hbase.RegionTooBusyException", false)
 			return true
 		}
 		return false
@@ -270,15 +271,15 @@ func TestBusyRegionKeepsCache(t *testing.T) {
 	if _, err := cl.Get(context.Background(), "t", []byte("r")); err != nil {
 		t.Fatal(err)
 	}
-	if fc.srv.count("Get") != 3 || fc.srv.count("Scan") != 1 {
-		t.Fatalf("gets %d meta scans %d, want 3 and 1", fc.srv.count("Get"), fc.srv.count("Scan"))
+	if fc.srv.Count("Get") != 3 || fc.srv.Count("Scan") != 1 {
+		t.Fatalf("gets %d meta scans %d, want 3 and 1", fc.srv.Count("Get"), fc.srv.Count("Scan"))
 	}
 }
 
 func TestDoNotRetrySurfaces(t *testing.T) {
 	fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
-	fc.setInject(func(c *fakeCall, _ string) bool {
-		c.fail("org.apache.hadoop.hbase.regionserver.NoSuchColumnFamilyException", true)
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
+		c.Fail("org.apache.hadoop.hbase.regionserver.NoSuchColumnFamilyException", true)
 		return true
 	})
 	_, err := cl.Get(context.Background(), "t", []byte("r"))
@@ -286,20 +287,20 @@ func TestDoNotRetrySurfaces(t *testing.T) {
 	if !errors.As(err, &re) || !strings.HasSuffix(re.Class, "NoSuchColumnFamilyException") {
 		t.Fatalf("got %v", err)
 	}
-	if n := fc.srv.count("Get"); n != 1 {
+	if n := fc.srv.Count("Get"); n != 1 {
 		t.Fatalf("a do-not-retry error was sent %d times", n)
 	}
 }
 
 func TestRetriesAreBounded(t *testing.T) {
 	fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
-	fc.setInject(func(c *fakeCall, _ string) bool {
-		c.fail("org.apache.hadoop.hbase.RegionTooBusyException", false)
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
+		c.Fail("org.apache.hadoop.hbase.RegionTooBusyException", false)
 		return true
 	})
 	_, err := cl.Get(context.Background(), "t", []byte("r"))
-	if err == nil || fc.srv.count("Get") != 6 {
-		t.Fatalf("err %v after %d attempts, want an error after 1+5", err, fc.srv.count("Get"))
+	if err == nil || fc.srv.Count("Get") != 6 {
+		t.Fatalf("err %v after %d attempts, want an error after 1+5", err, fc.srv.Count("Get"))
 	}
 }
 
@@ -307,12 +308,12 @@ func TestLostConnectionRetriesIdempotentCalls(t *testing.T) {
 	fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
 	var mu sync.Mutex
 	dropped := false
-	fc.setInject(func(c *fakeCall, _ string) bool {
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		if !dropped {
 			dropped = true
-			c.drop()
+			c.Drop()
 			return true
 		}
 		return false
@@ -321,27 +322,27 @@ func TestLostConnectionRetriesIdempotentCalls(t *testing.T) {
 		t.Fatal(err)
 	}
 	// The region cache of the lost server was dropped: meta looked up again.
-	if fc.srv.count("Get") != 2 || fc.srv.count("Scan") != 2 {
-		t.Fatalf("gets %d meta scans %d, want 2 and 2", fc.srv.count("Get"), fc.srv.count("Scan"))
+	if fc.srv.Count("Get") != 2 || fc.srv.Count("Scan") != 2 {
+		t.Fatalf("gets %d meta scans %d, want 2 and 2", fc.srv.Count("Get"), fc.srv.Count("Scan"))
 	}
 }
 
 func TestLostConnectionCheckAndPutIsUnknown(t *testing.T) {
 	fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
-	fc.setInject(func(c *fakeCall, _ string) bool { c.drop(); return true })
+	fc.setInject(func(c *wiretest.Call, _ string) bool { c.Drop(); return true })
 	_, err := cl.CheckAndPut(context.Background(), "t", []byte("r"), Condition{Family: "f", Qualifier: "t"},
 		[]Cell{{Family: "f", Qualifier: "c", Value: []byte("v")}})
 	if !errors.Is(err, ErrUnknownOutcome) {
 		t.Fatalf("got %v, want ErrUnknownOutcome", err)
 	}
-	if n := fc.srv.count("Mutate"); n != 1 {
+	if n := fc.srv.Count("Mutate"); n != 1 {
 		t.Fatalf("a check-and-put of unknown outcome was sent %d times", n)
 	}
 }
 
 func TestCallReturnsAtDeadline(t *testing.T) {
 	fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
-	fc.setInject(func(c *fakeCall, _ string) bool { return true }) // never answers
+	fc.setInject(func(c *wiretest.Call, _ string) bool { return true }) // never answers
 	ctx, cancel := context.WithTimeout(context.Background(), 100*time.Millisecond)
 	defer cancel()
 	_, err := cl.Get(ctx, "t", []byte("r"))
@@ -358,8 +359,8 @@ func TestConcurrentCallsMatchedByID(t *testing.T) {
 	}
 	// Hold every Get until all have arrived, then answer in reverse order.
 	var mu sync.Mutex
-	var held []*fakeCall
-	fc.setInject(func(c *fakeCall, _ string) bool {
+	var held []*wiretest.Call
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		held = append(held, c)
@@ -408,11 +409,11 @@ func TestScanAcrossRegionsResumesAfterFailure(t *testing.T) {
 	}
 	var mu sync.Mutex
 	nexts := 0
-	fc.setInject(func(c *fakeCall, _ string) bool {
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
 		mu.Lock()
 		defer mu.Unlock()
 		if nexts++; nexts == 2 { // lose the scanner in the middle of a region
-			c.fail("org.apache.hadoop.hbase.UnknownScannerException", true)
+			c.Fail("org.apache.hadoop.hbase.UnknownScannerException", true)
 			return true
 		}
 		return false
@@ -475,4 +476,18 @@ func TestBadInput(t *testing.T) {
 	if _, err := New(Config{Quorum: " , "}); err == nil {
 		t.Error("empty quorum accepted")
 	}
+}
+
+// metaCells builds the info cells of an hbase:meta row for a region.
+func metaCells(name string, table string, id uint64, start, end []byte, server string) []*pb.Cell {
+	ri, _ := proto.Marshal(&pb.RegionInfo{
+		RegionId: proto.Uint64(id), TableName: tableName(table), StartKey: start, EndKey: end,
+	})
+	cells := []*pb.Cell{{Row: []byte(name), Family: []byte("info"), Qualifier: []byte("regioninfo"),
+		Value: append([]byte("PBUF"), ri...)}}
+	if server != "" {
+		cells = append(cells, &pb.Cell{Row: []byte(name), Family: []byte("info"), Qualifier: []byte("server"),
+			Value: []byte(server)})
+	}
+	return cells
 }

@@ -23,6 +23,19 @@
 // Results always travel inside the protobuf messages: the client announces
 // no cellblock codec.
 //
+// # Layers
+//
+// The package is the upper of two layers. Below it, package wire runs one
+// connection to one server (frames, call ids, the reader goroutine,
+// decoding of responses and exceptions) and knows nothing of regions or
+// retries; it reports a failure as a *wire.RemoteError, a *wire.ConnError
+// (saying whether the request may have reached the server) or ErrMalformed.
+// This package locates regions, keeps one connection per server and
+// service (conns.go, the only door into wire), and retries (retry.go,
+// backoff.go). What a failure means is decided in errors.go alone: fromWire
+// gives wire failures the sentinels below, classify picks the retry action.
+// Package pb holds the protobuf messages both layers use.
+//
 // # Retries and outcomes
 //
 // Every call retries with jittered exponential backoff (Config.Pause up to

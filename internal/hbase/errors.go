@@ -3,23 +3,30 @@ package hbase
 import (
 	"errors"
 	"fmt"
-	"strings"
 
-	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
+
+// This file is the one place where a failure is judged. The wire layer
+// reports what happened (*wire.RemoteError, *wire.ConnError, ErrMalformed);
+// fromWire gives those failures the client's sentinels, and classify,
+// inTransition and remoteActions decide what the retry loop does next.
 
 // Sentinels. Errors returned by the client wrap one of them, or are a
 // *RemoteError, or are the caller's ctx.Err() unwrapped.
 var (
-	// ErrClosed is returned after the client was closed.
+	// ErrClosed is returned by calls on a closed client.
 	ErrClosed = errors.New("hbase: client closed")
-	// ErrUnknownOutcome is returned when the request was sent but no answer
-	// arrived (the connection broke or the attempt timed out). A write may or may not
-	// have been applied; only idempotent calls are retried after it.
+	// ErrUnknownOutcome means the request was sent but no answer arrived
+	// (the connection broke or the attempt timed out). A write may or may
+	// not have been applied; only idempotent calls are retried after it.
 	ErrUnknownOutcome = errors.New("hbase: outcome unknown")
-	// ErrTableNotFound is returned when the table does not exist (no regions
-	// in hbase:meta, or the master says so).
+	// ErrTableNotFound means the table does not exist (no regions in
+	// hbase:meta, or the master says so).
 	ErrTableNotFound = errors.New("hbase: table not found")
+	// ErrMalformed marks a response, znode or hbase:meta row the client
+	// cannot decode.
+	ErrMalformed = wire.ErrMalformed
 	// errNotSent: a connection failed before the request left; always safe
 	// to retry.
 	errNotSent = errors.New("hbase: request not sent")
@@ -29,46 +36,43 @@ var (
 )
 
 // RemoteError is an exception the server returned for one call.
-type RemoteError struct {
-	Class      string // fully qualified Java class name
-	Message    string // first line of the server's message
-	DoNotRetry bool
-	Host       string // RegionMovedException: the new location
-	Port       int32
-}
-
-func (e *RemoteError) Error() string {
-	if e.Message == "" {
-		return "hbase: remote " + e.Class
-	}
-	return "hbase: remote " + e.Class + ": " + e.Message
-}
-
-// Is lets errors.Is(err, ErrTableNotFound) match the master's exception.
-func (e *RemoteError) Is(target error) bool {
-	return target == ErrTableNotFound && e.Class == classTableNotFound
-}
-
-func remoteError(x *pb.ExceptionResponse) *RemoteError {
-	msg := x.GetStackTrace()
-	if i := strings.IndexByte(msg, '\n'); i >= 0 {
-		msg = msg[:i]
-	}
-	msg = strings.TrimPrefix(msg, x.GetExceptionClassName()+": ")
-	return &RemoteError{
-		Class:      x.GetExceptionClassName(),
-		Message:    strings.TrimSpace(msg),
-		DoNotRetry: x.GetDoNotRetry(),
-		Host:       x.GetHostname(),
-		Port:       x.GetPort(),
-	}
-}
+type RemoteError = wire.RemoteError
 
 // Exception classes the client acts on (hbase-protocol.md §11).
 const (
 	classTableNotFound = "org.apache.hadoop.hbase.TableNotFoundException"
 	classTableExists   = "org.apache.hadoop.hbase.TableExistsException"
 )
+
+// fromWire gives a failure of the wire layer the client's sentinel: a
+// transport failure wraps ErrUnknownOutcome when the request may have
+// reached the server and errNotSent when it cannot have; the master's
+// TableNotFoundException matches ErrTableNotFound. The wire error stays in
+// the chain (errors.As finds it). Every call and dial passes through here.
+func fromWire(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ce *wire.ConnError
+	if errors.As(err, &ce) {
+		if ce.Sent {
+			return fmt.Errorf("%w: %w", ErrUnknownOutcome, err)
+		}
+		return fmt.Errorf("%w: %w", errNotSent, err)
+	}
+	var re *wire.RemoteError
+	if errors.As(err, &re) && re.Class == classTableNotFound {
+		return tableNotFound{re}
+	}
+	return err
+}
+
+// tableNotFound is the master's TableNotFoundException; it reads as the
+// exception and matches ErrTableNotFound.
+type tableNotFound struct{ *wire.RemoteError }
+
+func (e tableNotFound) Is(target error) bool { return target == ErrTableNotFound }
+func (e tableNotFound) Unwrap() error        { return e.RemoteError }
 
 // action is what the retry loop does after a failed attempt.
 type action int
@@ -101,10 +105,11 @@ var remoteActions = map[string]action{
 	"org.apache.hadoop.hbase.exceptions.MasterStoppedException":         actReconnect,
 }
 
-// classify decides what to do after err. Connection failures reconnect;
-// remote exceptions follow the table above; an unlisted remote exception
-// is retried (relocating, as the Java client does) unless the server
-// marked it do-not-retry.
+// classify decides what to do after err. Connection failures reconnect,
+// except a call that timed out while its connection kept answering others
+// (that connection is kept); remote exceptions follow the table above; an
+// unlisted remote exception is retried (relocating, as the Java client
+// does) unless the server marked it do-not-retry.
 func classify(err error) action {
 	var re *RemoteError
 	if errors.As(err, &re) {
@@ -116,8 +121,8 @@ func classify(err error) action {
 		}
 		return actRelocate
 	}
-	var cf *connFailure
-	if errors.As(err, &cf) && cf.slow {
+	var ce *wire.ConnError
+	if errors.As(err, &ce) && ce.Answering {
 		return actRelocate // the connection answers others: keep it
 	}
 	switch {
@@ -131,28 +136,37 @@ func classify(err error) action {
 	return actFail
 }
 
-// connError wraps a transport failure with whether the request had left.
-func connError(addr string, sent bool, err error) error {
-	if sent {
-		return fmt.Errorf("%w: %s: %v", ErrUnknownOutcome, addr, err)
+// failedConn returns the connection err was reported on, or nil (a dial,
+// or no transport failure): forget drops that one connection and not a
+// newer one dialled meanwhile.
+func failedConn(err error) *wire.Conn {
+	var ce *wire.ConnError
+	if errors.As(err, &ce) {
+		return ce.Conn
 	}
-	return fmt.Errorf("%w: %s: %v", errNotSent, addr, err)
+	return nil
 }
 
-// connFailure is a transport failure of one call on one connection. It
-// names the connection so that forget drops that one and not a newer one
-// dialled meanwhile. slow marks a call that timed out while the connection
-// kept answering other calls: the connection is kept.
-type connFailure struct {
-	cn   *conn
-	slow bool
-	err  error
+// transitionClasses are the exceptions with which a region server refuses
+// a request, without applying it, because the region is not served there
+// right now: it is closing for a split or move, has moved, or is opening
+// (hbase-protocol.md §11). WrongRegionException refuses a request sent on a
+// stale location, which a split leaves behind.
+var transitionClasses = map[string]bool{
+	"org.apache.hadoop.hbase.NotServingRegionException":         true,
+	"org.apache.hadoop.hbase.exceptions.RegionMovedException":   true,
+	"org.apache.hadoop.hbase.exceptions.RegionOpeningException": true,
+	"org.apache.hadoop.hbase.regionserver.WrongRegionException": true,
 }
 
-func (e *connFailure) Error() string { return e.err.Error() }
-func (e *connFailure) Unwrap() error { return e.err }
-
-// failure is connError for a call on c.
-func (c *conn) failure(sent, slow bool, err error) error {
-	return &connFailure{cn: c, slow: slow, err: connError(c.addr, sent, err)}
+// inTransition reports whether err says the region is in transition and
+// the request was not applied: one of transitionClasses, or hbase:meta
+// naming no server for the row (offline, split parent, unassigned, a hole
+// while daughters are added).
+func inTransition(err error) bool {
+	if errors.Is(err, errRegionUnavailable) {
+		return true
+	}
+	var re *RemoteError
+	return errors.As(err, &re) && transitionClasses[re.Class]
 }

@@ -10,20 +10,22 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
+	"github.com/kylin-go/kylin/internal/hbase/wire/wiretest"
 )
 
 // heldWrites holds every Mutate until released and never answers a Get of
 // row "slow"; other calls are served.
 type heldWrites struct {
 	mu      sync.Mutex
-	held    []*fakeCall
+	held    []*wiretest.Call
 	arrived chan struct{} // a Mutate is held
 	slow    chan struct{} // a Get of "slow" arrived
 }
 
 func holdWrites(fc *fakeCluster) *heldWrites {
 	h := &heldWrites{arrived: make(chan struct{}, 16), slow: make(chan struct{}, 16)}
-	fc.setInject(func(c *fakeCall, _ string) bool {
+	fc.setInject(func(c *wiretest.Call, _ string) bool {
 		switch c.Method {
 		case "Mutate":
 			h.mu.Lock()
@@ -74,10 +76,10 @@ func startWrite(t *testing.T, cl *Client, h *heldWrites) <-chan error {
 
 func patientCluster(t *testing.T) (*fakeCluster, *Client) {
 	fc := &fakeCluster{regions: []fakeRegion{oneRegion("t,,1.a.")}, rows: map[string]string{}, scans: map[uint64]*fakeScanner{}}
-	fc.srv = newFakeServer(t, fc.handle)
+	fc.srv = wiretest.NewServer(t, fc.handle)
 	// Calls never time out by themselves here: the test decides.
 	cl, err := New(Config{RPCTimeout: time.Hour, Retries: 5, Pause: time.Millisecond, MaxPause: 10 * time.Millisecond},
-		WithLocator(StaticLocator{Meta: fc.srv.addr(), MasterAddr: fc.srv.addr()}))
+		WithLocator(StaticLocator{Meta: fc.srv.Addr(), MasterAddr: fc.srv.Addr()}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -97,7 +99,7 @@ func TestSlowCallDoesNotAbortOthers(t *testing.T) {
 	}
 	h := holdWrites(fc)
 	write := startWrite(t, cl, h)
-	cn, err := cl.connTo(ctx, r.Addr, clientService)
+	cn, err := cl.connTo(ctx, r.Addr, wire.ClientService)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -108,7 +110,7 @@ func TestSlowCallDoesNotAbortOthers(t *testing.T) {
 	ch := make(chan error, 1)
 	go func() {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: []byte("slow")}}
-		ch <- cn.call(slowCtx, 0, "Get", req, &pb.GetResponse{})
+		ch <- cl.invoke(slowCtx, cn, "Get", req, &pb.GetResponse{})
 	}()
 	waitFor(t, h.slow)
 	if _, err := cl.Get(ctx, "t", []byte("x")); err != nil {
@@ -135,7 +137,7 @@ func TestLateFailureKeepsTheNewConnection(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	old, err := cl.connTo(ctx, r.Addr, clientService)
+	old, err := cl.connTo(ctx, r.Addr, wire.ClientService)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,10 +146,10 @@ func TestLateFailureKeepsTheNewConnection(t *testing.T) {
 	ch := make(chan error, 1)
 	go func() {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: []byte("slow")}}
-		ch <- old.call(ctx, 0, "Get", req, &pb.GetResponse{})
+		ch <- cl.invoke(ctx, old, "Get", req, &pb.GetResponse{})
 	}()
 	waitFor(t, h.slow)
-	old.close()
+	old.Close()
 	lost := <-ch
 	if !errors.Is(lost, ErrUnknownOutcome) {
 		t.Fatalf("call on a lost connection: %v, want ErrUnknownOutcome", lost)
@@ -180,7 +182,7 @@ func TestSilentConnectionIsDropped(t *testing.T) {
 		t.Fatal(err)
 	}
 	h := holdWrites(fc)
-	cn, err := cl.connTo(ctx, r.Addr, clientService)
+	cn, err := cl.connTo(ctx, r.Addr, wire.ClientService)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -188,7 +190,7 @@ func TestSilentConnectionIsDropped(t *testing.T) {
 	ch := make(chan error, 1)
 	go func() {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: []byte("slow")}}
-		ch <- cn.call(slowCtx, 0, "Get", req, &pb.GetResponse{})
+		ch <- cl.invoke(slowCtx, cn, "Get", req, &pb.GetResponse{})
 	}()
 	waitFor(t, h.slow)
 	cancel()
@@ -197,7 +199,7 @@ func TestSilentConnectionIsDropped(t *testing.T) {
 		t.Fatalf("timeout on a silent connection classified %v, want actReconnect", act)
 	}
 	cl.forget(r, gerr, classify(gerr))
-	if !cn.broken() {
+	if !cn.Broken() {
 		t.Fatal("the silent connection was kept")
 	}
 }

@@ -20,7 +20,7 @@ type getResult struct {
 	row Row
 }
 
-func (g *getResult) decodeRaw(b []byte) error {
+func (g *getResult) DecodeRaw(b []byte) error {
 	g.row = Row{Key: g.key}
 	return eachField(b, func(num protowire.Number, typ protowire.Type, v []byte) error {
 		if num == 1 && typ == protowire.BytesType { // GetResponse.result

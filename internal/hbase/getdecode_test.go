@@ -23,7 +23,7 @@ func viaProto(key, body []byte) (Row, error) {
 
 func viaRaw(key, body []byte) (Row, error) {
 	g := getResult{key: key}
-	err := g.decodeRaw(body)
+	err := g.DecodeRaw(body)
 	return g.row, err
 }
 

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // locate returns the region of table holding row: from the cache, else
@@ -42,7 +43,7 @@ func (c *Client) lookupMeta(ctx context.Context, table string, row []byte) (*reg
 		return nil, err
 	}
 	meta := &region{Table: metaTable, Name: metaRegionName, Addr: addr}
-	cn, err := c.dialServer(ctx, addr, clientService)
+	cn, err := c.dialServer(ctx, addr, wire.ClientService)
 	if err == nil {
 		var resp pb.ScanResponse
 		err = c.invoke(ctx, cn, "Scan", metaLookupRequest(table, row), &resp)

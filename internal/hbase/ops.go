@@ -7,6 +7,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // Column names a family, or one qualifier of it when Qualifier is not empty.
@@ -55,7 +56,7 @@ func (c *Client) Get(ctx context.Context, table string, row []byte, columns ...C
 		return Row{}, err
 	}
 	var out Row
-	err := c.do(ctx, table, fixed(row), true, func(ctx context.Context, cn *conn, r *region) error {
+	err := c.do(ctx, table, fixed(row), true, func(ctx context.Context, cn *wire.Conn, r *region) error {
 		req := &pb.GetRequest{Region: regionSpec(r.Name), Get: &pb.Get{Row: row, Column: pbColumns(columns)}}
 		resp := getResult{key: row}
 		if err := c.invoke(ctx, cn, "Get", req, &resp); err != nil {
@@ -109,7 +110,7 @@ func (c *Client) CheckAndDelete(ctx context.Context, table string, row []byte, c
 
 func (c *Client) mutate(ctx context.Context, table string, m *pb.MutationProto, cond *pb.Condition, idempotent bool) (bool, error) {
 	var processed bool
-	err := c.do(ctx, table, fixed(m.Row), idempotent, func(ctx context.Context, cn *conn, r *region) error {
+	err := c.do(ctx, table, fixed(m.Row), idempotent, func(ctx context.Context, cn *wire.Conn, r *region) error {
 		req := &pb.MutateRequest{Region: regionSpec(r.Name), Mutation: m, Condition: cond}
 		var resp pb.MutateResponse
 		if err := c.invoke(ctx, cn, "Mutate", req, &resp); err != nil {

@@ -7,9 +7,8 @@ import (
 	"math/rand/v2"
 	"time"
 
-	"google.golang.org/protobuf/proto"
-
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // callbackError carries an error returned by the caller's callback (Scan):
@@ -28,7 +27,7 @@ func (e callbackError) Error() string { return e.err.Error() }
 // past Config.Retries while less than Config.RegionWait has passed since the
 // first of them in this call (see backoff).
 func (c *Client) do(ctx context.Context, table string, row func() []byte, idempotent bool,
-	fn func(ctx context.Context, cn *conn, r *region) error) error {
+	fn func(ctx context.Context, cn *wire.Conn, r *region) error) error {
 	opCtx, cancel := context.WithTimeout(ctx, c.cfg.OperationTimeout)
 	defer cancel()
 	b := backoff{pause: c.cfg.Pause, retries: c.cfg.Retries, regionWait: c.cfg.RegionWait}
@@ -72,7 +71,7 @@ func (c *Client) do(ctx context.Context, table string, row func() []byte, idempo
 
 // attempt locates the region, connects and runs fn once.
 func (c *Client) attempt(ctx context.Context, table string, row []byte,
-	fn func(ctx context.Context, cn *conn, r *region) error) (*region, error) {
+	fn func(ctx context.Context, cn *wire.Conn, r *region) error) (*region, error) {
 	if err := c.checkOpen(); err != nil {
 		return nil, err
 	}
@@ -80,9 +79,9 @@ func (c *Client) attempt(ctx context.Context, table string, row []byte,
 	if err != nil {
 		return nil, err
 	}
-	service := clientService
+	service := wire.ClientService
 	if table == masterRoute {
-		service = masterService
+		service = wire.MasterService
 	}
 	cn, err := c.dialServer(ctx, r.Addr, service)
 	if err != nil {
@@ -106,12 +105,7 @@ func (c *Client) forget(r *region, err error, act action) {
 		}
 		c.regions.remove(r)
 	case actReconnect:
-		var cf *connFailure
-		if errors.As(err, &cf) {
-			c.dropServer(r.Addr, cf.cn) // that connection, not one dialled since
-		} else {
-			c.dropServer(r.Addr, nil)
-		}
+		c.dropServer(r.Addr, failedConn(err)) // that connection, not one dialled since
 	}
 }
 
@@ -122,27 +116,6 @@ func (c *Client) checkOpen() error {
 		return ErrClosed
 	}
 	return nil
-}
-
-// dialServer gets a connection, bounding a new dial by RPCTimeout.
-func (c *Client) dialServer(ctx context.Context, addr, service string) (*conn, error) {
-	if cn := c.liveConn(addr, service); cn != nil {
-		return cn, nil // the common case: no dial, so no dial timeout to set up
-	}
-	dctx, cancel := context.WithTimeout(ctx, c.cfg.RPCTimeout)
-	defer cancel()
-	cn, err := c.connTo(dctx, addr, service)
-	if err != nil && ctx.Err() == nil && dctx.Err() != nil {
-		return nil, connError(addr, false, dctx.Err())
-	}
-	return cn, err
-}
-
-// invoke makes one attempt of one call, bounded by RPCTimeout.
-func (c *Client) invoke(ctx context.Context, cn *conn, method string, req proto.Message, resp any) error {
-	err := cn.call(ctx, c.cfg.RPCTimeout, method, req, resp)
-	c.metrics.call(method, err)
-	return err
 }
 
 func regionSpec(name []byte) *pb.RegionSpecifier {

@@ -8,6 +8,7 @@ import (
 	"google.golang.org/protobuf/proto"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // ScanOptions selects the rows of a Scan.
@@ -19,6 +20,8 @@ type ScanOptions struct {
 	// byte bound of one RPC's answer (default 2 MiB).
 	Rows          int
 	MaxResultSize int64
+	// Filter, when set, drops rows on the server (see ValueRange).
+	Filter *ValueRange
 }
 
 // PrefixStop returns the stop row of a scan over every row starting with
@@ -67,11 +70,11 @@ type scanState struct {
 }
 
 // region scans the region r from s.next to its end (or Stop).
-func (s *scanState) region(ctx context.Context, cn *conn, r *region) error {
+func (s *scanState) region(ctx context.Context, cn *wire.Conn, r *region) error {
 	req := &pb.ScanRequest{
 		Region: regionSpec(r.Name),
 		Scan: &pb.Scan{
-			Column: pbColumns(s.opt.Columns), StartRow: s.next, StopRow: s.opt.Stop,
+			Column: pbColumns(s.opt.Columns), StartRow: s.next, StopRow: s.opt.Stop, Filter: s.opt.Filter.pbFilter(),
 			MaxResultSize: proto.Uint64(uint64(s.opt.MaxResultSize)),
 		},
 		NumberOfRows: proto.Uint32(uint32(s.opt.Rows)),
@@ -125,9 +128,9 @@ func (s *scanState) regionDone(r *region, moreResults bool) {
 
 // closeScanner releases a scanner abandoned early, best effort: the server
 // drops it anyway when its lease runs out.
-func (s *scanState) closeScanner(cn *conn, id uint64) {
+func (s *scanState) closeScanner(cn *wire.Conn, id uint64) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
 	req := &pb.ScanRequest{ScannerId: proto.Uint64(id), CloseScanner: proto.Bool(true), NumberOfRows: proto.Uint32(0)}
-	_ = cn.call(ctx, 0, "Scan", req, &pb.ScanResponse{})
+	_ = cn.Call(ctx, 0, "Scan", req, &pb.ScanResponse{})
 }

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire"
 )
 
 // SplitRegion splits the region of table holding splitRow at splitRow,
@@ -21,7 +22,7 @@ func (c *Client) SplitRegion(ctx context.Context, table string, splitRow []byte)
 		return fmt.Errorf("hbase: split %s: %w", table, err)
 	}
 	var parent *region
-	err := c.do(ctx, table, fixed(splitRow), true, func(ctx context.Context, _ *conn, r *region) error {
+	err := c.do(ctx, table, fixed(splitRow), true, func(ctx context.Context, _ *wire.Conn, r *region) error {
 		var err error
 		parent, err = c.lookupMeta(ctx, table, splitRow) // fresh, not cached
 		return err
@@ -38,7 +39,7 @@ func (c *Client) SplitRegion(ctx context.Context, table string, splitRow []byte)
 		SplitRow: splitRow,
 	}
 	var resp pb.SplitTableRegionResponse
-	err = c.doMaster(ctx, func(ctx context.Context, cn *conn) error {
+	err = c.doMaster(ctx, func(ctx context.Context, cn *wire.Conn) error {
 		return c.invoke(ctx, cn, "SplitRegion", req, &resp)
 	})
 	if err == nil {

@@ -80,6 +80,19 @@
 // key-value store can: such a Put fails with ErrPathShape (Kylin's paths
 // never need it).
 //
+// # Walk with a window
+//
+// A windowed Walk (what changed since) still visits every file under the
+// folder: it decides with one fstatat per file, relative to the open
+// directory, and opens only the files inside the window. There is no index
+// or change journal, on purpose: the file's modification time is the one
+// truth Kylin shares, and a Kylin process writing the directory rewrites
+// files in place, which changes neither a journal of ours nor the
+// directory's own modification time. A journal would miss those changes
+// (the scheduler would not see a job Kylin resumed until a full rescan).
+// The cost is one system call per resource per pass; on a store this
+// large, prefer hbasestore or jdbcstore.
+//
 // # Limits
 //
 // Linux only (openat2, flock). The lock is flock, so processes sharing the

@@ -19,7 +19,9 @@ import (
 // regular file somewhere below it. Empty directories, symbolic links and
 // the internal .kylin-go directory are left out. Paths come in byte order;
 // the directory's names are read and sorted first (a file system lists in
-// no order), the children are then checked and passed on one at a time.
+// no order, and byte order is List's contract), the children are then
+// checked and passed on one at a time. So memory grows with the folder's
+// names (about 40 bytes each beside the name), never with its content.
 func (s *dirStore) List(ctx context.Context, folder string, fn func(string) error) error {
 	end, err := s.begin()
 	if err != nil {
@@ -102,9 +104,12 @@ func (s *dirStore) Walk(ctx context.Context, folder string, w driver.Window, fn 
 }
 
 func (s *dirStore) walkDir(ctx context.Context, rel string, w driver.Window, fn func(driver.Resource) error) error {
-	entries, err := s.readDir(rel)
+	entries, dirfd, err := s.readDirFD(rel)
 	if err != nil {
 		return s.native(err)
+	}
+	if dirfd >= 0 {
+		defer unix.Close(dirfd)
 	}
 	sortForWalk(entries)
 	for _, e := range entries {
@@ -116,13 +121,33 @@ func (s *dirStore) walkDir(ctx context.Context, rel string, w driver.Window, fn 
 		case kindDir:
 			err = s.walkDir(ctx, child, w, fn)
 		case kindFile:
-			err = s.visit(child, w, fn)
+			if inWindow(dirfd, e.name, w) {
+				err = s.visit(child, w, fn)
+			}
 		}
 		if err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// inWindow is the cheap look before visit: one fstatat of name in the
+// open directory (a single name, symbolic links not followed, so nothing
+// outside the directory is reached). False only for a regular file whose
+// time is outside w; anything else (gone, replaced, an error) is left to
+// visit, which opens the file safely and decides again. A window then
+// costs one system call per resource outside it rather than an open,
+// fstat and close.
+func inWindow(dirfd int, name string, w driver.Window) bool {
+	if dirfd < 0 || w == (driver.Window{}) {
+		return true
+	}
+	var st unix.Stat_t
+	if unix.Fstatat(dirfd, name, &st, unix.AT_SYMLINK_NOFOLLOW) != nil || st.Mode&unix.S_IFMT != unix.S_IFREG {
+		return true
+	}
+	return w.Contains(mtimeMillis(&st))
 }
 
 // visit reads one resource and passes it to fn if its time is in w. The
@@ -156,18 +181,28 @@ type entry struct {
 // readDir lists the directory rel, without the internal directory at the
 // root. A missing directory, or a file, reads as empty.
 func (s *dirStore) readDir(rel string) ([]entry, error) {
+	out, fd, err := s.readDirFD(rel)
+	if fd >= 0 {
+		unix.Close(fd)
+	}
+	return out, err
+}
+
+// readDirFD is readDir that also returns the directory open (a descriptor
+// the caller closes), or -1 when it is missing or on error.
+func (s *dirStore) readDirFD(rel string) ([]entry, int, error) {
 	fd, err := openDir(s.rootFD, rel)
 	if isMissing(err) {
-		return nil, nil
+		return nil, -1, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	f := os.NewFile(uintptr(fd), s.root+"/"+rel)
 	defer f.Close()
 	des, err := f.ReadDir(-1)
 	if err != nil {
-		return nil, err
+		return nil, -1, err
 	}
 	out := make([]entry, 0, len(des))
 	for _, de := range des {
@@ -176,7 +211,11 @@ func (s *dirStore) readDir(rel string) ([]entry, error) {
 		}
 		out = append(out, entry{name: de.Name(), kind: kindOf(de.Type())})
 	}
-	return out, nil
+	dup, err := unix.FcntlInt(uintptr(fd), unix.F_DUPFD_CLOEXEC, 0)
+	if err != nil {
+		return out, -1, nil
+	}
+	return out, dup, nil
 }
 
 func kindOf(m fs.FileMode) kind {

@@ -210,9 +210,9 @@ func checksum(b []byte) string {
 
 // countOrphans counts the crash path's leftover temporary files and backups.
 func countOrphans(t *testing.T, d *tableStore) int {
-	dir, base := path.Split(d.big.file(crashPath))
+	dir, base := path.Split(d.big.File(crashPath))
 	n := 0
-	err := d.big.fs.Do(context.Background(), func(c *hdfs.Client) error {
+	err := d.big.FS().Do(context.Background(), func(c *hdfs.Client) error {
 		fis, err := c.ReadDir(dir)
 		for _, fi := range fis {
 			if strings.HasPrefix(fi.Name(), base+".") {
@@ -239,7 +239,7 @@ func crashWriter(t *testing.T, mode string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	driverOf(s).big.markerFirst = mode == "marker-first"
+	driverOf(s).big.MarkerFirst = mode == "marker-first"
 	ctx := context.Background()
 	fmt.Println("ready")
 	for i := 0; ; i++ {

@@ -44,12 +44,12 @@ func openBig(t testing.TB, cfg config.Metastore, threshold int) metastore.Store 
 
 // TestBigCellConformance runs the suite with big cells on and a threshold
 // of 4 KiB, so that the suite's large values and empty resources are stored
-// behind markers.
+// behind markers, with big values of 12 MiB and 64 MiB beside small ones.
 func TestBigCellConformance(t *testing.T) {
 	cfg := bigConfig(t)
 	openBig(t, cfg, 4096)
 	metastoretest.Run(t, func(t *testing.T) metastore.Store { return openBig(t, cfg, 4096) },
-		metastoretest.Capabilities{EmptyContent: true, Workers: 4, OpsPerWorker: 10})
+		metastoretest.Capabilities{EmptyContent: true, Workers: 4, OpsPerWorker: 10, BigValueSizes: []int{12 << 20, 64 << 20}})
 }
 
 // TestBigCellSizes stores 12 MiB and 64 MiB values beside small ones with
@@ -118,8 +118,8 @@ func TestBigCellSizes(t *testing.T) {
 	if _, err := s.Get(ctx, q); !errors.Is(err, metastore.ErrNotFound) {
 		t.Fatalf("get after delete: %v", err)
 	}
-	if exists(t, d, d.big.file(q)) {
-		t.Fatalf("the HDFS file of a deleted big cell remains: %s", d.big.file(q))
+	if exists(t, d, d.big.File(q)) {
+		t.Fatalf("the HDFS file of a deleted big cell remains: %s", d.big.File(q))
 	}
 }
 
@@ -129,10 +129,10 @@ func checkFile(t *testing.T, d *tableStore, cfg config.Metastore, p string, want
 	t.Helper()
 	u, _ := config.ParseMetadataURL(cfg.URL)
 	name := cfg.HDFSWorkingDir + "/" + u.Identifier + "/resources" + p
-	if d.big.file(p) != name {
-		t.Fatalf("big cell file %s, want Kylin's %s", d.big.file(p), name)
+	if d.big.File(p) != name {
+		t.Fatalf("big cell file %s, want Kylin's %s", d.big.File(p), name)
 	}
-	err := d.big.fs.Do(context.Background(), func(c *hdfs.Client) error {
+	err := d.big.FS().Do(context.Background(), func(c *hdfs.Client) error {
 		data, fi, err := hdfsfs.ReadFile(c, name)
 		if err == nil && (!bytes.Equal(data, want) || hdfsfs.ModMillis(fi) != ts) {
 			err = fmt.Errorf("holds %d bytes with mtime %d; want %d bytes with mtime %d", len(data), hdfsfs.ModMillis(fi), len(want), ts)
@@ -147,7 +147,7 @@ func checkFile(t *testing.T, d *tableStore, cfg config.Metastore, p string, want
 func exists(t *testing.T, d *tableStore, name string) bool {
 	t.Helper()
 	found := false
-	err := d.big.fs.Do(context.Background(), func(c *hdfs.Client) error {
+	err := d.big.FS().Do(context.Background(), func(c *hdfs.Client) error {
 		_, err := c.Stat(name)
 		found = err == nil
 		return nil
@@ -168,7 +168,7 @@ func TestBigCellMissingFile(t *testing.T) {
 	if _, err := s.Put(ctx, p, pseudo(10_000, 4), 0); err != nil {
 		t.Fatal(err)
 	}
-	d.big.fs.Do(ctx, func(c *hdfs.Client) error { return c.Remove(d.big.file(p)) })
+	d.big.FS().Do(ctx, func(c *hdfs.Client) error { return c.Remove(d.big.File(p)) })
 	if _, err := s.Get(ctx, p); !errors.Is(err, metastore.ErrNotFound) {
 		t.Fatalf("get of a marker without its file = %v, want ErrNotFound", err)
 	}
@@ -187,7 +187,7 @@ func raceBig(t *testing.T, blind bool) (bad int) {
 	var stores []metastore.Store
 	for range 4 {
 		s := openBig(t, cfg, 4096)
-		driverOf(s).big.blind = blind
+		driverOf(s).big.Blind = blind
 		stores = append(stores, s)
 	}
 	const p = "/dict/race.dict"

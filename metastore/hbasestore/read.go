@@ -2,8 +2,8 @@ package hbasestore
 
 import (
 	"context"
+	"encoding/binary"
 	"errors"
-	"sort"
 
 	"github.com/kylin-go/kylin/internal/hbase"
 	"github.com/kylin-go/kylin/metastore/driver"
@@ -25,39 +25,40 @@ func (s *tableStore) Exists(ctx context.Context, path string) (bool, error) {
 }
 
 // List calls fn with the direct children of folder (resources and
-// sub-folders) in byte order, from a scan of f:t over the folder's prefix.
-// The scan streams rows, but rows come in key order, where "/a/b-c" sorts
-// before the rows of folder "/a/b"; so the children are collected, sorted,
-// then passed on (memory grows with the number of children, not of rows).
+// sub-folders) in byte order, from a scan of f:t over the folder's prefix,
+// streaming: driver.ChildOrder folds the rows into children as they come
+// and holds back only the few a later sub-folder may precede, so memory
+// does not grow with the folder.
 func (s *tableStore) List(ctx context.Context, folder string, fn func(string) error) error {
-	seen := map[string]bool{}
-	var children []string
+	order := driver.NewChildOrder(folder)
+	var stop error // fn's error: returned as is
+	call := func(child string) error {
+		stop = fn(child)
+		return stop
+	}
 	err := s.scan(ctx, folder, colTS, func(row hbase.Row) error {
-		child, ok := driver.DirectChild(folder, string(row.Key))
-		if ok && !seen[child] {
-			seen[child] = true
-			children = append(children, child)
-		}
-		return nil
+		return order.Add(string(row.Key), call)
 	})
-	if err != nil {
-		return native(err)
+	if err == nil {
+		err = order.Flush(call)
 	}
-	sort.Strings(children)
-	for _, c := range children {
-		if err := fn(c); err != nil {
-			return err
-		}
+	if stop != nil && errors.Is(err, stop) {
+		return stop
 	}
-	return nil
+	return native(err)
 }
 
 // Walk calls fn for every resource under folder whose timestamp is inside
-// w, in path byte order. The window is applied here, not by the server.
-// A row with Kylin's empty marker stops the walk with ErrExternalContent.
+// w, in path byte order. A window is applied by the server (windowFilter),
+// so a walk of what changed reads the changed rows only; the client checks
+// it again, and reads content kept in HDFS only for rows inside it. A row
+// with Kylin's empty marker stops the walk with ErrExternalContent.
 func (s *tableStore) Walk(ctx context.Context, folder string, w driver.Window, fn func(driver.Resource) error) error {
 	var stop error // fn's error, or a row that cannot be decoded: returned as is
-	err := s.scan(ctx, folder, hbase.Column{Family: family}, func(row hbase.Row) error {
+	err := s.scanFiltered(ctx, folder, hbase.Column{Family: family}, windowFilter(w), func(row hbase.Row) error {
+		if t, ok := row.Value(family, qualTS); ok && len(t) == 8 && !w.Contains(int64(binary.BigEndian.Uint64(t))) {
+			return nil
+		}
 		r, err := s.decode(ctx, string(row.Key), row)
 		if errors.Is(err, driver.ErrNotFound) { // a marker without its file, now deleted
 			return nil
@@ -77,10 +78,37 @@ func (s *tableStore) Walk(ctx context.Context, folder string, w driver.Window, f
 	return native(err)
 }
 
+// windowFilter is the server-side filter of a windowed Walk: f:t, an
+// 8-byte big-endian timestamp as both Kylin and this driver write it,
+// within [From, To). Timestamps are positive, so byte order is number
+// order. It relies on f:t only, never on cell timestamps: Kylin's cells
+// carry the region server's clock, not the resource's timestamp. A row
+// without f:t passes (it is checked on the client); a row whose f:t is not
+// 8 bytes, which a full walk reports as corrupt, may be dropped by it.
+// Nil (no filter) for the whole range.
+func windowFilter(w driver.Window) *hbase.ValueRange {
+	if w.From <= 0 && w.To == 0 {
+		return nil
+	}
+	f := &hbase.ValueRange{Column: colTS}
+	if w.From > 0 {
+		f.From = encodeTS(w.From)
+	}
+	if w.To > 0 {
+		f.To = encodeTS(w.To)
+	}
+	return f
+}
+
 // scan visits every row under folder.
 func (s *tableStore) scan(ctx context.Context, folder string, col hbase.Column, fn func(hbase.Row) error) error {
+	return s.scanFiltered(ctx, folder, col, nil, fn)
+}
+
+// scanFiltered visits the rows under folder that filter keeps (nil: all).
+func (s *tableStore) scanFiltered(ctx context.Context, folder string, col hbase.Column, filter *hbase.ValueRange, fn func(hbase.Row) error) error {
 	prefix := []byte(driver.FolderPrefix(folder))
 	opt := hbase.ScanOptions{Start: prefix, Stop: hbase.PrefixStop(prefix), Columns: []hbase.Column{col},
-		Rows: s.scanRows, MaxResultSize: s.cfg.MaxScanResultBytes}
+		Rows: s.scanRows, MaxResultSize: s.cfg.MaxScanResultBytes, Filter: filter}
 	return s.cl.Scan(ctx, s.table, opt, fn)
 }

@@ -156,7 +156,7 @@ func TableSpec(name string, splitKeys [][]byte) hbase.TableSpec {
 // once.
 func (s *tableStore) Close() error {
 	if s.big != nil {
-		s.big.close()
+		s.big.Close()
 	}
 	return s.cl.Close()
 }

@@ -18,8 +18,9 @@ type Config struct {
 	// Dialect is kylin.metadata.jdbc.dialect; only "mysql" exists (default).
 	Dialect string
 	// MaxCellSize is kylin.metadata.jdbc.max-cell-size (1 MiB): content
-	// larger than this goes to HDFS in Kylin, so it gets ErrTooLarge here
-	// (no HDFS yet), unless JSONAlwaysSmallCell keeps it inline.
+	// larger than this goes to HDFS, as in Kylin, unless
+	// JSONAlwaysSmallCell keeps it inline; without an HDFS named it gets
+	// ErrTooLarge.
 	MaxCellSize int64
 	// JSONAlwaysSmallCell is kylin.metadata.jdbc.json-always-small-cell
 	// (true): *.json and /execute* content is always kept inline.
@@ -30,10 +31,17 @@ type Config struct {
 	// largest inline JSON content Kylin accepts.
 	SmallCellErrorThreshold int64
 	// HDFSWorkingDir is kylin.env.hdfs-working-dir ("/kylin"); BigCellDir is
-	// kylin.env.hdfs-metastore-bigcell-dir (default: the working dir plus
-	// the identifier). Both only name where Kylin keeps big cells.
+	// kylin.env.hdfs-metastore-bigcell-dir (default: the working dir). Big
+	// cells live under <dir>/<identifier>/resources-jdbc.
 	HDFSWorkingDir string
 	BigCellDir     string
+	// ClusterFS is kylin.storage.hbase.cluster-fs and DefaultFS Hadoop's
+	// fs.defaultFS (Kylin reads it from core-site.xml): with the
+	// directories above they name the HDFS of big cells (see the package
+	// doc, "Big cells"). The metadata URL's parameters of the same names
+	// are used when these are empty.
+	ClusterFS string
+	DefaultFS string
 	// EncryptIV is kylin.security.encrypt.cipher.ivSpec
 	// ("AAAAAAAAAAAAAAAA"), the IV of Kylin's password encryption.
 	EncryptIV string
@@ -56,6 +64,8 @@ const (
 	keySmallCellErrThreshold = "kylin.metadata.jdbc.small-cell-meta-size-error-threshold"
 	keyHDFSWorkingDir        = "kylin.env.hdfs-working-dir"
 	keyBigCellDir            = "kylin.env.hdfs-metastore-bigcell-dir"
+	keyClusterFS             = "kylin.storage.hbase.cluster-fs"
+	keyDefaultFS             = "fs.defaultFS"
 	keyEncryptIV             = "kylin.security.encrypt.cipher.ivSpec"
 	keyMetadataURL           = "kylin.metadata.url"
 	maxKeyChars              = 255 // META_TABLE_KEY VARCHAR(255)
@@ -126,6 +136,8 @@ func ConfigFromProperties(props map[string]string) (Config, error) {
 		Dialect:        props[keyDialect],
 		HDFSWorkingDir: props[keyHDFSWorkingDir],
 		BigCellDir:     props[keyBigCellDir],
+		ClusterFS:      props[keyClusterFS],
+		DefaultFS:      props[keyDefaultFS],
 		EncryptIV:      props[keyEncryptIV],
 	}
 	for _, f := range []struct {

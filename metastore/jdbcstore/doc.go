@@ -74,15 +74,42 @@
 //
 // # Big cells
 //
-// Kylin keeps content larger than kylin.metadata.jdbc.max-cell-size (1 MiB)
-// in HDFS at <kylin.env.hdfs-metastore-bigcell-dir, or
-// kylin.env.hdfs-working-dir/IDENTIFIER>/resources-jdbc<path>, with an
-// empty content column as the marker, except *.json and /execute* content
-// under kylin.metadata.jdbc.json-always-small-cell (true), which stays
-// inline. This package writes no HDFS yet: a Put that Kylin would push down
-// fails with ErrTooLarge naming that path, empty content is refused with
-// ErrEmptyContent, and a row with an empty or NULL content column is read
-// as ErrExternalContent naming the HDFS file, never as empty bytes.
-// Content that does not fit the server's max_allowed_packet fails with
-// ErrTooLarge too.
+// Kylin keeps content larger than kylin.metadata.jdbc.max-cell-size (1 MiB;
+// exactly 1 MiB stays inline) in an HDFS file,
+// <dir>/<identifier, ':' as '-'>/resources-jdbc<path>, dir being
+// kylin.env.hdfs-metastore-bigcell-dir or else kylin.env.hdfs-working-dir
+// (scheme and authority dropped), with a NULL content column as the
+// marker; *.json and /execute* content stays inline under
+// kylin.metadata.jdbc.json-always-small-cell (true). The file system is the
+// big-cell dir's own when it is an hdfs:// URL, else
+// kylin.storage.hbase.cluster-fs, else the working dir's own (when no
+// big-cell dir is set), else fs.defaultFS (Kylin reads it from
+// core-site.xml); the two last may also be given as metadata URL
+// parameters (Kylin hands unknown parameters to its pool, which ignores
+// them): name,fs.defaultFS=hdfs://namenode:8020.
+//
+// With an HDFS named, Put and Import push such content down and reads
+// follow the marker (NULL or empty content, as Kylin reads both), exactly
+// as hbasestore does with its big cells (the shared package
+// metastore/internal/bigcell: a lease lock per path, the new file put in
+// place with its time set to the new timestamp before the marker row is
+// committed by the same compare-and-set statement as any Put, the old file
+// kept as a backup until then; a reader takes the file marked with the
+// row's timestamp and reads the row again when only an unmarked file is
+// there). An empty resource is also an empty file behind a marker, on any
+// path, since an empty content column cannot mean empty bytes: Kylin reads
+// it back as empty content too. Delete removes the row first, then the file
+// (a crash in between leaves an orphan file, removed by the next write of
+// the path). A marker whose file is missing reads as not found and is
+// deleted, as Kylin does (only that marker). Kylin's own writers take no
+// lock, so between a Kylin process and a Go one a big-cell write is as
+// atomic as Kylin makes it.
+//
+// Without an HDFS, a Put that Kylin would push down fails with ErrTooLarge
+// naming that path and the settings that name an HDFS, empty content is
+// refused with ErrEmptyContent, and a row with an empty or NULL content
+// column is read as ErrExternalContent naming the HDFS file, never as
+// empty bytes (Kylin would write such files to local disk). Inline content
+// that does not fit the server's max_allowed_packet fails with ErrTooLarge
+// too.
 package jdbcstore

@@ -115,7 +115,7 @@ func parsePool(p map[string]string) (poolParams, []string, error) {
 		v := p[k]
 		var err error
 		switch k {
-		case "url", "username", "password", "passwordEncrypted", "driverClassName":
+		case "url", "username", "password", "passwordEncrypted", "driverClassName", keyClusterFS, keyDefaultFS:
 		case "maxActive":
 			pool.maxOpen, err = atoi(k, v)
 		case "maxIdle":

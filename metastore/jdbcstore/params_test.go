@@ -166,9 +166,9 @@ func TestBigCells(t *testing.T) {
 	}
 	cfg := DefaultConfig(srv.url("kylin_metadata", db))
 	cfg.SetJSONAlwaysSmallCell(false)
-	cfg.BigCellDir = "hdfs://nn/big"
+	cfg.BigCellDir = "/big"
 	s2 := openStore(t, cfg)
-	if _, err := s2.Put(ctx, "/cube/d.json", big, 0); !errors.Is(err, metastore.ErrTooLarge) || !strings.Contains(err.Error(), "hdfs://nn/big/resources-jdbc/cube/d.json") {
+	if _, err := s2.Put(ctx, "/cube/d.json", big, 0); !errors.Is(err, metastore.ErrTooLarge) || !strings.Contains(err.Error(), "/big/kylin_metadata/resources-jdbc/cube/d.json") {
 		t.Errorf("2 MiB JSON without json-always-small-cell: %v", err)
 	}
 	tooBig := make([]byte, 65<<20) // over the script's 64 MiB max_allowed_packet

@@ -11,10 +11,12 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/metastore/driver"
+	"github.com/kylin-go/kylin/metastore/internal/bigcell"
 )
 
 // Get reads one row. An empty or NULL content column is Kylin's marker for
-// content kept in HDFS: it is reported as ErrExternalContent naming where.
+// content kept in HDFS: it is read from there, or, without an HDFS named,
+// reported as ErrExternalContent naming where.
 func (s *Store) Get(ctx context.Context, path string) (driver.Resource, error) {
 	t := s.tableOf(path)
 	var r driver.Resource
@@ -35,6 +37,9 @@ func (s *Store) Get(ctx context.Context, path string) (driver.Resource, error) {
 		return driver.Resource{}, err
 	}
 	if len(r.Content) == 0 {
+		if s.big != nil {
+			return s.readBig(ctx, t, path, r.Timestamp)
+		}
 		return driver.Resource{}, s.external(path)
 	}
 	return r, nil
@@ -42,8 +47,8 @@ func (s *Store) Get(ctx context.Context, path string) (driver.Resource, error) {
 
 // external is the error for a row whose content Kylin pushed to HDFS.
 func (s *Store) external(path string) error {
-	return fmt.Errorf("%w: the row's %s is empty, Kylin's marker for content kept in HDFS at %s; this store reads no HDFS yet",
-		driver.ErrExternalContent, colContent, s.bigCellPath(path))
+	return fmt.Errorf("%w: the row's %s is empty, Kylin's marker for content kept in HDFS at %s; name that HDFS (%s or %s) to read it",
+		driver.ErrExternalContent, colContent, s.bigCellPath(path), keyClusterFS, keyDefaultFS)
 }
 
 // Exists reports whether a row is stored at path.
@@ -156,10 +161,13 @@ func (s *Store) Walk(ctx context.Context, folder string, w driver.Window, fn fun
 			if !g.contains(r.Path) || !strings.HasPrefix(r.Path, driver.FolderPrefix(folder)) {
 				return r.Path, nil
 			}
-			if len(r.Content) == 0 {
-				return "", fmt.Errorf("%s: %w", r.Path, s.external(r.Path))
-			}
 			r.Timestamp = ts.Int64
+			if len(r.Content) == 0 {
+				ok, err := s.walkBig(ctx, &r)
+				if err != nil || !ok {
+					return r.Path, err
+				}
+			}
 			return r.Path, fn(r)
 		})
 		if err != nil {
@@ -207,4 +215,35 @@ func (s *Store) scan(ctx context.Context, t *table, cols, cond string, args []an
 		return stop
 	}
 	return err
+}
+
+// walkBig reads the content of the marker row r from HDFS for Walk, as
+// Get does. The scan holds its connection meanwhile: a row that must be
+// read again (a file Kylin wrote, or one rewritten since the scan read the
+// row) takes a second connection. ok is false for a marker whose file is
+// missing, which the walk skips (Get deletes such a marker). A row no
+// longer a marker (rewritten since the scan read it) is read as it is now.
+func (s *Store) walkBig(ctx context.Context, r *driver.Resource) (ok bool, err error) {
+	if s.big == nil {
+		return false, fmt.Errorf("%s: %w", r.Path, s.external(r.Path))
+	}
+	t := s.tableOf(r.Path)
+	data, ts, m, err := s.big.Follow(ctx, r.Path, r.Timestamp, func() (bigcell.Stored, error) { return s.rowState(ctx, t, r.Path) })
+	if m == bigcell.NotMarker && err == nil {
+		now, err := s.Get(ctx, r.Path)
+		if errors.Is(err, driver.ErrNotFound) {
+			return false, nil
+		}
+		*r = now
+		return err == nil, err
+	}
+	if err != nil || m != bigcell.Exact {
+		if err == nil && m == bigcell.Missing {
+			s.logger.Warn("jdbcstore: a big cell's HDFS file is missing; the walk skips it",
+				zap.String("path", r.Path), zap.String("file", s.big.File(r.Path)))
+		}
+		return false, err
+	}
+	r.Content, r.Timestamp = data, ts
+	return true, nil
 }

@@ -31,6 +31,11 @@ type table struct {
 // statements are the SQL texts for one table.
 type statements struct {
 	get, exists, tsOf, contentOf, insert, updateZero, update, delete, deleteIf, importUpdate string
+	// Big cells: the row's timestamp and whether it is a marker; delete a
+	// marker with a given timestamp.
+	state, deleteMarker string
+	// touch moves the timestamp alone (updateTimestamp).
+	touch string
 }
 
 // quoteIdent quotes a table name for MySQL.
@@ -109,8 +114,15 @@ func buildStatements(qt string, binaryKey bool) statements {
 		importUpdate: "UPDATE " + qt + " SET " + colTS + " = ?, " + colContent + " = ? WHERE " + keyIs,
 		delete:       "DELETE FROM " + qt + " WHERE " + keyIs,
 		deleteIf:     "DELETE FROM " + qt + " WHERE " + keyIs + " AND " + colTS + " = ?",
+		touch:        "UPDATE " + qt + " SET " + colTS + " = ? WHERE " + keyIs + " AND " + colTS + " = ?",
+		state:        "SELECT " + colTS + ", " + isMarker + " FROM " + qt + " WHERE " + keyIs,
+		deleteMarker: "DELETE FROM " + qt + " WHERE " + keyIs + " AND " + colTS + " = ? AND " + isMarker,
 	}
 }
+
+// isMarker is true for a row whose content Kylin keeps in HDFS: NULL
+// (Kylin's writers) or empty (what Kylin reads the same way).
+const isMarker = "(" + colContent + " IS NULL OR LENGTH(" + colContent + ") = 0)"
 
 // keyArgs returns the arguments of the key predicate.
 func (t *table) keyArgs(path string) []any {

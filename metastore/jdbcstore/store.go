@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -15,20 +14,22 @@ import (
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/driver"
+	"github.com/kylin-go/kylin/metastore/internal/bigcell"
 )
 
 // Store is a metastore driver on Kylin's two JDBC tables in MySQL or
 // MariaDB. Safe for concurrent use; metastore.New wraps it.
 type Store struct {
-	db         *sql.DB
-	main, log  *table
-	cfg        Config
-	pool       poolParams
-	bigCellDir string
-	maxPacket  int64
-	logger     *zap.Logger
-	closed     atomic.Bool
-	resumes    atomic.Int64 // scans resumed after a broken connection
+	db        *sql.DB
+	main, log *table
+	cfg       Config
+	pool      poolParams
+	bigRoot   string         // HDFS directory of big cells (named in errors without HDFS too)
+	big       *bigcell.Files // nil without HDFS: big cells are refused and reported
+	maxPacket int64
+	logger    *zap.Logger
+	closed    atomic.Bool
+	resumes   atomic.Int64 // scans resumed after a broken connection
 
 	unchecked       bool // tests only: Put compares nothing (negative control)
 	rescanFromStart bool // tests only: a broken scan starts over (negative control)
@@ -102,12 +103,13 @@ func OpenDriver(ctx context.Context, cfg Config, logger *zap.Logger) (*Store, er
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, cfg: cfg, pool: p.pool, logger: logger, bigCellDir: cfg.BigCellDir}
-	if s.bigCellDir == "" {
-		s.bigCellDir = strings.TrimRight(cfg.HDFSWorkingDir, "/") + "/" + u.Identifier
+	s := &Store{db: db, cfg: cfg, pool: p.pool, logger: logger}
+	if err := s.openBig(cfg, u); err != nil {
+		db.Close()
+		return nil, err
 	}
 	if err := s.init(ctx, p.table); err != nil {
-		db.Close()
+		s.Close()
 		return nil, fmt.Errorf("jdbcstore: open %s at %s: %w", p.table, p.mysql.Addr, err)
 	}
 	return s, nil
@@ -178,10 +180,11 @@ func (s *Store) tableOf(path string) *table {
 	return s.main
 }
 
-// Capabilities: empty content is Kylin's big-cell marker; the size limit
-// depends on the path (see checkSize), so none is declared here.
+// Capabilities: empty content is Kylin's big-cell marker, so it is held
+// only as a file in HDFS; the size limit depends on the path (see
+// checkSize), so none is declared here.
 func (s *Store) Capabilities() driver.Caps {
-	return driver.Caps{Backend: "jdbc", EmptyContent: false}
+	return driver.Caps{Backend: "jdbc", EmptyContent: s.big != nil}
 }
 
 // CheckSize returns the error Put would give for n bytes of content at
@@ -195,10 +198,13 @@ func (s *Store) DB() *sql.DB { return s.db }
 // Tables returns the names of the main and the _log table.
 func (s *Store) Tables() (main, log string) { return s.main.name, s.log.name }
 
-// Close closes the pool. It is idempotent.
+// Close closes the pool and the HDFS connection. It is idempotent.
 func (s *Store) Close() error {
 	if s.closed.Swap(true) {
 		return nil
+	}
+	if s.big != nil {
+		s.big.Close()
 	}
 	return s.db.Close()
 }

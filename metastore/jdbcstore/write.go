@@ -31,9 +31,18 @@ func (s *Store) Put(ctx context.Context, path string, content []byte, oldTS, new
 		return err
 	}
 	t := s.tableOf(path)
+	if s.pushed(path, len(content)) {
+		return s.putBig(ctx, t, path, content, oldTS, newTS)
+	}
 	if s.unchecked {
 		return s.putUnchecked(ctx, t, path, content, newTS)
 	}
+	return s.putRow(ctx, t, path, content, oldTS, newTS)
+}
+
+// putRow is Put's statement: content nil writes a NULL content column,
+// Kylin's marker for content kept in HDFS.
+func (s *Store) putRow(ctx context.Context, t *table, path string, content []byte, oldTS, newTS int64) error {
 	return s.retry(ctx, func(ctx context.Context, c *sql.Conn, uncertain bool) error {
 		var err error
 		var n int64 = 1
@@ -135,8 +144,20 @@ func mapWriteErr(err error, maxPacket int64) error {
 	return err
 }
 
-// Delete removes the row at path; a missing row is not an error.
+// Delete removes the row at path, and its HDFS file when the row is a
+// marker; a missing row is not an error.
 func (s *Store) Delete(ctx context.Context, path string) error {
+	return s.deleteWith(ctx, path, s.deleteRow)
+}
+
+// DeleteIf removes the row at path if its timestamp is ts, and its HDFS
+// file when the row is a marker.
+func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) error {
+	return s.deleteWith(ctx, path, func(ctx context.Context, path string) error { return s.deleteRowIf(ctx, path, ts) })
+}
+
+// deleteRow removes the row at path; a missing row is not an error.
+func (s *Store) deleteRow(ctx context.Context, path string) error {
 	t := s.tableOf(path)
 	return s.retry(ctx, func(ctx context.Context, c *sql.Conn, _ bool) error {
 		_, err := c.ExecContext(ctx, t.q.delete, t.keyArgs(path)...)
@@ -144,10 +165,10 @@ func (s *Store) Delete(ctx context.Context, path string) error {
 	})
 }
 
-// DeleteIf removes the row at path if its timestamp is ts, in one
+// deleteRowIf removes the row at path if its timestamp is ts, in one
 // statement. After an attempt whose outcome is unknown, a missing row is
 // taken as that attempt's work.
-func (s *Store) DeleteIf(ctx context.Context, path string, ts int64) error {
+func (s *Store) deleteRowIf(ctx context.Context, path string, ts int64) error {
 	t := s.tableOf(path)
 	return s.retry(ctx, func(ctx context.Context, c *sql.Conn, uncertain bool) error {
 		n, err := affected(c.ExecContext(ctx, t.q.deleteIf, append(t.keyArgs(path), ts)...))
@@ -179,6 +200,15 @@ func (s *Store) Import(ctx context.Context, r driver.Resource) error {
 		return err
 	}
 	t := s.tableOf(r.Path)
+	if s.pushed(r.Path, len(r.Content)) {
+		return s.importBig(ctx, t, r)
+	}
+	return s.importRow(ctx, t, r)
+}
+
+// importRow writes r's row whatever is stored; nil content writes a NULL
+// content column (the marker).
+func (s *Store) importRow(ctx context.Context, t *table, r driver.Resource) error {
 	return s.retry(ctx, func(ctx context.Context, c *sql.Conn, _ bool) error {
 		n, err := affected(c.ExecContext(ctx, t.q.importUpdate, append([]any{r.Timestamp, r.Content}, t.keyArgs(r.Path)...)...))
 		if err != nil || n == 1 {

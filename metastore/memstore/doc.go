@@ -13,5 +13,8 @@
 // Exists and List take a read lock; Put and Delete a write lock. Each
 // folder's children are kept sorted, so listing a folder costs its size,
 // not the store's; List reads them 256 at a time and calls back with no lock
-// held. Walk works on a snapshot of the paths taken when it starts.
+// held. Walk works on a snapshot of the paths taken when it starts; a
+// Walk with a window takes it from a timestamp index (a B-tree ordered by
+// top-level folder, timestamp and path), so its cost follows the resources
+// changed inside the window, not the size of the store.
 package memstore

@@ -3,6 +3,7 @@ package memstore
 import (
 	"context"
 	"slices"
+	"strings"
 
 	"github.com/kylin-go/kylin/metastore/driver"
 )
@@ -88,9 +89,12 @@ func (h *handle) children(folder, after string, first bool, out []string) ([]str
 // Walk calls fn with a copy of every resource under folder whose timestamp
 // is inside w, in path byte order. It works on a snapshot of the paths
 // taken when it starts, so fn may call the store (even write to it)
-// without deadlock; writes made during the walk are not seen by it.
+// without deadlock; writes made during the walk are not seen by it. With a
+// window, the snapshot comes from the timestamp index: its cost follows
+// the resources of folder's top-level folder inside the window, not the
+// size of the folder.
 func (h *handle) Walk(ctx context.Context, folder string, w driver.Window, fn func(driver.Resource) error) error {
-	snap, err := h.snapshot(folder)
+	snap, err := h.snapshot(folder, w)
 	if err != nil {
 		return err
 	}
@@ -119,23 +123,53 @@ type item struct {
 	e    entry
 }
 
-// snapshot returns the resources under clean folder f in byte order.
-func (h *handle) snapshot(f string) ([]item, error) {
+// snapshot returns the resources under clean folder f inside w, in byte
+// order: from the folder tree for the whole range, from the timestamp
+// index for a window.
+func (h *handle) snapshot(f string, w driver.Window) ([]item, error) {
 	h.d.mu.RLock()
-	defer h.d.mu.RUnlock()
-	if h.closed.Load() {
+	var paths []string
+	switch {
+	case h.closed.Load():
+		h.d.mu.RUnlock()
 		return nil, driver.ErrClosed
+	case w == driver.Window{}:
+		if n := h.d.root.find(f); n != nil {
+			paths = n.collect(nil)
+		}
+	default:
+		paths = h.windowed(f, w)
 	}
-	n := h.d.root.find(f)
-	if n == nil {
-		return nil, nil
-	}
-	paths := n.collect(nil)
-	// collect visits "a" before "a-b" but "a/x" must sort after "a-b".
-	slices.Sort(paths)
 	out := make([]item, len(paths))
 	for i, p := range paths {
 		out[i] = item{path: p, e: h.d.items[p]}
 	}
+	h.d.mu.RUnlock()
+	// collect visits "a" before "a-b" but "a/x" must sort after "a-b"; the
+	// index yields timestamp order.
+	slices.SortFunc(out, func(a, b item) int { return strings.Compare(a.path, b.path) })
 	return out, nil
+}
+
+// windowed returns the paths under clean folder f inside w, from the
+// timestamp index, in no particular order. The caller holds the read lock.
+func (h *handle) windowed(f string, w driver.Window) []string {
+	var tops []string
+	if f == "/" {
+		for _, k := range h.d.root.kids {
+			tops = append(tops, k.name)
+		}
+	} else {
+		tops = []string{topOf(f)}
+	}
+	prefix := driver.FolderPrefix(f)
+	var paths []string
+	for _, top := range tops {
+		h.d.stamp.inWindow(top, w.From, w.To, func(p string) {
+			if strings.HasPrefix(p, prefix) {
+				paths = append(paths, p)
+			}
+		})
+	}
+	return paths
 }

@@ -39,6 +39,7 @@ type data struct {
 	mu    sync.RWMutex
 	items map[string]entry
 	root  *node
+	stamp stamps // the items by timestamp, for a windowed Walk
 }
 
 // entry is stored by value; its content array is never written after the
@@ -48,13 +49,13 @@ type entry struct {
 	ts      int64
 }
 
-func newData() *data { return &data{items: map[string]entry{}, root: newRoot()} }
+func newData() *data { return &data{items: map[string]entry{}, root: newRoot(), stamp: newStamps()} }
 
 // clear frees the content when the last handle closes.
 func (d *data) clear() {
 	d.mu.Lock()
 	defer d.mu.Unlock()
-	d.items, d.root = map[string]entry{}, newRoot()
+	d.items, d.root, d.stamp = map[string]entry{}, newRoot(), newStamps()
 }
 
 func newHandle(d *data, release func()) *handle { return &handle{d: d, release: release} }

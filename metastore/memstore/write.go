@@ -41,6 +41,7 @@ func (h *handle) write(p string, content []byte, ts int64, allow func(entry, boo
 		return err
 	}
 	h.d.items[p] = e
+	h.d.stamp.set(p, cur.ts, exists, ts)
 	if !exists {
 		h.d.root.add(p)
 	}
@@ -80,6 +81,7 @@ func (h *handle) delete(p string, allow func(entry, bool) error) error {
 	if exists {
 		delete(h.d.items, p)
 		h.d.root.remove(p)
+		h.d.stamp.remove(p, cur.ts)
 	}
 	return nil
 }

@@ -48,6 +48,32 @@ func (f folderExistsStore) Exists(ctx context.Context, p string) (bool, error) {
 	return len(children) > 0, err
 }
 
+// touchBlindStore's Touch ignores the old timestamp: no compare-and-set.
+type touchBlindStore struct{ metastore.Store }
+
+func (b touchBlindStore) Touch(ctx context.Context, p string, _, newTS int64) error {
+	r, err := b.Store.Get(ctx, p)
+	if err != nil {
+		return err
+	}
+	return b.Store.(metastore.Importer).Import(ctx, metastore.Resource{Path: p, Content: r.Content, Timestamp: newTS})
+}
+
+// touchNoopStore's Touch reports success and changes nothing.
+type touchNoopStore struct{ metastore.Store }
+
+func (touchNoopStore) Touch(context.Context, string, int64, int64) error { return nil }
+
+// touchRewritingStore's Touch moves the timestamp but loses the content.
+type touchRewritingStore struct{ metastore.Store }
+
+func (w touchRewritingStore) Touch(ctx context.Context, p string, oldTS, newTS int64) error {
+	if err := w.Store.(metastore.Toucher).Touch(ctx, p, oldTS, newTS); err != nil {
+		return err
+	}
+	return w.Store.(metastore.Importer).Import(ctx, metastore.Resource{Path: p, Content: []byte("x"), Timestamp: newTS})
+}
+
 // TestNegativeControlVariants checks that each check named here must catch the
 // broken behaviour wrapped around an otherwise correct memstore.
 func TestNegativeControlVariants(t *testing.T) {
@@ -60,6 +86,9 @@ func TestNegativeControlVariants(t *testing.T) {
 		{"Cancelled", func(s metastore.Store) metastore.Store { return ctxIgnoringStore{s} }},
 		{"Walk", func(s metastore.Store) metastore.Store { return windowIgnoringStore{s} }},
 		{"ExistsFolder", func(s metastore.Store) metastore.Store { return folderExistsStore{s} }},
+		{"Touch", func(s metastore.Store) metastore.Store { return touchBlindStore{s} }},
+		{"Touch", func(s metastore.Store) metastore.Store { return touchNoopStore{s} }},
+		{"Touch", func(s metastore.Store) metastore.Store { return touchRewritingStore{s} }},
 	}
 	for _, c := range cases {
 		t.Run(c.check, func(t *testing.T) {
@@ -69,5 +98,28 @@ func TestNegativeControlVariants(t *testing.T) {
 				t.Fatalf("check %s passed a broken store", c.check)
 			}
 		})
+	}
+}
+
+// truncatingStore keeps at most 10 MiB of any content.
+type truncatingStore struct{ metastore.Store }
+
+func (s truncatingStore) Put(ctx context.Context, p string, b []byte, old int64) (int64, error) {
+	return s.Store.Put(ctx, p, b[:min(len(b), 10<<20)], old)
+}
+
+// TestNegativeControlBigValueSizes: LargeValue with BigValueSizes must
+// catch a store that truncates a 12 MiB value, which the default 8 MiB
+// value would not reach.
+func TestNegativeControlBigValueSizes(t *testing.T) {
+	s := memstore.New()
+	defer s.Close()
+	if rec := runRecorded(t, "LargeValue", truncatingStore{s}, memCaps()); rec.Failed() {
+		t.Fatal("the default 8 MiB value failed on a store that keeps 10 MiB: the control is not isolating sizes")
+	}
+	caps := memCaps()
+	caps.BigValueSizes = []int{1 << 10, 12 << 20}
+	if rec := runRecorded(t, "LargeValue", truncatingStore{s}, caps); !rec.Failed() {
+		t.Fatal("LargeValue with a 12 MiB size passed a store that truncates at 10 MiB")
 	}
 }

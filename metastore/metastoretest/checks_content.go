@@ -1,6 +1,8 @@
 package metastoretest
 
 import (
+	"bytes"
+	"fmt"
 	"math/rand/v2"
 
 	"github.com/kylin-go/kylin/metastore"
@@ -23,17 +25,53 @@ func checkBinaryContent(e *env) {
 }
 
 func checkLargeValue(e *env) {
-	size := int64(bigValueSize)
-	if e.caps.MaxValueSize > 0 && e.caps.MaxValueSize < size {
-		size = e.caps.MaxValueSize
+	sizes := e.caps.BigValueSizes
+	if len(sizes) == 0 {
+		size := int64(bigValueSize)
+		if e.caps.MaxValueSize > 0 && e.caps.MaxValueSize < size {
+			size = e.caps.MaxValueSize
+		}
+		sizes = []int{int(size)}
 	}
-	big := pseudoRandom(int(size), 1)
-	p := e.p("cube_statistics/big.seq")
-	ts := e.put(p, big, 0)
-	e.wantContent(p, big, ts)
-	big2 := pseudoRandom(int(size), 2)
-	ts2 := e.put(p, big2, ts)
-	e.wantContent(p, big2, ts2)
+	small := []byte(`{"beside":"big"}`)
+	sp := e.p("cube_statistics/small.json")
+	sts := e.put(sp, small, 0)
+	for i, size := range sizes {
+		if e.caps.MaxValueSize > 0 && int64(size) > e.caps.MaxValueSize {
+			e.t.Fatalf("BigValueSizes holds %d, more than MaxValueSize %d", size, e.caps.MaxValueSize)
+		}
+		big := pseudoRandom(size, byte(2*i+1))
+		p := e.p(fmt.Sprintf("cube_statistics/big-%d.seq", i))
+		ts := e.put(p, big, 0)
+		e.wantContent(p, big, ts)
+		big2 := pseudoRandom(size, byte(2*i+2))
+		ts2 := e.put(p, big2, ts)
+		e.wantContent(p, big2, ts2)
+		e.wantAll(map[string]metastore.Resource{
+			p:  {Path: p, Content: big2, Timestamp: ts2},
+			sp: {Path: sp, Content: small, Timestamp: sts},
+		})
+		if err := e.s.DeleteIf(e.ctx, p, ts2); err != nil {
+			e.t.Errorf("DeleteIf(%q, %d): %v", p, ts2, err)
+		}
+		e.wantMissing(p)
+	}
+	e.wantContent(sp, small, sts)
+}
+
+// wantAll checks that a walk of the check's root hands on exactly want.
+func (e *env) wantAll(want map[string]metastore.Resource) {
+	e.t.Helper()
+	rs := e.all()
+	if len(rs) != len(want) {
+		e.t.Errorf("a walk of %s hands on %d resources; want %d", e.root, len(rs), len(want))
+	}
+	for _, r := range rs {
+		w, ok := want[r.Path]
+		if !ok || !bytes.Equal(r.Content, w.Content) || r.Timestamp != w.Timestamp {
+			e.t.Errorf("walk: %s = %s at %d; want %s at %d", r.Path, abbrev(r.Content), r.Timestamp, abbrev(w.Content), w.Timestamp)
+		}
+	}
 }
 
 func checkTooLarge(e *env) {

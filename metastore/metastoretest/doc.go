@@ -20,7 +20,8 @@
 // strictly increasing timestamps, binary, large, empty and copied content,
 // unicode and sloppy paths, bad paths rejected with nothing written, List
 // order and folder folding, Exists on folders, Walk with time windows and
-// GetAll, Delete and DeleteIf, cancelled contexts, use after Close, and
+// GetAll, windowed Walk after overwrites, deletes and re-creates (what a
+// backend's timestamp index must follow), Delete and DeleteIf, cancelled contexts, use after Close, and
 // concurrent compare-and-set from several goroutines whose history is
 // checked for linearizability with porcupine (a compare-and-set register per
 // path). The package's own tests run the checks against a deliberately

@@ -22,6 +22,12 @@ type Capabilities struct {
 	// limit. Larger content must fail with metastore.ErrTooLarge and write
 	// nothing. The suite's big value is 8 MiB, or MaxValueSize if smaller.
 	MaxValueSize int64
+	// BigValueSizes replaces the suite's big value by values of these sizes
+	// (for example 12 MiB and 64 MiB where big cells go to HDFS): the
+	// LargeValue check puts each beside a small value, reads it, replaces
+	// it, walks it with the small one and deletes it. Sizes over a non-zero
+	// MaxValueSize are an error of the caller.
+	BigValueSizes []int
 	// EmptyFoldersListed means a folder whose last resource was deleted may
 	// appear in its parent's List (a directory left behind, as Kylin's
 	// FileResourceStore does). When false it must vanish, as in HBase.
@@ -67,8 +73,10 @@ var checks = []check{
 	{"ListMissing", checkListMissing},
 	{"ExistsFolder", checkExistsFolder},
 	{"Walk", checkWalk},
+	{"WalkChanges", checkWalkChanges},
 	{"Delete", checkDelete},
 	{"DeleteIf", checkDeleteIf},
+	{"Touch", checkTouch},
 	{"Cancelled", checkCancelled},
 	{"Closed", checkClosed},
 	{"ConcurrentCAS", checkConcurrentCAS},

@@ -1,9 +1,6 @@
 package h1proxy
 
-import (
-	"errors"
-	"io"
-)
+import "errors"
 
 // reqBody is the current request's body. A body up to the replay limit is
 // read whole before the first attempt (whole, replayable any number of
@@ -19,11 +16,26 @@ type reqBody struct {
 	left     int64 // Content-Length body: bytes not yet read from the client
 	chunked  bool
 	dec      chunkDecoder
-	touched  bool // an attempt started sending it
-	complete bool // every byte of it was read from the client
+	touched  bool       // an attempt started sending it
+	complete bool       // every byte of it was read from the client
+	err      *httpError // why the client's streamed body was cut off (malformed, too large)
+
+	// buf holds bodies that do not fit in the read buffer, and decoded
+	// chunked ones; pooled, kept across requests until the connection is
+	// shed.
+	buf []byte
 }
 
 func (b *reqBody) replayable() bool { return b.buffered || !b.touched }
+
+// reset readies b for the next request, keeping its buffer.
+func (b *reqBody) reset() { *b = reqBody{buf: b.buf} }
+
+// release gives the buffer back to its pool.
+func (b *reqBody) release() {
+	putBuf(b.buf)
+	*b = reqBody{}
+}
 
 // errClient marks a failure on the client's side while streaming its body
 // to a node: the node is not to blame and the client gets no answer.
@@ -31,87 +43,82 @@ var errClient = errors.New("client connection failed while sending its body")
 
 // readBody reads the request body ahead: whole up to the replay limit,
 // else its first part.
-func (cc *clientConn) readBody(b *reqBody) *httpError {
-	*b = reqBody{}
-	req := cc.req
+func (cc *clientConn) readBody() *httpError {
+	b, req := &cc.body, cc.req
+	b.reset()
 	switch {
 	case req.chunked:
-		return cc.readChunked(b)
+		return cc.readChunked()
 	case req.length <= 0:
 		b.buffered, b.complete = true, true
 		return nil
 	case req.length <= cc.p.cfg.replay:
-		return cc.readWhole(b, int(req.length))
+		return cc.readWhole(int(req.length))
 	}
 	// Larger than the replay limit: stream, starting with what arrived.
-	avail := min(int64(cc.rlen-cc.used), req.length)
-	b.prefix = cc.rbuf[cc.used : cc.used+int(avail)]
-	cc.used += int(avail)
-	b.left = req.length - avail
+	b.prefix = cc.in.take(int(min(int64(len(cc.in.ahead())), req.length)))
+	b.left = req.length - int64(len(b.prefix))
 	return nil
 }
 
 // readWhole reads a body of n bytes: in place when it fits in the read
-// buffer behind the head, else into the connection's body buffer.
-func (cc *clientConn) readWhole(b *reqBody, n int) *httpError {
-	if cc.used+n <= len(cc.rbuf) {
-		for cc.rlen-cc.used < n {
-			m, err := cc.readClient(cc.rbuf[cc.rlen:])
-			cc.rlen += m
-			if err != nil {
+// buffer behind the head, else into the body buffer.
+func (cc *clientConn) readWhole(n int) *httpError {
+	b, in := &cc.body, &cc.in
+	if in.off+n <= len(in.buf) {
+		for len(in.ahead()) < n {
+			if _, err := cc.readMore(); err != nil {
 				return errBodyShort
 			}
 		}
-		b.whole = cc.rbuf[cc.used : cc.used+n]
-		cc.used += n
+		b.whole = in.take(n)
 		b.buffered, b.complete = true, true
 		return nil
 	}
-	cc.body = grow(cc.body, 0, n)
-	got := copy(cc.body[:n], cc.rbuf[cc.used:cc.rlen])
-	cc.used += got
-	if _, err := cc.readClientFull(cc.body[got:n]); err != nil {
+	b.buf = grow(b.buf, 0, n)
+	got := copy(b.buf[:n], in.take(min(n, len(in.ahead()))))
+	if _, err := cc.readClientFull(b.buf[got:n]); err != nil {
 		return errBodyShort
 	}
-	b.whole = cc.body[:n]
+	b.whole = b.buf[:n]
 	b.buffered, b.complete = true, true
 	return nil
 }
 
 // readChunked decodes a chunked body into the body buffer until it ends
-// (buffered whole) or passes the replay limit (the rest streams).
-func (cc *clientConn) readChunked(b *reqBody) *httpError {
+// (buffered whole) or passes the replay limit (the rest streams). The
+// framing is read in the read buffer behind the head, over and over.
+func (cc *clientConn) readChunked() *httpError {
 	if err := cc.roomAfterHead(); err != nil {
 		return err
 	}
+	b, in := &cc.body, &cc.in
 	b.chunked = true
 	b.dec.limit = cc.p.cfg.maxBody
-	cc.body = cc.body[:0]
+	b.buf = b.buf[:0]
 	for {
-		n, data, done, err := b.dec.decode(cc.rbuf[cc.used:cc.rlen])
+		n, data, err := b.dec.decode(in.ahead())
 		if err != nil {
 			return err
 		}
-		cc.used += n
-		cc.body = append(cc.body, data...)
-		if done {
-			b.whole, b.buffered, b.complete = cc.body, true, true
+		in.take(n)
+		b.buf = append(b.buf, data...)
+		if b.dec.done() {
+			b.whole, b.buffered, b.complete = b.buf, true, true
 			return nil
 		}
-		if int64(len(cc.body)) > cc.p.cfg.replay {
-			b.prefix = cc.body
+		if int64(len(b.buf)) > cc.p.cfg.replay {
+			b.prefix = b.buf
 			return nil
 		}
-		if cc.used < cc.rlen {
+		if len(in.ahead()) > 0 {
 			continue // more framing or data already read
 		}
-		cc.used, cc.rlen = cc.req.headLen, cc.req.headLen // all consumed: read over it (the head stays)
-		if cc.rlen == len(cc.rbuf) {
+		in.rewind(cc.req.headLen) // all consumed: read over it
+		if len(in.free()) == 0 {
 			return errChunkSize // framing bytes alone filled the buffer
 		}
-		m, rerr := cc.readClient(cc.rbuf[cc.rlen:])
-		cc.rlen += m
-		if rerr != nil && m == 0 {
+		if m, err := cc.readMore(); err != nil && m == 0 {
 			return errBodyShort
 		}
 	}
@@ -121,38 +128,10 @@ func (cc *clientConn) readChunked(b *reqBody) *httpError {
 // behind the head (the chunked paths read there), growing it; the head is
 // then parsed again, as its slices pointed into the old buffer.
 func (cc *clientConn) roomAfterHead() *httpError {
-	if len(cc.rbuf)-cc.req.headLen >= minBodyRoom {
+	if len(cc.in.buf)-cc.req.headLen >= minBodyRoom {
 		return nil
 	}
-	cc.rbuf = grow(cc.rbuf, cc.rlen, readBufSize)
-	_, err := cc.p.parse(cc.rbuf[:cc.rlen], cc.req)
+	cc.in.grow(readBufSize)
+	_, err := cc.p.parse(cc.in.buf[:cc.in.end], cc.req)
 	return err
-}
-
-// readClient reads request body bytes, in the body state: the sweeper
-// closes the connection if a read makes no progress for the idle timeout.
-func (cc *clientConn) readClient(p []byte) (int, error) {
-	if !cc.state.set(stateBody, cc.p.track.now()) {
-		return 0, io.ErrClosedPipe
-	}
-	n, err := cc.c.Read(p)
-	if !cc.state.set(stateBusy, cc.p.track.now()) && err == nil {
-		err = io.ErrClosedPipe
-	}
-	return n, err
-}
-
-func (cc *clientConn) readClientFull(p []byte) (int, error) {
-	got := 0
-	for got < len(p) {
-		n, err := cc.readClient(p[got:])
-		got += n
-		if err != nil {
-			if got == len(p) {
-				return got, nil
-			}
-			return got, err
-		}
-	}
-	return got, nil
 }

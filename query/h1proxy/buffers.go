@@ -14,7 +14,7 @@ const (
 	nodeBufSize  = 32 << 10
 	// bufferLimit is the largest response body with a Content-Length that
 	// is read whole before anything reaches the client; larger ones are
-	// spliced through (spliceBody). At 32 KiB most API answers stay
+	// spliced through (responseRelay.splice). At 32 KiB most API answers stay
 	// retryable when a node breaks one off, and larger bodies skip the copy
 	// through the process.
 	bufferLimit = 32 << 10

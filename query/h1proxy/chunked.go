@@ -40,10 +40,10 @@ type chunkDecoder struct {
 }
 
 // decode consumes framing from in until it reaches chunk data, needs more
-// input, or the body ends. It returns how many bytes of in it consumed and,
-// when it reached data, that data: the last len(data) bytes consumed, a
-// slice of in. done is true once the last chunk and trailers are read.
-func (d *chunkDecoder) decode(in []byte) (n int, data []byte, done bool, err *httpError) {
+// input, or the body ends (then done reports true). It returns how many
+// bytes of in it consumed and, when it reached data, that data: the last
+// len(data) bytes consumed, a slice of in.
+func (d *chunkDecoder) decode(in []byte) (n int, data []byte, err *httpError) {
 	for n < len(in) {
 		if d.state == stData {
 			k := int(min(int64(len(in)-n), d.size))
@@ -52,18 +52,22 @@ func (d *chunkDecoder) decode(in []byte) (n int, data []byte, done bool, err *ht
 			if d.size == 0 {
 				d.state = stDataCR
 			}
-			return n + k, data, false, nil
+			return n + k, data, nil
 		}
 		if err = d.step(in[n]); err != nil {
-			return n, nil, false, err
+			return n, nil, err
 		}
 		n++
 		if d.state == stDone {
-			return n, nil, true, nil
+			return n, nil, nil
 		}
 	}
-	return n, nil, d.state == stDone, nil
+	return n, nil, nil
 }
+
+// done reports whether the last chunk and the trailers were read: the
+// body ended, and the decoder consumes nothing more.
+func (d *chunkDecoder) done() bool { return d.state == stDone }
 
 // step advances the framing state machine by one byte.
 func (d *chunkDecoder) step(c byte) *httpError {

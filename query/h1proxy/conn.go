@@ -11,48 +11,45 @@ import (
 	"time"
 
 	"go.uber.org/zap"
-
-	"github.com/kylin-go/kylin/query/internal/lazydeadline"
 )
 
 // clientConn is one client connection and everything its requests need,
-// reused from a pool: the parsed request and response heads (slices into
-// the buffers, fixed arrays of fields), the buffers, and a node connection
-// per node it talked to lately (no pool lock on the hot path; they go back
-// to the node pools when the client connection ends).
+// reused from a pool. Its goroutine serves the requests one after another
+// (serve). Other goroutines touch only the atomic fields and the state
+// word, c and the node connection in flight (closing them: abort), fd
+// (the hang-up peek, while the connection is tracked), and the request
+// resources while the state word says stateShed (shed).
+//
+// Per request it holds the parsed request (req, whose slices point into
+// in.buf), its body, and the node's response (resp); the request's node
+// connection comes from the node's pool and goes back to it when the
+// response ends (see finishNode).
 type clientConn struct {
-	p     *Proxy
-	c     net.Conn
-	state connState
-	wd    time.Time // client write deadline installed
-	now   time.Time // when the current request began: one clock reading serves it
+	p      *Proxy
+	c      net.Conn
+	state  connState
+	fd     int    // the socket, for the sweeper's hang-up check; -1 if none
+	secure bool   // the client speaks TLS
+	ip     []byte // client address, as text
 
-	rbuf []byte // request heads, bodies that fit, pipelined requests
-	rlen int    // bytes of rbuf read from the client
-	used int    // bytes of rbuf the current request took
-	wbuf []byte // outgoing heads and small bodies
-	nbuf []byte // the node's response
-	body []byte // request bodies that did not fit in rbuf
-	ip   []byte // client address, as text
-	bufs net.Buffers
-	vecs [4][]byte
-	hdr  [24]byte // a chunk size line
+	in   readBuf   // what the client sent: request heads, bodies, pipelined requests
+	wbuf []byte    // output being assembled: heads, small bodies, chunk framing
+	wd   time.Time // client write deadline installed
+	vec  vectors   // writev without allocating
+	now  time.Time // the request's clock reading (see writeClient)
 
-	rb          reqBody
-	routeCookie string     // a Set-Cookie value to add to the response (session affinity)
-	bodyErr     *httpError // why a streamed body was cut off
-	isHead      bool
-	nhead       int  // response head length in nbuf
-	nlen        int  // bytes of nbuf read from the node
-	mode        int  // how the response body is framed
-	exact       bool // the node's response was read to its end and no further
+	req  *request     // while a request is in progress, from reqPool
+	body reqBody      // its body
+	resp nodeResponse // the node's response to it
 
-	req    *request                 // while a request is in progress, from reqPool
-	resp   *response                // likewise, from respPool
-	active atomic.Pointer[nodeConn] // the node connection of the request in flight
-
-	fd        int         // the socket, for the sweeper's hang-up check; -1 if none
-	secure    bool        // the client speaks TLS
+	// active is the node connection of the request in flight. While it
+	// holds nc, nc is the request's and abort (another goroutine) may
+	// close it. Exactly one party takes nc out of active, and that party
+	// decides nc's fate: abort by Swap (it closes nc), or the connection's
+	// goroutine by CompareAndSwap in disown, before it pools or closes nc.
+	// So a node connection goes back to its pool only once no abort can
+	// reach it, never while another request may have taken it.
+	active    atomic.Pointer[nodeConn]
 	cancelled atomic.Bool // the sweeper saw the client hang up mid-request
 	holding   atomic.Bool // request resources are held (see shed)
 }
@@ -67,7 +64,7 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 	cc := connPool.Get().(*clientConn)
 	cc.p, cc.c = p, c
 	cc.state.v.Store(pack(stateIdle, p.track.now()))
-	cc.rbuf = getBuf(idleReadBuf)
+	cc.in.buf = getBuf(idleReadBuf)
 	cc.fd = socketFD(c)
 	var tc *tls.Conn
 	if tc, cc.secure = c.(*tls.Conn); cc.secure {
@@ -82,17 +79,15 @@ func newClientConn(p *Proxy, c net.Conn) *clientConn {
 	return cc
 }
 
-// release returns the connection's buffers and node connections to their
-// pools and the connection to its own.
+// release returns the connection's buffers to their pools and the
+// connection to its own.
 func (cc *clientConn) release() {
 	cc.shed()
-	putBuf(cc.rbuf)
-	cc.rbuf = nil
-	cc.rlen, cc.used, cc.wd = 0, 0, time.Time{}
+	putBuf(cc.in.buf)
+	cc.in, cc.wd = readBuf{}, time.Time{}
 	cc.p, cc.c = nil, nil
 	cc.cancelled.Store(false)
-	cc.bufs, cc.vecs = nil, [4][]byte{}
-	cc.rb, cc.bodyErr = reqBody{}, nil
+	cc.vec = vectors{}
 	connPool.Put(cc)
 }
 
@@ -106,30 +101,17 @@ func (cc *clientConn) release() {
 func (cc *clientConn) shed() {
 	cc.holding.Store(false)
 	putBuf(cc.wbuf)
-	putBuf(cc.nbuf)
-	putBuf(cc.body)
-	cc.wbuf, cc.nbuf, cc.body = nil, nil, nil
-	cc.rb = reqBody{}
+	cc.wbuf = nil
+	cc.body.release()
+	cc.resp.release()
 	if cc.req != nil {
 		reqPool.Put(cc.req)
 		cc.req = nil
 	}
-	if cc.resp != nil {
-		respPool.Put(cc.resp)
-		cc.resp = nil
-	}
 }
 
-// shrink gives back a read buffer grown for a large head, unless it holds
-// the start of a pipelined request.
-func (cc *clientConn) shrink() {
-	if cc.rlen == 0 && len(cc.rbuf) > idleReadBuf {
-		putBuf(cc.rbuf)
-		cc.rbuf = getBuf(idleReadBuf)
-	}
-}
-
-// busy takes what a request needs: the parsed head and the write buffer.
+// busy takes what a request needs: the parsed head and the write buffer
+// (the body and node buffers are taken when needed).
 func (cc *clientConn) busy() {
 	cc.holding.Store(true)
 	if cc.req == nil {
@@ -141,12 +123,23 @@ func (cc *clientConn) busy() {
 }
 
 // abort closes the client connection and the node connection of its
-// request in flight (Shutdown past its deadline, the sweeper).
+// request in flight (Shutdown past its deadline, the sweeper), taking the
+// latter out of active first (see active).
 func (cc *clientConn) abort() {
 	cc.c.Close()
-	if nc := cc.active.Load(); nc != nil {
+	if nc := cc.active.Swap(nil); nc != nil {
 		nc.Close()
 	}
+}
+
+// disown takes nc out of active (see active); false if abort took it
+// first, when nc is closed or closing and must never be pooled.
+func (cc *clientConn) disown(nc *nodeConn) bool { return cc.active.CompareAndSwap(nc, nil) }
+
+// closeNode ends a node connection's part in the request by closing it.
+func (cc *clientConn) closeNode(nc *nodeConn) {
+	cc.disown(nc)
+	nc.Close()
 }
 
 func (cc *clientConn) serve() {
@@ -165,10 +158,9 @@ func (cc *clientConn) serve() {
 		if !cc.handle() {
 			return
 		}
-		cc.consume()
-		cc.shrink()
+		cc.in.next()
 		next := stateIdle
-		if cc.rlen > 0 { // part of a pipelined request is here: its head is timed
+		if cc.in.end > 0 { // part of a pipelined request is here: its head is timed
 			next = stateHead
 		}
 		if !cc.state.set(next, cc.p.track.now()) || cc.p.closed.Load() {
@@ -189,38 +181,32 @@ func (cc *clientConn) handshake() bool {
 	return true
 }
 
-// consume drops the finished request's bytes; pipelined ones move to the
-// front of the buffer.
-func (cc *clientConn) consume() {
-	n := copy(cc.rbuf, cc.rbuf[cc.used:cc.rlen])
-	cc.rlen, cc.used = n, 0
-}
-
-// readHead reads until rbuf holds a whole request head and parses it. A
-// malformed head is answered (the connection then closes); false means the
-// connection is done.
+// readHead reads until the read buffer holds a whole request head and
+// parses it. A malformed head is answered (the connection then closes);
+// false means the connection is done.
 func (cc *clientConn) readHead() bool {
+	in := &cc.in
 	for {
-		if cc.rlen > 0 {
+		if in.end > 0 {
 			cc.busy()
-			n, err := cc.p.parse(cc.rbuf[:cc.rlen], cc.req)
+			n, err := cc.p.parse(in.buf[:in.end], cc.req)
 			if err == nil {
-				cc.used = n
+				in.off = n // the request owns its head
 				return cc.state.set(stateBusy, cc.p.track.now())
 			}
 			if err != errIncomplete {
 				cc.refuse(err)
 				return false
 			}
-			if cc.rlen == len(cc.rbuf) { // a large head: room for the largest
-				cc.rbuf = grow(cc.rbuf, cc.rlen, readBufSize)
+			if in.end == len(in.buf) { // a large head: room for the largest
+				in.grow(readBufSize)
 			}
 		}
-		n, err := cc.c.Read(cc.rbuf[cc.rlen:])
-		if n > 0 && cc.rlen == 0 && !cc.state.set(stateHead, cc.p.track.now()) {
+		n, err := cc.c.Read(in.free())
+		if n > 0 && in.end == 0 && !cc.state.set(stateHead, cc.p.track.now()) {
 			return false
 		}
-		cc.rlen += n
+		in.end += n
 		if err != nil {
 			return false
 		}
@@ -251,7 +237,7 @@ func (cc *clientConn) lingerClose() {
 	}
 	cc.c.SetReadDeadline(time.Now().Add(lingerTime))
 	for n := 0; n < lingerBytes; {
-		m, err := cc.c.Read(cc.rbuf)
+		m, err := cc.c.Read(cc.in.buf)
 		n += m
 		if err != nil {
 			return
@@ -275,33 +261,6 @@ func (cc *clientConn) writeError(status int, reason string, closing bool) {
 	b = append(b, reason...)
 	b = append(b, '\n')
 	cc.writeClient(b)
-}
-
-// writeClient writes to the client under a lazily installed write
-// deadline: a client that takes no bytes for the idle timeout is cut off.
-// Its clock reading becomes the request's (cc.now), for keepNode.
-func (cc *clientConn) writeClient(b []byte) error {
-	now := time.Now()
-	cc.now = now
-	if err := lazydeadline.Install(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
-		return err
-	}
-	_, err := cc.c.Write(b)
-	return err
-}
-
-// writeClientVec writes several buffers in one system call (writev).
-func (cc *clientConn) writeClientVec(parts ...[]byte) error {
-	now := time.Now()
-	cc.now = now
-	if err := lazydeadline.Install(&cc.wd, now.Add(cc.p.cfg.idle), now, cc.c.SetWriteDeadline); err != nil {
-		return err
-	}
-	n := copy(cc.vecs[:], parts)
-	cc.bufs = cc.vecs[:n]
-	_, err := cc.bufs.WriteTo(cc.c)
-	cc.vecs = [4][]byte{}
-	return err
 }
 
 func statusText(status int) string {

@@ -4,10 +4,9 @@ import "bytes"
 
 // cookie returns the value of the request cookie named name (nil when
 // absent), searching every Cookie field without allocating.
-func (cc *clientConn) cookie(name string) []byte {
-	req := cc.req
-	for i := range req.fields[:req.n] {
-		if f := &req.fields[i]; f.kind == kindPlain && len(f.name) == 6 && eqFold(f.name, "cookie") {
+func (r *request) cookie(name string) []byte {
+	for i := range r.fields[:r.n] {
+		if f := &r.fields[i]; f.kind == kindPlain && len(f.name) == 6 && eqFold(f.name, "cookie") {
 			if v, ok := cookieValue(f.value, name); ok {
 				return v
 			}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"net/url"
-	"strconv"
 	"time"
 	"unsafe"
 
@@ -13,11 +12,7 @@ import (
 	"github.com/kylin-go/kylin/query"
 )
 
-var (
-	continue100 = []byte("HTTP/1.1 100 Continue\r\n\r\n")
-	crlf        = []byte("\r\n")
-	lastChunk   = []byte("0\r\n\r\n")
-)
+var continue100 = []byte("HTTP/1.1 100 Continue\r\n\r\n")
 
 // handle serves one parsed request; false means the connection must close.
 func (cc *clientConn) handle() bool {
@@ -26,30 +21,27 @@ func (cc *clientConn) handle() bool {
 		cc.refuse(errBodyTooLarge)
 		return false
 	}
-	if req.expect100 && req.hasBody() && cc.rlen == cc.used {
+	if req.expect100 && req.hasBody() && len(cc.in.ahead()) == 0 {
 		if cc.writeClient(continue100) != nil {
 			return false
 		}
 	}
-	cc.isHead = string(req.method) == "HEAD"
 	cc.now = time.Now()
-	b := &cc.rb
-	if err := cc.readBody(b); err != nil {
+	if err := cc.readBody(); err != nil {
 		cc.refuse(err)
 		return false
 	}
 	safe := query.Safe(bytesString(req.method), bytesString(req.path), req.idempotent)
 	key := ""
 	if cc.p.r.NeedsProject() {
-		key = cc.project(b)
+		key = req.project(&cc.body)
 	}
 	x := cc.p.r.Begin(safe, key)
 	if cc.p.cfg.affinity {
-		x.Stick(bytesString(cc.cookie(cc.p.cfg.route)))
+		x.Stick(bytesString(req.cookie(cc.p.cfg.route)))
 	}
-	status, keep := cc.exchange(&x, b)
+	status, keep := cc.exchange(&x)
 	x.End(status)
-	cc.active.Store(nil)
 	return keep
 }
 
@@ -57,67 +49,91 @@ func (cc *clientConn) handle() bool {
 func bytesString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }
 
 // exchange runs the attempts of one request and answers the client; it
-// reports whether the client connection may carry another request.
-func (cc *clientConn) exchange(x *query.Exchange, b *reqBody) (int, bool) {
+// reports the status and whether the client connection may carry another
+// request. Each attempt ends with exactly one Finish, which decides
+// whether another follows. No byte of a response reaches the client
+// before the last attempt: a retried one (502, 503, 504 from the node) is
+// discarded.
+func (cc *clientConn) exchange(x *query.Exchange) (int, bool) {
+	b := &cc.body
 	for {
 		node, err := x.Pick()
 		if err != nil {
-			return cc.fail(err, x.Deadline(), b)
+			return cc.fail(err, x.Deadline())
 		}
-		nc, err := cc.nodeConn(node.Addr, x.Deadline())
-		if errors.Is(err, query.ErrNodeBusy) {
-			x.Finish(query.ResultAbandoned, false) // busy, not failing: the deadline has passed
-			return cc.fail(err, x.Deadline(), b)
-		}
-		if err != nil {
-			if x.Finish(query.ResultNotSent, b.replayable()) {
-				continue
+		nc, err := cc.attempt(node.Addr, x.Deadline())
+		if x.Finish(cc.result(err, x.Deadline()), b.replayable()) {
+			if nc != nil {
+				cc.finishNode(nc, cc.resp.exact())
 			}
-			return cc.fail(err, x.Deadline(), b)
+			continue
 		}
-		cc.active.Store(nc)
-		if err := cc.roundTrip(nc, x.Deadline(), b); err != nil {
-			nc.Close()
-			if errors.Is(err, errClient) {
-				x.Finish(query.ResultAbandoned, false)
-				return cc.clientFailed(err)
-			}
-			if x.Finish(cc.result(err, x.Deadline()), b.replayable()) {
-				continue
-			}
-			return cc.fail(err, x.Deadline(), b)
+		switch {
+		case err == nil:
+			return cc.answer(x, nc)
+		case errors.Is(err, errClient):
+			return cc.clientFailed()
 		}
-		if query.Unavailable(cc.resp.status) {
-			if x.Finish(query.ResultUnavailable, b.replayable()) {
-				cc.discard(nc)
-				continue
-			}
-		} else {
-			x.Finish(query.ResultOK, false)
-		}
-		cc.routeCookie = ""
-		if cc.p.cfg.affinity && cc.resp.setsCookie(cc.p.cfg.session) {
-			cc.routeCookie = x.RouteCookie(cc.secure)
-		}
-		return cc.relay(nc, b)
+		return cc.fail(err, x.Deadline())
 	}
 }
 
-// result classifies a failed attempt.
+// attempt sends the request to the node at addr and reads the response
+// head (and a body to be buffered). It returns the node connection with
+// the response waiting on it; after an error the connection is closed.
+func (cc *clientConn) attempt(addr string, deadline time.Time) (*nodeConn, error) {
+	nc, err := cc.nodeConn(addr, deadline)
+	if err != nil {
+		return nil, err
+	}
+	cc.active.Store(nc)
+	if err := cc.roundTrip(nc, deadline); err != nil {
+		cc.closeNode(nc)
+		return nil, err
+	}
+	return nc, nil
+}
+
+// result classifies an attempt for the Router (err nil: a response
+// arrived). Abandoned attempts are held against no node and never
+// retried: the node was busy rather than failing, the client broke off,
+// or the request's deadline passed. A failed connect sent nothing.
 func (cc *clientConn) result(err error, deadline time.Time) query.Result {
-	var de *dialError
 	switch {
+	case err == nil && query.Unavailable(cc.resp.head.status):
+		return query.ResultUnavailable
+	case err == nil:
+		return query.ResultOK
+	case errors.Is(err, query.ErrNodeBusy), errors.Is(err, errClient):
+		return query.ResultAbandoned
+	case notSent(err):
+		return query.ResultNotSent
 	case cc.cancelled.Load(), !time.Now().Before(deadline):
 		return query.ResultAbandoned
-	case errors.As(err, &de):
-		return query.ResultNotSent
 	}
 	return query.ResultFailed
 }
 
+// notSent reports a failed connect (kept out of result: its errors.As
+// target would be allocated on every request, successful ones included).
+func notSent(err error) bool {
+	var de *dialError
+	return errors.As(err, &de)
+}
+
+// answer relays the node's response to the client, with the route cookie
+// when the node set the session cookie (session affinity).
+func (cc *clientConn) answer(x *query.Exchange, nc *nodeConn) (int, bool) {
+	cookie := ""
+	if cc.p.cfg.affinity && cc.resp.head.setsCookie(cc.p.cfg.session) {
+		cookie = x.RouteCookie(cc.secure)
+	}
+	return cc.relay(nc, cookie)
+}
+
 // fail answers a request no node answered: 503 when no node is left, 504
 // past the deadline, else 502.
-func (cc *clientConn) fail(err error, deadline time.Time, b *reqBody) (int, bool) {
+func (cc *clientConn) fail(err error, deadline time.Time) (int, bool) {
 	if cc.cancelled.Load() {
 		cc.p.log.Debug("h1proxy: client hung up; node request aborted", zap.Error(err))
 		return 0, false
@@ -130,16 +146,24 @@ func (cc *clientConn) fail(err error, deadline time.Time, b *reqBody) (int, bool
 		status = 504
 	}
 	cc.p.log.Debug("h1proxy: request failed", zap.Int("status", status), zap.Error(err))
-	keep := b.complete && cc.req.keepAlive && !cc.p.closed.Load()
+	keep := cc.reusable()
 	cc.writeError(status, query.ErrorBody(status, err), !keep)
 	return status, keep
 }
 
+// reusable reports whether the client connection may carry another
+// request after this one: the client asked for it, the request's body was
+// read to its end (unread body bytes would be taken for the next head),
+// and the proxy is not shutting down.
+func (cc *clientConn) reusable() bool {
+	return cc.req.keepAlive && cc.body.complete && !cc.p.closed.Load()
+}
+
 // clientFailed ends a request whose client broke off, or sent a malformed
 // or oversized chunked body, while its body streamed.
-func (cc *clientConn) clientFailed(err error) (int, bool) {
-	if herr := cc.bodyErr; herr != nil {
-		cc.bodyErr = nil
+func (cc *clientConn) clientFailed() (int, bool) {
+	if herr := cc.body.err; herr != nil {
+		cc.body.err = nil
 		cc.refuse(herr)
 		return herr.status, false
 	}
@@ -166,196 +190,42 @@ func (cc *clientConn) nodeConn(addr string, deadline time.Time) (*nodeConn, erro
 	return nc, err
 }
 
-// keepNode puts a node connection whose response was read exactly back in
-// its node's pool (or hands it to a request waiting for one).
-func (cc *clientConn) keepNode(nc *nodeConn) {
-	nc.lastUsed = cc.now // the last clock reading: errs on the old side
-	if nc.pool == nil {
+// finishNode ends a node connection's part in the request. It goes back
+// to its node's pool (or to a request waiting for one) only when the
+// node's response was read to its end and no further (exact) and the node
+// did not announce a close: a connection holding unread bytes, or part of
+// a response, would hand the next request an answer that is not its own.
+// It disowns nc first: pooled, nc may at once be another request's, and
+// an abort of this one must no longer reach it (see clientConn.active).
+func (cc *clientConn) finishNode(nc *nodeConn, exact bool) {
+	if !cc.disown(nc) || !exact || cc.resp.head.close || nc.pool == nil {
 		nc.Close()
 		return
 	}
+	nc.lastUsed = cc.now // the last clock reading: errs on the old side
 	nc.pool.put(nc)
 }
 
 // roundTrip sends the request on nc and reads the response head, and the
 // body too when it is to be buffered.
-func (cc *clientConn) roundTrip(nc *nodeConn, deadline time.Time, b *reqBody) error {
+func (cc *clientConn) roundTrip(nc *nodeConn, deadline time.Time) error {
 	if err := nc.setDeadline(deadline, cc.now); err != nil {
 		return err
 	}
-	if err := cc.sendRequest(nc, b); err != nil {
+	if err := cc.sendRequest(nc); err != nil {
 		return err
 	}
-	if err := cc.readResponseHead(nc); err != nil {
-		return err
-	}
-	return cc.bufferBody(nc)
-}
-
-// sendRequest writes the rewritten head and the body to the node: head and
-// a small body in one write.
-func (cc *clientConn) sendRequest(nc *nodeConn, b *reqBody) error {
-	w := cc.appendHead(cc.wbuf[:0], nc.addr, b)
-	cc.wbuf = w[:0]
-	if b.buffered {
-		if len(b.whole) <= inlineBody {
-			w = append(w, b.whole...)
-			cc.wbuf = w[:0]
-			_, err := nc.Write(w)
-			return err
-		}
-		return writeVec(cc, nc, w, b.whole)
-	}
-	b.touched = true
-	if b.chunked {
-		return cc.streamChunked(nc, w, b)
-	}
-	return cc.streamLength(nc, w, b)
-}
-
-// appendHead writes the request head for the node: the same method and
-// target in HTTP/1.1, Host set to the node, hop-by-hop fields dropped,
-// X-Forwarded-For/Host/Proto set, and the body's framing.
-func (cc *clientConn) appendHead(w []byte, addr string, b *reqBody) []byte {
-	req := cc.req
-	w = append(w, req.method...)
-	w = append(w, ' ')
-	w = append(w, req.target...)
-	w = append(w, " HTTP/1.1\r\nHost: "...)
-	w = append(w, addr...)
-	w = append(w, "\r\n"...)
-	for i := range req.fields[:req.n] {
-		if f := &req.fields[i]; f.kind == kindPlain {
-			w = append(w, f.line...)
-		}
-	}
-	w = append(w, "X-Forwarded-For: "...)
-	if req.xff {
-		for i := range req.fields[:req.n] {
-			if f := &req.fields[i]; f.kind == kindXFF {
-				w = append(w, f.value...)
-				w = append(w, ", "...)
-			}
-		}
-	}
-	w = append(w, cc.ip...)
-	if req.host != nil {
-		w = append(w, "\r\nX-Forwarded-Host: "...)
-		w = append(w, req.host...)
-	}
-	if cc.secure {
-		w = append(w, "\r\nX-Forwarded-Proto: https\r\n"...)
-	} else {
-		w = append(w, "\r\nX-Forwarded-Proto: http\r\n"...)
-	}
-	if req.trailers {
-		w = append(w, "Te: trailers\r\n"...)
-	}
-	switch {
-	case b.buffered && (len(b.whole) > 0 || req.length == 0):
-		w = append(w, "Content-Length: "...)
-		w = strconv.AppendInt(w, int64(len(b.whole)), 10)
-		w = append(w, "\r\n"...)
-	case !b.buffered && b.chunked:
-		w = append(w, "Transfer-Encoding: chunked\r\n"...)
-	case !b.buffered:
-		w = append(w, "Content-Length: "...)
-		w = strconv.AppendInt(w, req.length, 10)
-		w = append(w, "\r\n"...)
-	}
-	return append(w, "\r\n"...)
-}
-
-// writeVec writes several buffers to the node in one system call.
-func writeVec(cc *clientConn, nc *nodeConn, parts ...[]byte) error {
-	n := copy(cc.vecs[:], parts)
-	cc.bufs = cc.vecs[:n]
-	_, err := cc.bufs.WriteTo(nc.Conn)
-	cc.vecs = [4][]byte{}
-	return err
-}
-
-// streamLength sends a Content-Length body larger than the replay limit:
-// what was read ahead, then the rest as it arrives.
-func (cc *clientConn) streamLength(nc *nodeConn, head []byte, b *reqBody) error {
-	if err := writeVec(cc, nc, head, b.prefix); err != nil {
-		return err
-	}
-	cc.body = grow(cc.body, 0, nodeBufSize)
-	for b.left > 0 {
-		n, err := cc.readClient(cc.body[:min(int64(len(cc.body)), b.left)])
-		b.left -= int64(n)
-		if n > 0 {
-			if _, werr := nc.Write(cc.body[:n]); werr != nil {
-				return werr
-			}
-		}
-		if err != nil && b.left > 0 {
-			return errClient
-		}
-	}
-	b.complete = true
-	return nil
-}
-
-// streamChunked sends a chunked body larger than the replay limit, chunked
-// again: the decoded part read ahead, then each piece as it is decoded.
-func (cc *clientConn) streamChunked(nc *nodeConn, head []byte, b *reqBody) error {
-	var hdr [20]byte
-	if err := writeVec(cc, nc, head, chunkHeader(hdr[:0], len(b.prefix)), b.prefix, crlf); err != nil {
-		return err
-	}
-	base := cc.req.headLen // the read buffer holds a head of at most half its size
-	if base >= len(cc.rbuf) {
-		return errClient
-	}
-	for {
-		if cc.used == cc.rlen {
-			cc.used, cc.rlen = base, base
-			n, err := cc.readClient(cc.rbuf[base:])
-			cc.rlen += n
-			if err != nil && n == 0 {
-				return errClient
-			}
-		}
-		n, data, done, derr := b.dec.decode(cc.rbuf[cc.used:cc.rlen])
-		cc.used += n
-		if derr != nil {
-			cc.bodyErr = derr // the body turned out malformed or too large
-			return errClient
-		}
-		if len(data) > 0 {
-			if err := writeVec(cc, nc, chunkHeader(hdr[:0], len(data)), data, crlf); err != nil {
-				return err
-			}
-		}
-		if done {
-			b.complete = true
-			_, err := nc.Write(lastChunk)
-			return err
-		}
-	}
-}
-
-// chunkHeader appends a chunk's size line; a zero size yields nothing
-// (the last chunk is written apart).
-func chunkHeader(w []byte, n int) []byte {
-	if n == 0 {
-		return w
-	}
-	w = strconv.AppendInt(w, int64(n), 16)
-	return append(w, "\r\n"...)
+	return cc.resp.read(nc, string(cc.req.method) == "HEAD")
 }
 
 // project finds the request's project for consistent hashing: header,
 // then query parameter, then the JSON body held whole.
-func (cc *clientConn) project(b *reqBody) string {
-	req := cc.req
-	if v := req.get("x-kylin-project"); len(v) > 0 {
+func (r *request) project(b *reqBody) string {
+	if v := r.get("x-kylin-project"); len(v) > 0 {
 		return string(v)
 	}
-	if q := len(req.path); q < len(req.target) {
-		if vals, err := url.ParseQuery(string(req.target[q+1:])); err == nil {
+	if q := len(r.path); q < len(r.target) {
+		if vals, err := url.ParseQuery(string(r.target[q+1:])); err == nil {
 			if p := vals.Get(query.ProjectParam); p != "" {
 				return p
 			}

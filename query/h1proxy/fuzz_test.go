@@ -84,7 +84,7 @@ func decodeAll(b []byte, step int) ([]byte, bool, *httpError) {
 	for len(b) > 0 {
 		in := b[:min(step, len(b))]
 		for len(in) > 0 {
-			n, data, done, err := d.decode(in)
+			n, data, err := d.decode(in)
 			if err != nil {
 				return out, false, err
 			}
@@ -93,7 +93,7 @@ func decodeAll(b []byte, step int) ([]byte, bool, *httpError) {
 			}
 			out = append(out, data...)
 			in, b = in[n:], b[n:]
-			if done {
+			if d.done() {
 				return out, true, nil
 			}
 		}

@@ -183,7 +183,7 @@ func waitShed(p *Proxy) bool {
 		p.track.mu.Lock()
 		shed := len(p.track.conns) == 1
 		for c := range p.track.conns {
-			shed = shed && !c.holding.Load() && c.req == nil && c.wbuf == nil && c.nbuf == nil
+			shed = shed && !c.holding.Load() && c.req == nil && c.wbuf == nil && c.resp.buf == nil
 		}
 		p.track.mu.Unlock()
 		if shed {

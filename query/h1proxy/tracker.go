@@ -7,31 +7,35 @@ import (
 	"time"
 )
 
-// A client connection's state, as the sweeper sees it.
+// phase is what a client connection is doing, as the sweeper sees it.
+type phase uint64
+
 const (
-	stateIdle   = iota + 1 // waiting for a request (idle timeout)
-	stateHead              // reading a request head (header timeout from its first byte)
-	stateBody              // reading a request body (idle timeout since the last progress)
-	stateBusy              // with a node, or writing the response: the request deadline rules
-	stateClosed            // closed by the sweeper or Shutdown
-	stateShed              // idle, the sweeper taking its request resources
+	stateIdle   phase = iota + 1 // waiting for a request (idle timeout)
+	stateHead                    // reading a request head (header timeout from its first byte)
+	stateBody                    // reading a request body (idle timeout since the last progress)
+	stateBusy                    // with a node, or writing the response: the request deadline rules
+	stateClosed                  // closed by the sweeper or Shutdown
+	stateShed                    // idle, the sweeper taking its request resources
 )
 
-// connState packs a state and the time it began (nanoseconds since the
+// connState packs a phase and the time it began (nanoseconds since the
 // Proxy's epoch, monotonic) into one word, so that changing it is one
 // atomic store and the sweeper can claim a connection with one CAS.
 type connState struct{ v atomic.Uint64 }
 
-func pack(state int, since time.Duration) uint64 { return uint64(since)<<3 | uint64(state) }
+const phaseMask = 7 // the word's low three bits hold the phase
 
-func unpack(v uint64) (int, time.Duration) { return int(v & 7), time.Duration(v >> 3) }
+func pack(state phase, since time.Duration) uint64 { return uint64(since)<<3 | uint64(state) }
+
+func unpack(v uint64) (phase, time.Duration) { return phase(v & phaseMask), time.Duration(v >> 3) }
 
 // set moves to state unless the connection was closed; false then. While
 // the sweeper sheds the connection's resources (a few pool puts) it waits.
-func (s *connState) set(state int, now time.Duration) bool {
+func (s *connState) set(state phase, now time.Duration) bool {
 	for {
 		old := s.v.Load()
-		switch int(old & 7) {
+		switch phase(old & phaseMask) {
 		case stateClosed:
 			return false
 		case stateShed:
@@ -155,7 +159,7 @@ func (t *tracker) sweep() {
 // shed takes the resources of a connection idle for a sweep or more; the
 // state word guards them from its goroutine meanwhile.
 func (t *tracker) shed(c *clientConn, v uint64) {
-	if !c.state.v.CompareAndSwap(v, v&^7|stateShed) {
+	if !c.state.v.CompareAndSwap(v, v&^phaseMask|uint64(stateShed)) {
 		return // it just woke up
 	}
 	c.shed()
@@ -168,7 +172,7 @@ func (t *tracker) closeIdle() <-chan struct{} {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	for c := range t.conns {
-		if v := c.state.v.Load(); int(v&7) == stateIdle && c.state.claim(v) {
+		if v := c.state.v.Load(); phase(v&phaseMask) == stateIdle && c.state.claim(v) {
 			c.abort()
 		}
 	}

@@ -42,8 +42,19 @@ func main() {
 	conns := flag.Bool("conns", false, "summarize bench/router/conns.sh instead")
 	clients := flag.String("clients", "64 256 1024", "client connection counts run (-conns)")
 	keep := flag.Int("keepalive", 64, "nginx keepalive and our idle limit (-conns)")
-	load := flag.String("load", "", "load average at the end (-conns)")
+	load := flag.String("load", "", "load average at the end (-conns, -ab)")
+	ab := flag.Bool("ab", false, "summarize bench/router/ab.sh instead")
+	before := flag.String("before", "", "the commit measured as before (-ab)")
+	after := flag.String("after", "", "the commit measured as after (-ab)")
 	flag.Parse()
+	if *ab {
+		if err := abSection(abFlags{dir: *dir, before: *before, after: *after, load: *load, readme: *readme,
+			rounds: *rounds, duration: *duration}); err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		return
+	}
 	if *conns {
 		if err := connsSection(connsFlags{dir: *dir, clients: *clients, load: *load, readme: *readme,
 			rounds: *rounds, duration: *duration, keep: *keep}); err != nil {

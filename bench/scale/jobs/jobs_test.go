@@ -268,7 +268,7 @@ func render(rows []row, rounds int, base string) string {
 	var sb strings.Builder
 	fmt.Fprintf(&sb, "## scale: job history\n\n")
 	fmt.Fprintf(&sb, "scheduler.Engine (mode 2, locallock) over a store holding N finished one-step jobs (3 records each,\n"+
-		"imported an hour old), against the engine of commit %s (\"base\"), each measurement its own process,\n"+
+		"imported an hour old), against the engine and stores of commit %s (\"base\"), each measurement its own process,\n"+
 		"%d interleaved rounds (order alternating), %s/%s, GOMAXPROCS %d. Start: `Manager.Add` until the step\n"+
 		"starts (the Manager wakes its engine). Pass: `Wake()` until the last store call of the pass ends.\n"+
 		"Records: records read by one pass (gets, walked records, listed names). Medians over every\n"+

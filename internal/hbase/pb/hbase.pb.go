@@ -279,6 +279,62 @@ func (MutationProto_DeleteType) EnumDescriptor() ([]byte, []int) {
 	return file_hbase_proto_rawDescGZIP(), []int{26, 1}
 }
 
+type FilterList_Operator int32
+
+const (
+	FilterList_MUST_PASS_ALL FilterList_Operator = 1
+	FilterList_MUST_PASS_ONE FilterList_Operator = 2
+)
+
+// Enum value maps for FilterList_Operator.
+var (
+	FilterList_Operator_name = map[int32]string{
+		1: "MUST_PASS_ALL",
+		2: "MUST_PASS_ONE",
+	}
+	FilterList_Operator_value = map[string]int32{
+		"MUST_PASS_ALL": 1,
+		"MUST_PASS_ONE": 2,
+	}
+)
+
+func (x FilterList_Operator) Enum() *FilterList_Operator {
+	p := new(FilterList_Operator)
+	*p = x
+	return p
+}
+
+func (x FilterList_Operator) String() string {
+	return protoimpl.X.EnumStringOf(x.Descriptor(), protoreflect.EnumNumber(x))
+}
+
+func (FilterList_Operator) Descriptor() protoreflect.EnumDescriptor {
+	return file_hbase_proto_enumTypes[4].Descriptor()
+}
+
+func (FilterList_Operator) Type() protoreflect.EnumType {
+	return &file_hbase_proto_enumTypes[4]
+}
+
+func (x FilterList_Operator) Number() protoreflect.EnumNumber {
+	return protoreflect.EnumNumber(x)
+}
+
+// Deprecated: Do not use.
+func (x *FilterList_Operator) UnmarshalJSON(b []byte) error {
+	num, err := protoimpl.X.UnmarshalJSONEnum(x.Descriptor(), b)
+	if err != nil {
+		return err
+	}
+	*x = FilterList_Operator(num)
+	return nil
+}
+
+// Deprecated: Use FilterList_Operator.Descriptor instead.
+func (FilterList_Operator) EnumDescriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{30, 0}
+}
+
 type GetProcedureResultResponse_State int32
 
 const (
@@ -312,11 +368,11 @@ func (x GetProcedureResultResponse_State) String() string {
 }
 
 func (GetProcedureResultResponse_State) Descriptor() protoreflect.EnumDescriptor {
-	return file_hbase_proto_enumTypes[4].Descriptor()
+	return file_hbase_proto_enumTypes[5].Descriptor()
 }
 
 func (GetProcedureResultResponse_State) Type() protoreflect.EnumType {
-	return &file_hbase_proto_enumTypes[4]
+	return &file_hbase_proto_enumTypes[5]
 }
 
 func (x GetProcedureResultResponse_State) Number() protoreflect.EnumNumber {
@@ -335,7 +391,7 @@ func (x *GetProcedureResultResponse_State) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use GetProcedureResultResponse_State.Descriptor instead.
 func (GetProcedureResultResponse_State) EnumDescriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{37, 0}
+	return file_hbase_proto_rawDescGZIP(), []int{40, 0}
 }
 
 type UserInformation struct {
@@ -2121,11 +2177,202 @@ func (x *MutateResponse) GetProcessed() bool {
 	return false
 }
 
+// A filter the server applies during a scan: the Java class name and its
+// serialized message (Filter.proto).
+type Filter struct {
+	state            protoimpl.MessageState `protogen:"open.v1"`
+	Name             *string                `protobuf:"bytes,1,req,name=name" json:"name,omitempty"`
+	SerializedFilter []byte                 `protobuf:"bytes,2,opt,name=serialized_filter,json=serializedFilter" json:"serialized_filter,omitempty"`
+	unknownFields    protoimpl.UnknownFields
+	sizeCache        protoimpl.SizeCache
+}
+
+func (x *Filter) Reset() {
+	*x = Filter{}
+	mi := &file_hbase_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Filter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Filter) ProtoMessage() {}
+
+func (x *Filter) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Filter.ProtoReflect.Descriptor instead.
+func (*Filter) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *Filter) GetName() string {
+	if x != nil && x.Name != nil {
+		return *x.Name
+	}
+	return ""
+}
+
+func (x *Filter) GetSerializedFilter() []byte {
+	if x != nil {
+		return x.SerializedFilter
+	}
+	return nil
+}
+
+type FilterList struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Operator      *FilterList_Operator   `protobuf:"varint,1,req,name=operator,enum=kylingo.hbase.FilterList_Operator" json:"operator,omitempty"`
+	Filters       []*Filter              `protobuf:"bytes,2,rep,name=filters" json:"filters,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *FilterList) Reset() {
+	*x = FilterList{}
+	mi := &file_hbase_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *FilterList) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*FilterList) ProtoMessage() {}
+
+func (x *FilterList) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
+func (*FilterList) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *FilterList) GetOperator() FilterList_Operator {
+	if x != nil && x.Operator != nil {
+		return *x.Operator
+	}
+	return FilterList_MUST_PASS_ALL
+}
+
+func (x *FilterList) GetFilters() []*Filter {
+	if x != nil {
+		return x.Filters
+	}
+	return nil
+}
+
+type SingleColumnValueFilter struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	ColumnFamily      []byte                 `protobuf:"bytes,1,opt,name=column_family,json=columnFamily" json:"column_family,omitempty"`
+	ColumnQualifier   []byte                 `protobuf:"bytes,2,opt,name=column_qualifier,json=columnQualifier" json:"column_qualifier,omitempty"`
+	CompareOp         *CompareType           `protobuf:"varint,3,req,name=compare_op,json=compareOp,enum=kylingo.hbase.CompareType" json:"compare_op,omitempty"`
+	Comparator        *Comparator            `protobuf:"bytes,4,req,name=comparator" json:"comparator,omitempty"`
+	FilterIfMissing   *bool                  `protobuf:"varint,5,opt,name=filter_if_missing,json=filterIfMissing" json:"filter_if_missing,omitempty"`
+	LatestVersionOnly *bool                  `protobuf:"varint,6,opt,name=latest_version_only,json=latestVersionOnly" json:"latest_version_only,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *SingleColumnValueFilter) Reset() {
+	*x = SingleColumnValueFilter{}
+	mi := &file_hbase_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *SingleColumnValueFilter) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*SingleColumnValueFilter) ProtoMessage() {}
+
+func (x *SingleColumnValueFilter) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use SingleColumnValueFilter.ProtoReflect.Descriptor instead.
+func (*SingleColumnValueFilter) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *SingleColumnValueFilter) GetColumnFamily() []byte {
+	if x != nil {
+		return x.ColumnFamily
+	}
+	return nil
+}
+
+func (x *SingleColumnValueFilter) GetColumnQualifier() []byte {
+	if x != nil {
+		return x.ColumnQualifier
+	}
+	return nil
+}
+
+func (x *SingleColumnValueFilter) GetCompareOp() CompareType {
+	if x != nil && x.CompareOp != nil {
+		return *x.CompareOp
+	}
+	return CompareType_LESS
+}
+
+func (x *SingleColumnValueFilter) GetComparator() *Comparator {
+	if x != nil {
+		return x.Comparator
+	}
+	return nil
+}
+
+func (x *SingleColumnValueFilter) GetFilterIfMissing() bool {
+	if x != nil && x.FilterIfMissing != nil {
+		return *x.FilterIfMissing
+	}
+	return false
+}
+
+func (x *SingleColumnValueFilter) GetLatestVersionOnly() bool {
+	if x != nil && x.LatestVersionOnly != nil {
+		return *x.LatestVersionOnly
+	}
+	return false
+}
+
 type Scan struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Column          []*Column              `protobuf:"bytes,1,rep,name=column" json:"column,omitempty"`
 	StartRow        []byte                 `protobuf:"bytes,3,opt,name=start_row,json=startRow" json:"start_row,omitempty"`
 	StopRow         []byte                 `protobuf:"bytes,4,opt,name=stop_row,json=stopRow" json:"stop_row,omitempty"`
+	Filter          *Filter                `protobuf:"bytes,5,opt,name=filter" json:"filter,omitempty"`
 	MaxVersions     *uint32                `protobuf:"varint,7,opt,name=max_versions,json=maxVersions,def=1" json:"max_versions,omitempty"`
 	MaxResultSize   *uint64                `protobuf:"varint,10,opt,name=max_result_size,json=maxResultSize" json:"max_result_size,omitempty"`
 	Reversed        *bool                  `protobuf:"varint,15,opt,name=reversed,def=0" json:"reversed,omitempty"`
@@ -2146,7 +2393,7 @@ const (
 
 func (x *Scan) Reset() {
 	*x = Scan{}
-	mi := &file_hbase_proto_msgTypes[29]
+	mi := &file_hbase_proto_msgTypes[32]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2158,7 +2405,7 @@ func (x *Scan) String() string {
 func (*Scan) ProtoMessage() {}
 
 func (x *Scan) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[29]
+	mi := &file_hbase_proto_msgTypes[32]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2171,7 +2418,7 @@ func (x *Scan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Scan.ProtoReflect.Descriptor instead.
 func (*Scan) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{29}
+	return file_hbase_proto_rawDescGZIP(), []int{32}
 }
 
 func (x *Scan) GetColumn() []*Column {
@@ -2191,6 +2438,13 @@ func (x *Scan) GetStartRow() []byte {
 func (x *Scan) GetStopRow() []byte {
 	if x != nil {
 		return x.StopRow
+	}
+	return nil
+}
+
+func (x *Scan) GetFilter() *Filter {
+	if x != nil {
+		return x.Filter
 	}
 	return nil
 }
@@ -2252,7 +2506,7 @@ type ScanRequest struct {
 
 func (x *ScanRequest) Reset() {
 	*x = ScanRequest{}
-	mi := &file_hbase_proto_msgTypes[30]
+	mi := &file_hbase_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2264,7 +2518,7 @@ func (x *ScanRequest) String() string {
 func (*ScanRequest) ProtoMessage() {}
 
 func (x *ScanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[30]
+	mi := &file_hbase_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2277,7 +2531,7 @@ func (x *ScanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanRequest.ProtoReflect.Descriptor instead.
 func (*ScanRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{30}
+	return file_hbase_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *ScanRequest) GetRegion() *RegionSpecifier {
@@ -2346,7 +2600,7 @@ type ScanResponse struct {
 
 func (x *ScanResponse) Reset() {
 	*x = ScanResponse{}
-	mi := &file_hbase_proto_msgTypes[31]
+	mi := &file_hbase_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2358,7 +2612,7 @@ func (x *ScanResponse) String() string {
 func (*ScanResponse) ProtoMessage() {}
 
 func (x *ScanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[31]
+	mi := &file_hbase_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2371,7 +2625,7 @@ func (x *ScanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanResponse.ProtoReflect.Descriptor instead.
 func (*ScanResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{31}
+	return file_hbase_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ScanResponse) GetCellsPerResult() []uint32 {
@@ -2455,7 +2709,7 @@ const (
 
 func (x *CreateTableRequest) Reset() {
 	*x = CreateTableRequest{}
-	mi := &file_hbase_proto_msgTypes[32]
+	mi := &file_hbase_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2467,7 +2721,7 @@ func (x *CreateTableRequest) String() string {
 func (*CreateTableRequest) ProtoMessage() {}
 
 func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[32]
+	mi := &file_hbase_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2480,7 +2734,7 @@ func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableRequest.ProtoReflect.Descriptor instead.
 func (*CreateTableRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{32}
+	return file_hbase_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *CreateTableRequest) GetTableSchema() *TableSchema {
@@ -2520,7 +2774,7 @@ type CreateTableResponse struct {
 
 func (x *CreateTableResponse) Reset() {
 	*x = CreateTableResponse{}
-	mi := &file_hbase_proto_msgTypes[33]
+	mi := &file_hbase_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2532,7 +2786,7 @@ func (x *CreateTableResponse) String() string {
 func (*CreateTableResponse) ProtoMessage() {}
 
 func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[33]
+	mi := &file_hbase_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2545,7 +2799,7 @@ func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableResponse.ProtoReflect.Descriptor instead.
 func (*CreateTableResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{33}
+	return file_hbase_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CreateTableResponse) GetProcId() uint64 {
@@ -2564,7 +2818,7 @@ type GetProcedureResultRequest struct {
 
 func (x *GetProcedureResultRequest) Reset() {
 	*x = GetProcedureResultRequest{}
-	mi := &file_hbase_proto_msgTypes[34]
+	mi := &file_hbase_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2576,7 +2830,7 @@ func (x *GetProcedureResultRequest) String() string {
 func (*GetProcedureResultRequest) ProtoMessage() {}
 
 func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[34]
+	mi := &file_hbase_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2589,7 +2843,7 @@ func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultRequest.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{34}
+	return file_hbase_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *GetProcedureResultRequest) GetProcId() uint64 {
@@ -2609,7 +2863,7 @@ type GenericExceptionMessage struct {
 
 func (x *GenericExceptionMessage) Reset() {
 	*x = GenericExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[35]
+	mi := &file_hbase_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2621,7 +2875,7 @@ func (x *GenericExceptionMessage) String() string {
 func (*GenericExceptionMessage) ProtoMessage() {}
 
 func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[35]
+	mi := &file_hbase_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2634,7 +2888,7 @@ func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenericExceptionMessage.ProtoReflect.Descriptor instead.
 func (*GenericExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{35}
+	return file_hbase_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GenericExceptionMessage) GetClassName() string {
@@ -2661,7 +2915,7 @@ type ForeignExceptionMessage struct {
 
 func (x *ForeignExceptionMessage) Reset() {
 	*x = ForeignExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[36]
+	mi := &file_hbase_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2673,7 +2927,7 @@ func (x *ForeignExceptionMessage) String() string {
 func (*ForeignExceptionMessage) ProtoMessage() {}
 
 func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[36]
+	mi := &file_hbase_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2686,7 +2940,7 @@ func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForeignExceptionMessage.ProtoReflect.Descriptor instead.
 func (*ForeignExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{36}
+	return file_hbase_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *ForeignExceptionMessage) GetSource() string {
@@ -2716,7 +2970,7 @@ type GetProcedureResultResponse struct {
 
 func (x *GetProcedureResultResponse) Reset() {
 	*x = GetProcedureResultResponse{}
-	mi := &file_hbase_proto_msgTypes[37]
+	mi := &file_hbase_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2728,7 +2982,7 @@ func (x *GetProcedureResultResponse) String() string {
 func (*GetProcedureResultResponse) ProtoMessage() {}
 
 func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[37]
+	mi := &file_hbase_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2741,7 +2995,7 @@ func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultResponse.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{37}
+	return file_hbase_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *GetProcedureResultResponse) GetState() GetProcedureResultResponse_State {
@@ -2796,7 +3050,7 @@ const (
 
 func (x *GetTableDescriptorsRequest) Reset() {
 	*x = GetTableDescriptorsRequest{}
-	mi := &file_hbase_proto_msgTypes[38]
+	mi := &file_hbase_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2808,7 +3062,7 @@ func (x *GetTableDescriptorsRequest) String() string {
 func (*GetTableDescriptorsRequest) ProtoMessage() {}
 
 func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[38]
+	mi := &file_hbase_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2821,7 +3075,7 @@ func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsRequest.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{38}
+	return file_hbase_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetTableDescriptorsRequest) GetTableNames() []*TableName {
@@ -2861,7 +3115,7 @@ type GetTableDescriptorsResponse struct {
 
 func (x *GetTableDescriptorsResponse) Reset() {
 	*x = GetTableDescriptorsResponse{}
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2873,7 +3127,7 @@ func (x *GetTableDescriptorsResponse) String() string {
 func (*GetTableDescriptorsResponse) ProtoMessage() {}
 
 func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2886,7 +3140,7 @@ func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsResponse.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{39}
+	return file_hbase_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetTableDescriptorsResponse) GetTableSchema() []*TableSchema {
@@ -2916,7 +3170,7 @@ const (
 
 func (x *SplitTableRegionRequest) Reset() {
 	*x = SplitTableRegionRequest{}
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2928,7 +3182,7 @@ func (x *SplitTableRegionRequest) String() string {
 func (*SplitTableRegionRequest) ProtoMessage() {}
 
 func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2941,7 +3195,7 @@ func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionRequest.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{40}
+	return file_hbase_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *SplitTableRegionRequest) GetRegionInfo() *RegionInfo {
@@ -2981,7 +3235,7 @@ type SplitTableRegionResponse struct {
 
 func (x *SplitTableRegionResponse) Reset() {
 	*x = SplitTableRegionResponse{}
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2993,7 +3247,7 @@ func (x *SplitTableRegionResponse) String() string {
 func (*SplitTableRegionResponse) ProtoMessage() {}
 
 func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3006,7 +3260,7 @@ func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionResponse.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{41}
+	return file_hbase_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SplitTableRegionResponse) GetProcId() uint64 {
@@ -3026,7 +3280,7 @@ type MutationProto_ColumnValue struct {
 
 func (x *MutationProto_ColumnValue) Reset() {
 	*x = MutationProto_ColumnValue{}
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3038,7 +3292,7 @@ func (x *MutationProto_ColumnValue) String() string {
 func (*MutationProto_ColumnValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3080,7 +3334,7 @@ type MutationProto_ColumnValue_QualifierValue struct {
 
 func (x *MutationProto_ColumnValue_QualifierValue) Reset() {
 	*x = MutationProto_ColumnValue_QualifierValue{}
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3092,7 +3346,7 @@ func (x *MutationProto_ColumnValue_QualifierValue) String() string {
 func (*MutationProto_ColumnValue_QualifierValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue_QualifierValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3308,11 +3562,32 @@ const file_hbase_proto_rawDesc = "" +
 	"nonceGroup\"]\n" +
 	"\x0eMutateResponse\x12-\n" +
 	"\x06result\x18\x01 \x01(\v2\x15.kylingo.hbase.ResultR\x06result\x12\x1c\n" +
-	"\tprocessed\x18\x02 \x01(\bR\tprocessed\"\xdb\x02\n" +
+	"\tprocessed\x18\x02 \x01(\bR\tprocessed\"I\n" +
+	"\x06Filter\x12\x12\n" +
+	"\x04name\x18\x01 \x02(\tR\x04name\x12+\n" +
+	"\x11serialized_filter\x18\x02 \x01(\fR\x10serializedFilter\"\xaf\x01\n" +
+	"\n" +
+	"FilterList\x12>\n" +
+	"\boperator\x18\x01 \x02(\x0e2\".kylingo.hbase.FilterList.OperatorR\boperator\x12/\n" +
+	"\afilters\x18\x02 \x03(\v2\x15.kylingo.hbase.FilterR\afilters\"0\n" +
+	"\bOperator\x12\x11\n" +
+	"\rMUST_PASS_ALL\x10\x01\x12\x11\n" +
+	"\rMUST_PASS_ONE\x10\x02\"\xbb\x02\n" +
+	"\x17SingleColumnValueFilter\x12#\n" +
+	"\rcolumn_family\x18\x01 \x01(\fR\fcolumnFamily\x12)\n" +
+	"\x10column_qualifier\x18\x02 \x01(\fR\x0fcolumnQualifier\x129\n" +
+	"\n" +
+	"compare_op\x18\x03 \x02(\x0e2\x1a.kylingo.hbase.CompareTypeR\tcompareOp\x129\n" +
+	"\n" +
+	"comparator\x18\x04 \x02(\v2\x19.kylingo.hbase.ComparatorR\n" +
+	"comparator\x12*\n" +
+	"\x11filter_if_missing\x18\x05 \x01(\bR\x0ffilterIfMissing\x12.\n" +
+	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"\x8a\x03\n" +
 	"\x04Scan\x12-\n" +
 	"\x06column\x18\x01 \x03(\v2\x15.kylingo.hbase.ColumnR\x06column\x12\x1b\n" +
 	"\tstart_row\x18\x03 \x01(\fR\bstartRow\x12\x19\n" +
-	"\bstop_row\x18\x04 \x01(\fR\astopRow\x12$\n" +
+	"\bstop_row\x18\x04 \x01(\fR\astopRow\x12-\n" +
+	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x12$\n" +
 	"\fmax_versions\x18\a \x01(\r:\x011R\vmaxVersions\x12&\n" +
 	"\x0fmax_result_size\x18\n" +
 	" \x01(\x04R\rmaxResultSize\x12!\n" +
@@ -3407,105 +3682,114 @@ func file_hbase_proto_rawDescGZIP() []byte {
 	return file_hbase_proto_rawDescData
 }
 
-var file_hbase_proto_enumTypes = make([]protoimpl.EnumInfo, 5)
-var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 44)
+var file_hbase_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
+var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
 var file_hbase_proto_goTypes = []any{
 	(CompareType)(0),                                 // 0: kylingo.hbase.CompareType
 	(RegionSpecifier_RegionSpecifierType)(0),         // 1: kylingo.hbase.RegionSpecifier.RegionSpecifierType
 	(MutationProto_MutationType)(0),                  // 2: kylingo.hbase.MutationProto.MutationType
 	(MutationProto_DeleteType)(0),                    // 3: kylingo.hbase.MutationProto.DeleteType
-	(GetProcedureResultResponse_State)(0),            // 4: kylingo.hbase.GetProcedureResultResponse.State
-	(*UserInformation)(nil),                          // 5: kylingo.hbase.UserInformation
-	(*ConnectionHeader)(nil),                         // 6: kylingo.hbase.ConnectionHeader
-	(*RequestHeader)(nil),                            // 7: kylingo.hbase.RequestHeader
-	(*CellBlockMeta)(nil),                            // 8: kylingo.hbase.CellBlockMeta
-	(*ExceptionResponse)(nil),                        // 9: kylingo.hbase.ExceptionResponse
-	(*ResponseHeader)(nil),                           // 10: kylingo.hbase.ResponseHeader
-	(*ServerName)(nil),                               // 11: kylingo.hbase.ServerName
-	(*MetaRegionServer)(nil),                         // 12: kylingo.hbase.MetaRegionServer
-	(*Master)(nil),                                   // 13: kylingo.hbase.Master
-	(*TableName)(nil),                                // 14: kylingo.hbase.TableName
-	(*RegionSpecifier)(nil),                          // 15: kylingo.hbase.RegionSpecifier
-	(*RegionInfo)(nil),                               // 16: kylingo.hbase.RegionInfo
-	(*BytesBytesPair)(nil),                           // 17: kylingo.hbase.BytesBytesPair
-	(*NameStringPair)(nil),                           // 18: kylingo.hbase.NameStringPair
-	(*ColumnFamilySchema)(nil),                       // 19: kylingo.hbase.ColumnFamilySchema
-	(*TableSchema)(nil),                              // 20: kylingo.hbase.TableSchema
-	(*Cell)(nil),                                     // 21: kylingo.hbase.Cell
-	(*Column)(nil),                                   // 22: kylingo.hbase.Column
-	(*Get)(nil),                                      // 23: kylingo.hbase.Get
-	(*Result)(nil),                                   // 24: kylingo.hbase.Result
-	(*GetRequest)(nil),                               // 25: kylingo.hbase.GetRequest
-	(*GetResponse)(nil),                              // 26: kylingo.hbase.GetResponse
-	(*ByteArrayComparable)(nil),                      // 27: kylingo.hbase.ByteArrayComparable
-	(*BinaryComparator)(nil),                         // 28: kylingo.hbase.BinaryComparator
-	(*Comparator)(nil),                               // 29: kylingo.hbase.Comparator
-	(*Condition)(nil),                                // 30: kylingo.hbase.Condition
-	(*MutationProto)(nil),                            // 31: kylingo.hbase.MutationProto
-	(*MutateRequest)(nil),                            // 32: kylingo.hbase.MutateRequest
-	(*MutateResponse)(nil),                           // 33: kylingo.hbase.MutateResponse
-	(*Scan)(nil),                                     // 34: kylingo.hbase.Scan
-	(*ScanRequest)(nil),                              // 35: kylingo.hbase.ScanRequest
-	(*ScanResponse)(nil),                             // 36: kylingo.hbase.ScanResponse
-	(*CreateTableRequest)(nil),                       // 37: kylingo.hbase.CreateTableRequest
-	(*CreateTableResponse)(nil),                      // 38: kylingo.hbase.CreateTableResponse
-	(*GetProcedureResultRequest)(nil),                // 39: kylingo.hbase.GetProcedureResultRequest
-	(*GenericExceptionMessage)(nil),                  // 40: kylingo.hbase.GenericExceptionMessage
-	(*ForeignExceptionMessage)(nil),                  // 41: kylingo.hbase.ForeignExceptionMessage
-	(*GetProcedureResultResponse)(nil),               // 42: kylingo.hbase.GetProcedureResultResponse
-	(*GetTableDescriptorsRequest)(nil),               // 43: kylingo.hbase.GetTableDescriptorsRequest
-	(*GetTableDescriptorsResponse)(nil),              // 44: kylingo.hbase.GetTableDescriptorsResponse
-	(*SplitTableRegionRequest)(nil),                  // 45: kylingo.hbase.SplitTableRegionRequest
-	(*SplitTableRegionResponse)(nil),                 // 46: kylingo.hbase.SplitTableRegionResponse
-	(*MutationProto_ColumnValue)(nil),                // 47: kylingo.hbase.MutationProto.ColumnValue
-	(*MutationProto_ColumnValue_QualifierValue)(nil), // 48: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	(FilterList_Operator)(0),                         // 4: kylingo.hbase.FilterList.Operator
+	(GetProcedureResultResponse_State)(0),            // 5: kylingo.hbase.GetProcedureResultResponse.State
+	(*UserInformation)(nil),                          // 6: kylingo.hbase.UserInformation
+	(*ConnectionHeader)(nil),                         // 7: kylingo.hbase.ConnectionHeader
+	(*RequestHeader)(nil),                            // 8: kylingo.hbase.RequestHeader
+	(*CellBlockMeta)(nil),                            // 9: kylingo.hbase.CellBlockMeta
+	(*ExceptionResponse)(nil),                        // 10: kylingo.hbase.ExceptionResponse
+	(*ResponseHeader)(nil),                           // 11: kylingo.hbase.ResponseHeader
+	(*ServerName)(nil),                               // 12: kylingo.hbase.ServerName
+	(*MetaRegionServer)(nil),                         // 13: kylingo.hbase.MetaRegionServer
+	(*Master)(nil),                                   // 14: kylingo.hbase.Master
+	(*TableName)(nil),                                // 15: kylingo.hbase.TableName
+	(*RegionSpecifier)(nil),                          // 16: kylingo.hbase.RegionSpecifier
+	(*RegionInfo)(nil),                               // 17: kylingo.hbase.RegionInfo
+	(*BytesBytesPair)(nil),                           // 18: kylingo.hbase.BytesBytesPair
+	(*NameStringPair)(nil),                           // 19: kylingo.hbase.NameStringPair
+	(*ColumnFamilySchema)(nil),                       // 20: kylingo.hbase.ColumnFamilySchema
+	(*TableSchema)(nil),                              // 21: kylingo.hbase.TableSchema
+	(*Cell)(nil),                                     // 22: kylingo.hbase.Cell
+	(*Column)(nil),                                   // 23: kylingo.hbase.Column
+	(*Get)(nil),                                      // 24: kylingo.hbase.Get
+	(*Result)(nil),                                   // 25: kylingo.hbase.Result
+	(*GetRequest)(nil),                               // 26: kylingo.hbase.GetRequest
+	(*GetResponse)(nil),                              // 27: kylingo.hbase.GetResponse
+	(*ByteArrayComparable)(nil),                      // 28: kylingo.hbase.ByteArrayComparable
+	(*BinaryComparator)(nil),                         // 29: kylingo.hbase.BinaryComparator
+	(*Comparator)(nil),                               // 30: kylingo.hbase.Comparator
+	(*Condition)(nil),                                // 31: kylingo.hbase.Condition
+	(*MutationProto)(nil),                            // 32: kylingo.hbase.MutationProto
+	(*MutateRequest)(nil),                            // 33: kylingo.hbase.MutateRequest
+	(*MutateResponse)(nil),                           // 34: kylingo.hbase.MutateResponse
+	(*Filter)(nil),                                   // 35: kylingo.hbase.Filter
+	(*FilterList)(nil),                               // 36: kylingo.hbase.FilterList
+	(*SingleColumnValueFilter)(nil),                  // 37: kylingo.hbase.SingleColumnValueFilter
+	(*Scan)(nil),                                     // 38: kylingo.hbase.Scan
+	(*ScanRequest)(nil),                              // 39: kylingo.hbase.ScanRequest
+	(*ScanResponse)(nil),                             // 40: kylingo.hbase.ScanResponse
+	(*CreateTableRequest)(nil),                       // 41: kylingo.hbase.CreateTableRequest
+	(*CreateTableResponse)(nil),                      // 42: kylingo.hbase.CreateTableResponse
+	(*GetProcedureResultRequest)(nil),                // 43: kylingo.hbase.GetProcedureResultRequest
+	(*GenericExceptionMessage)(nil),                  // 44: kylingo.hbase.GenericExceptionMessage
+	(*ForeignExceptionMessage)(nil),                  // 45: kylingo.hbase.ForeignExceptionMessage
+	(*GetProcedureResultResponse)(nil),               // 46: kylingo.hbase.GetProcedureResultResponse
+	(*GetTableDescriptorsRequest)(nil),               // 47: kylingo.hbase.GetTableDescriptorsRequest
+	(*GetTableDescriptorsResponse)(nil),              // 48: kylingo.hbase.GetTableDescriptorsResponse
+	(*SplitTableRegionRequest)(nil),                  // 49: kylingo.hbase.SplitTableRegionRequest
+	(*SplitTableRegionResponse)(nil),                 // 50: kylingo.hbase.SplitTableRegionResponse
+	(*MutationProto_ColumnValue)(nil),                // 51: kylingo.hbase.MutationProto.ColumnValue
+	(*MutationProto_ColumnValue_QualifierValue)(nil), // 52: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
 }
 var file_hbase_proto_depIdxs = []int32{
-	5,  // 0: kylingo.hbase.ConnectionHeader.user_info:type_name -> kylingo.hbase.UserInformation
-	9,  // 1: kylingo.hbase.ResponseHeader.exception:type_name -> kylingo.hbase.ExceptionResponse
-	8,  // 2: kylingo.hbase.ResponseHeader.cell_block_meta:type_name -> kylingo.hbase.CellBlockMeta
-	11, // 3: kylingo.hbase.MetaRegionServer.server:type_name -> kylingo.hbase.ServerName
-	11, // 4: kylingo.hbase.Master.master:type_name -> kylingo.hbase.ServerName
+	6,  // 0: kylingo.hbase.ConnectionHeader.user_info:type_name -> kylingo.hbase.UserInformation
+	10, // 1: kylingo.hbase.ResponseHeader.exception:type_name -> kylingo.hbase.ExceptionResponse
+	9,  // 2: kylingo.hbase.ResponseHeader.cell_block_meta:type_name -> kylingo.hbase.CellBlockMeta
+	12, // 3: kylingo.hbase.MetaRegionServer.server:type_name -> kylingo.hbase.ServerName
+	12, // 4: kylingo.hbase.Master.master:type_name -> kylingo.hbase.ServerName
 	1,  // 5: kylingo.hbase.RegionSpecifier.type:type_name -> kylingo.hbase.RegionSpecifier.RegionSpecifierType
-	14, // 6: kylingo.hbase.RegionInfo.table_name:type_name -> kylingo.hbase.TableName
-	17, // 7: kylingo.hbase.ColumnFamilySchema.attributes:type_name -> kylingo.hbase.BytesBytesPair
-	18, // 8: kylingo.hbase.ColumnFamilySchema.configuration:type_name -> kylingo.hbase.NameStringPair
-	14, // 9: kylingo.hbase.TableSchema.table_name:type_name -> kylingo.hbase.TableName
-	17, // 10: kylingo.hbase.TableSchema.attributes:type_name -> kylingo.hbase.BytesBytesPair
-	19, // 11: kylingo.hbase.TableSchema.column_families:type_name -> kylingo.hbase.ColumnFamilySchema
-	18, // 12: kylingo.hbase.TableSchema.configuration:type_name -> kylingo.hbase.NameStringPair
-	22, // 13: kylingo.hbase.Get.column:type_name -> kylingo.hbase.Column
-	21, // 14: kylingo.hbase.Result.cell:type_name -> kylingo.hbase.Cell
-	15, // 15: kylingo.hbase.GetRequest.region:type_name -> kylingo.hbase.RegionSpecifier
-	23, // 16: kylingo.hbase.GetRequest.get:type_name -> kylingo.hbase.Get
-	24, // 17: kylingo.hbase.GetResponse.result:type_name -> kylingo.hbase.Result
-	27, // 18: kylingo.hbase.BinaryComparator.comparable:type_name -> kylingo.hbase.ByteArrayComparable
+	15, // 6: kylingo.hbase.RegionInfo.table_name:type_name -> kylingo.hbase.TableName
+	18, // 7: kylingo.hbase.ColumnFamilySchema.attributes:type_name -> kylingo.hbase.BytesBytesPair
+	19, // 8: kylingo.hbase.ColumnFamilySchema.configuration:type_name -> kylingo.hbase.NameStringPair
+	15, // 9: kylingo.hbase.TableSchema.table_name:type_name -> kylingo.hbase.TableName
+	18, // 10: kylingo.hbase.TableSchema.attributes:type_name -> kylingo.hbase.BytesBytesPair
+	20, // 11: kylingo.hbase.TableSchema.column_families:type_name -> kylingo.hbase.ColumnFamilySchema
+	19, // 12: kylingo.hbase.TableSchema.configuration:type_name -> kylingo.hbase.NameStringPair
+	23, // 13: kylingo.hbase.Get.column:type_name -> kylingo.hbase.Column
+	22, // 14: kylingo.hbase.Result.cell:type_name -> kylingo.hbase.Cell
+	16, // 15: kylingo.hbase.GetRequest.region:type_name -> kylingo.hbase.RegionSpecifier
+	24, // 16: kylingo.hbase.GetRequest.get:type_name -> kylingo.hbase.Get
+	25, // 17: kylingo.hbase.GetResponse.result:type_name -> kylingo.hbase.Result
+	28, // 18: kylingo.hbase.BinaryComparator.comparable:type_name -> kylingo.hbase.ByteArrayComparable
 	0,  // 19: kylingo.hbase.Condition.compare_type:type_name -> kylingo.hbase.CompareType
-	29, // 20: kylingo.hbase.Condition.comparator:type_name -> kylingo.hbase.Comparator
+	30, // 20: kylingo.hbase.Condition.comparator:type_name -> kylingo.hbase.Comparator
 	2,  // 21: kylingo.hbase.MutationProto.mutate_type:type_name -> kylingo.hbase.MutationProto.MutationType
-	47, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
-	15, // 23: kylingo.hbase.MutateRequest.region:type_name -> kylingo.hbase.RegionSpecifier
-	31, // 24: kylingo.hbase.MutateRequest.mutation:type_name -> kylingo.hbase.MutationProto
-	30, // 25: kylingo.hbase.MutateRequest.condition:type_name -> kylingo.hbase.Condition
-	24, // 26: kylingo.hbase.MutateResponse.result:type_name -> kylingo.hbase.Result
-	22, // 27: kylingo.hbase.Scan.column:type_name -> kylingo.hbase.Column
-	15, // 28: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
-	34, // 29: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
-	24, // 30: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
-	20, // 31: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
-	40, // 32: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
-	4,  // 33: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
-	41, // 34: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
-	14, // 35: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
-	20, // 36: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
-	16, // 37: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
-	48, // 38: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
-	3,  // 39: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
-	40, // [40:40] is the sub-list for method output_type
-	40, // [40:40] is the sub-list for method input_type
-	40, // [40:40] is the sub-list for extension type_name
-	40, // [40:40] is the sub-list for extension extendee
-	0,  // [0:40] is the sub-list for field type_name
+	51, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
+	16, // 23: kylingo.hbase.MutateRequest.region:type_name -> kylingo.hbase.RegionSpecifier
+	32, // 24: kylingo.hbase.MutateRequest.mutation:type_name -> kylingo.hbase.MutationProto
+	31, // 25: kylingo.hbase.MutateRequest.condition:type_name -> kylingo.hbase.Condition
+	25, // 26: kylingo.hbase.MutateResponse.result:type_name -> kylingo.hbase.Result
+	4,  // 27: kylingo.hbase.FilterList.operator:type_name -> kylingo.hbase.FilterList.Operator
+	35, // 28: kylingo.hbase.FilterList.filters:type_name -> kylingo.hbase.Filter
+	0,  // 29: kylingo.hbase.SingleColumnValueFilter.compare_op:type_name -> kylingo.hbase.CompareType
+	30, // 30: kylingo.hbase.SingleColumnValueFilter.comparator:type_name -> kylingo.hbase.Comparator
+	23, // 31: kylingo.hbase.Scan.column:type_name -> kylingo.hbase.Column
+	35, // 32: kylingo.hbase.Scan.filter:type_name -> kylingo.hbase.Filter
+	16, // 33: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
+	38, // 34: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
+	25, // 35: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
+	21, // 36: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
+	44, // 37: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
+	5,  // 38: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
+	45, // 39: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
+	15, // 40: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
+	21, // 41: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
+	17, // 42: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
+	52, // 43: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	3,  // 44: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
+	45, // [45:45] is the sub-list for method output_type
+	45, // [45:45] is the sub-list for method input_type
+	45, // [45:45] is the sub-list for extension type_name
+	45, // [45:45] is the sub-list for extension extendee
+	0,  // [0:45] is the sub-list for field type_name
 }
 
 func init() { file_hbase_proto_init() }
@@ -3518,8 +3802,8 @@ func file_hbase_proto_init() {
 		File: protoimpl.DescBuilder{
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hbase_proto_rawDesc), len(file_hbase_proto_rawDesc)),
-			NumEnums:      5,
-			NumMessages:   44,
+			NumEnums:      6,
+			NumMessages:   47,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -54,12 +54,12 @@ func FuzzParseHBaseAddr(f *testing.F) {
 	})
 }
 
-func TestHBaseTail(t *testing.T) {
-	if got := hbaseTail("a\nb\nc\n", 2); got != "b\nc" {
-		t.Fatalf("hbaseTail = %q, want %q", got, "b\nc")
+func TestTail(t *testing.T) {
+	if got := tail("a\nb\nc\n", 2); got != "b\nc" {
+		t.Fatalf("tail = %q, want %q", got, "b\nc")
 	}
-	if got := hbaseTail("a", 5); got != "a" {
-		t.Fatalf("hbaseTail = %q, want %q", got, "a")
+	if got := tail("a", 5); got != "a" {
+		t.Fatalf("tail = %q, want %q", got, "a")
 	}
 }
 

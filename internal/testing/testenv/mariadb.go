@@ -1,16 +1,12 @@
 package testenv
 
 import (
-	"bytes"
-	"context"
 	"errors"
 	"fmt"
 	"net"
-	"os"
 	"os/exec"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 )
@@ -79,19 +75,12 @@ func ParseMariaDBDSN(s string) (MariaDBAddr, error) {
 
 // MariaDBInstance is a MariaDB server dedicated to one test, separate from
 // the shared KYLIN_TEST_MARIADB, so the test may stop, kill and restart it.
-// Its port and data survive Stop and Start.
+// Its port and data survive Stop and Start. Dir holds the server's data
+// directory (data/) and log (error.log).
 //
 // Start, Stop and Kill fail the test on error, so call them from the test's
 // own goroutine. DSN and Running may be called from any goroutine.
-type MariaDBInstance struct {
-	t      testing.TB
-	script string
-	dir    string
-
-	mu      sync.Mutex
-	dsn     string
-	running bool
-}
+type MariaDBInstance struct{ *scriptServer }
 
 // StartMariaDB starts a dedicated server through scripts/mariadb.sh in a
 // temporary directory on a free loopback port and stops it in t.Cleanup.
@@ -102,7 +91,8 @@ func StartMariaDB(t testing.TB) *MariaDBInstance {
 	if !CI() && !mariaDBInstalled() {
 		Missing(t, "a dedicated MariaDB", "mariadbd is not installed (apt-get install mariadb-server)")
 	}
-	m := &MariaDBInstance{t: t, script: Script(t, "mariadb.sh"), dir: t.TempDir()}
+	m := &MariaDBInstance{&scriptServer{t: t, name: "MariaDB", script: Script(t, "mariadb.sh"), dir: t.TempDir(),
+		startTimeout: mariaDBTimeout, haltTimeout: mariaDBTimeout, parse: mariaDBDSNLine, tailLines: 40}}
 	t.Cleanup(m.Stop)
 	m.Start()
 	return m
@@ -117,83 +107,15 @@ func mariaDBInstalled() bool {
 	return false
 }
 
-// DSN is the server's DSN; it is the same across restarts.
-func (m *MariaDBInstance) DSN() string {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.dsn
-}
-
-// Dir holds the server's data directory (data/) and log (error.log).
-func (m *MariaDBInstance) Dir() string { return m.dir }
-
-// Running reports whether the server was started and not stopped since.
-func (m *MariaDBInstance) Running() bool {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return m.running
-}
-
-// Start starts the server, again on the same port and data after a Stop or
-// Kill, and returns once it answers. Starting a running server is a no-op.
-func (m *MariaDBInstance) Start() {
-	m.t.Helper()
-	if m.Running() {
-		return
-	}
-	out, err := m.run("start")
-	if err != nil {
-		m.t.Fatalf("testenv: start MariaDB: %v", err)
-	}
+// mariaDBDSNLine returns the DSN scripts/mariadb.sh start printed as its
+// last line, checked by ParseMariaDBDSN.
+func mariaDBDSNLine(out string) (string, error) {
 	if _, err := ParseMariaDBDSN(out); err != nil {
-		m.t.Fatalf("testenv: start MariaDB: scripts/mariadb.sh printed %v", err)
+		return "", fmt.Errorf("scripts/mariadb.sh printed %w", err)
 	}
 	lines := strings.Split(strings.TrimSpace(out), "\n")
-	dsn := strings.TrimSpace(lines[len(lines)-1])
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.dsn != "" && m.dsn != dsn {
-		m.t.Fatalf("testenv: MariaDB restarted as %s, want the previous %s", dsn, m.dsn)
-	}
-	m.dsn, m.running = dsn, true
+	return strings.TrimSpace(lines[len(lines)-1]), nil
 }
 
-// Stop shuts the server down cleanly (SIGTERM) and waits for it to exit.
-// Stopping a stopped server is a no-op.
-func (m *MariaDBInstance) Stop() {
-	m.t.Helper()
-	m.halt("stop")
-}
-
-// Kill sends SIGKILL (a crash) and waits for the process to exit; Start
-// recovers committed data from InnoDB's redo log.
-func (m *MariaDBInstance) Kill() {
-	m.t.Helper()
-	m.halt("kill")
-}
-
-func (m *MariaDBInstance) halt(how string) {
-	m.t.Helper()
-	if _, err := m.run(how); err != nil {
-		m.t.Fatalf("testenv: %s MariaDB: %v", how, err)
-	}
-	m.mu.Lock()
-	m.running = false
-	m.mu.Unlock()
-}
-
-// run runs the script on the instance's directory and returns its standard
-// output; on failure the error carries the tail of its standard error.
-func (m *MariaDBInstance) run(cmd string) (string, error) {
-	ctx, cancel := context.WithTimeout(context.Background(), mariaDBTimeout)
-	defer cancel()
-	var stdout, stderr bytes.Buffer
-	c := exec.CommandContext(ctx, "bash", m.script, cmd, "--dir", m.dir)
-	c.Stdout, c.Stderr = &stdout, &stderr
-	c.Env = os.Environ()
-	c.WaitDelay = 10 * time.Second
-	if err := c.Run(); err != nil {
-		return stdout.String(), fmt.Errorf("scripts/mariadb.sh %s: %w\n%s", cmd, err, hbaseTail(stderr.String(), 40))
-	}
-	return stdout.String(), nil
-}
+// DSN is the server's DSN; it is the same across restarts.
+func (m *MariaDBInstance) DSN() string { return m.address() }

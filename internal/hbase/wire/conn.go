@@ -1,4 +1,4 @@
-package hbase
+package wire
 
 import (
 	"bufio"
@@ -14,15 +14,16 @@ import (
 	"google.golang.org/protobuf/proto"
 )
 
-// Service names carried in the connection header.
+// Service names carried in the connection header: one connection serves
+// one of them.
 const (
-	clientService = "ClientService"
-	masterService = "MasterService"
+	ClientService = "ClientService"
+	MasterService = "MasterService"
 )
 
-// conn is one TCP connection to one service on one server. Calls are
+// Conn is one TCP connection to one service on one server. Calls are
 // pipelined: each gets a call id and one reader goroutine (owned by the
-// conn, stopped by close or by any read error) hands each response to the
+// Conn, stopped by Close or by any read error) hands each response to the
 // caller waiting on that id.
 //
 // Writes are combined: a caller queues its encoded frame, and if no other
@@ -32,7 +33,7 @@ const (
 // A caller waiting in the queue never blocks on the socket: when its ctx
 // ends before its frame was taken, the frame is withdrawn and the call was
 // not sent.
-type conn struct {
+type Conn struct {
 	addr string
 	nc   net.Conn
 	log  *zap.Logger
@@ -55,12 +56,15 @@ type pendingCall struct {
 	ch    chan response
 }
 
-// dial connects and sends the preamble. ctx bounds the dial and the
-// preamble write.
-func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log *zap.Logger) (*conn, error) {
+// Dial connects to service on addr through dialer and sends the preamble
+// naming user. ctx bounds the dial and the preamble write. A transport
+// failure is a *ConnError with Conn nil and Sent false. The connection's
+// reader goroutine runs until Close or the connection breaks.
+func Dial(ctx context.Context, dialer func(ctx context.Context, network, addr string) (net.Conn, error),
+	addr, service, user string, log *zap.Logger) (*Conn, error) {
 	nc, err := dialer(ctx, "tcp", addr)
 	if err != nil {
-		return nil, connError(addr, false, err)
+		return nil, &ConnError{Addr: addr, Err: err}
 	}
 	pre, err := encodePreamble(service, user)
 	if err != nil {
@@ -72,21 +76,21 @@ func dial(ctx context.Context, dialer DialFunc, addr, service, user string, log 
 	}
 	if _, err := nc.Write(pre); err != nil {
 		nc.Close()
-		return nil, connError(addr, false, err)
+		return nil, &ConnError{Addr: addr, Err: err}
 	}
-	c := &conn{addr: addr, nc: nc, log: log, pending: map[uint32]*pendingCall{}, done: make(chan struct{})}
+	c := &Conn{addr: addr, nc: nc, log: log, pending: map[uint32]*pendingCall{}, done: make(chan struct{})}
 	go c.readLoop()
 	return c, nil
 }
 
-// call sends method(req) and decodes the answer into resp (a proto.Message
-// or a rawDecoder), waiting at most timeout (0: no bound but ctx's). A
-// remote exception returns *RemoteError; a transport failure wraps
-// errNotSent or ErrUnknownOutcome; ctx ending, or the timeout passing,
-// after the frame was taken for writing wraps ErrUnknownOutcome, before
-// that errNotSent. The timeout is a timer, not a derived context: a call
-// is the client's hottest path.
-func (c *conn) call(ctx context.Context, timeout time.Duration, method string, req proto.Message, resp any) error {
+// Call sends method(req) and decodes the answer into resp (a proto.Message
+// or a RawDecoder), waiting at most timeout (0: no bound but ctx's). A
+// remote exception returns *RemoteError; a transport failure, or ctx
+// ending or the timeout passing first, returns *ConnError, whose Sent says
+// whether the frame had been taken for writing; an undecodable answer
+// wraps ErrMalformed. The timeout is a timer, not a derived context: a
+// call is the client's hottest path.
+func (c *Conn) Call(ctx context.Context, timeout time.Duration, method string, req proto.Message, resp any) error {
 	id, err := c.nextCallID()
 	if err != nil {
 		return err
@@ -118,13 +122,13 @@ func (c *conn) call(ctx context.Context, timeout time.Duration, method string, r
 		cause = context.DeadlineExceeded
 	}
 	sent := c.withdraw(pc)
-	alive := c.answers.Load() != seen && !c.broken()
-	return c.failure(sent, alive, fmt.Errorf("%s: no response: %w", method, cause))
+	answering := c.answers.Load() != seen && !c.Broken()
+	return c.failure(sent, answering, fmt.Errorf("%s: no response: %w", method, cause))
 }
 
 // bound returns the call's deadline (zero: none) and, when timeout ends
 // the call before ctx would, a timer firing then.
-func (c *conn) bound(ctx context.Context, timeout time.Duration) (time.Time, *time.Timer) {
+func (c *Conn) bound(ctx context.Context, timeout time.Duration) (time.Time, *time.Timer) {
 	deadline, ok := ctx.Deadline()
 	if timeout <= 0 {
 		return deadline, nil
@@ -135,7 +139,7 @@ func (c *conn) bound(ctx context.Context, timeout time.Duration) (time.Time, *ti
 	return deadline, nil
 }
 
-func (c *conn) decodeBody(method string, r response, resp any) error {
+func (c *Conn) decodeBody(method string, r response, resp any) error {
 	defer putFrame(r.buf)
 	if r.Err != nil {
 		return r.Err
@@ -146,8 +150,8 @@ func (c *conn) decodeBody(method string, r response, resp any) error {
 	if r.Body == nil { // set by fail: the connection broke after the send
 		return c.failure(true, false, fmt.Errorf("%s: connection lost", method))
 	}
-	if d, ok := resp.(rawDecoder); ok {
-		return d.decodeRaw(r.Body)
+	if d, ok := resp.(RawDecoder); ok {
+		return d.DecodeRaw(r.Body)
 	}
 	if err := proto.Unmarshal(r.Body, resp.(proto.Message)); err != nil {
 		return fmt.Errorf("%w: %s response: %v", ErrMalformed, method, err)
@@ -155,14 +159,14 @@ func (c *conn) decodeBody(method string, r response, resp any) error {
 	return nil
 }
 
-// rawDecoder decodes a response body itself, without the protobuf runtime
-// (getResult). The body lives in a recycled frame: decodeRaw must copy what
-// it keeps.
-type rawDecoder interface{ decodeRaw(body []byte) error }
+// RawDecoder decodes a response body itself, without the protobuf runtime
+// (the client's Get decoder). The body lives in a recycled frame: DecodeRaw
+// must copy what it keeps.
+type RawDecoder interface{ DecodeRaw(body []byte) error }
 
 // nextCallID reserves a call id; it fails once the connection is broken.
 // Ids wrap after 2^32 calls; one still waiting for its answer is skipped.
-func (c *conn) nextCallID() (uint32, error) {
+func (c *Conn) nextCallID() (uint32, error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err != nil {
@@ -180,9 +184,9 @@ func (c *conn) nextCallID() (uint32, error) {
 }
 
 // send registers pc and queues its frame; if no one is writing, the caller
-// writes the queue itself (see conn), with deadline (zero: none) as the
+// writes the queue itself (see Conn), with deadline (zero: none) as the
 // socket's write deadline.
-func (c *conn) send(deadline time.Time, pc *pendingCall) error {
+func (c *Conn) send(deadline time.Time, pc *pendingCall) error {
 	c.mu.Lock()
 	if c.err != nil {
 		c.mu.Unlock()
@@ -205,7 +209,7 @@ func (c *conn) send(deadline time.Time, pc *pendingCall) error {
 // frames were taken learn that their outcome is unknown, the others that
 // they were not sent. The write deadline is the writer's own call deadline:
 // a stalled socket fails the connection by then.
-func (c *conn) drain(dl time.Time) {
+func (c *Conn) drain(dl time.Time) {
 	var bufs net.Buffers
 	for {
 		c.mu.Lock()
@@ -235,7 +239,7 @@ func (c *conn) drain(dl time.Time) {
 
 // withdraw takes pc back after its caller gave up. It reports whether pc's
 // frame may have reached the server.
-func (c *conn) withdraw(pc *pendingCall) bool {
+func (c *Conn) withdraw(pc *pendingCall) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	delete(c.pending, pc.id)
@@ -251,7 +255,7 @@ func (c *conn) withdraw(pc *pendingCall) bool {
 	return false
 }
 
-func (c *conn) readLoop() {
+func (c *Conn) readLoop() {
 	defer close(c.done)
 	br := bufio.NewReaderSize(c.nc, 64<<10)
 	for {
@@ -281,7 +285,7 @@ func (c *conn) readLoop() {
 // fail breaks the connection once: later calls fail before sending, calls
 // whose frames were taken learn that their outcome is unknown, queued ones
 // that they were not sent.
-func (c *conn) fail(err error) {
+func (c *Conn) fail(err error) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if c.err != nil {
@@ -304,15 +308,19 @@ func (c *conn) fail(err error) {
 	c.log.Debug("hbase connection closed", zap.String("addr", c.addr), zap.Error(err))
 }
 
-// broken reports whether the connection can take no more calls.
-func (c *conn) broken() bool {
+// Addr is the server's host:port.
+func (c *Conn) Addr() string { return c.addr }
+
+// Broken reports whether the connection can take no more calls.
+func (c *Conn) Broken() bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	return c.err != nil
 }
 
-// close fails the connection and waits for its reader to stop.
-func (c *conn) close() {
+// Close fails the connection (calls in flight get a *ConnError) and waits
+// for its reader to stop.
+func (c *Conn) Close() {
 	c.fail(errConnClosed)
 	<-c.done
 }

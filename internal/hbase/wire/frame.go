@@ -1,4 +1,4 @@
-package hbase
+package wire
 
 import (
 	"encoding/binary"
@@ -21,9 +21,6 @@ const (
 	fatalCallID    = 0xFFFFFFFF
 	defaultMaxResp = 256 << 20 // a bound on one response frame
 )
-
-// ErrMalformed marks a frame or message the client cannot decode.
-var ErrMalformed = errors.New("hbase: malformed response")
 
 // encodePreamble returns the bytes a client sends right after connecting:
 // magic, version, auth method, then the length-prefixed ConnectionHeader.

@@ -1,4 +1,9 @@
-package hbase
+// Package wiretest is a region server stand-in for unit tests of package
+// wire and of the client above it: it reads HBase's connection preamble and
+// request frames and lets a test answer each call with a message, an
+// exception, or a dropped connection. It is not a test of HBase
+// compatibility: the integration tests run against a real HBase.
+package wiretest
 
 import (
 	"bufio"
@@ -14,63 +19,67 @@ import (
 	"github.com/kylin-go/kylin/internal/hbase/pb"
 )
 
-// fakeServer is a region server stand-in for unit tests of framing, retry
-// and the region cache. It is not a test of HBase compatibility: the
-// integration tests run against a real HBase.
-type fakeServer struct {
+// Server accepts connections on a loopback port and hands every call to its
+// handler, each on its own goroutine. Test cleanup closes it.
+type Server struct {
 	t  *testing.T
 	ln net.Listener
 
 	mu      sync.Mutex
-	handler func(c *fakeCall) // answers one call; runs on its own goroutine
-	calls   map[string]int    // method -> count
+	handler func(c *Call)  // answers one call; runs on its own goroutine
+	calls   map[string]int // method -> count
 	conns   []net.Conn
 	wg      sync.WaitGroup
 }
 
-// fakeCall is one decoded request and the means to answer it.
-type fakeCall struct {
-	Method string
-	Param  []byte
+// Call is one decoded request and the means to answer it.
+type Call struct {
+	Method string // the request header's method name
+	Param  []byte // the serialized request message
 	id     uint32
-	srv    *fakeServer
-	w      *fakeWriter
+	srv    *Server
+	w      *writer
 }
 
-type fakeWriter struct {
+type writer struct {
 	mu sync.Mutex
 	c  net.Conn
 }
 
-func newFakeServer(t *testing.T, handler func(c *fakeCall)) *fakeServer {
+// NewServer starts a server answering calls with handler.
+func NewServer(t *testing.T, handler func(c *Call)) *Server {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := &fakeServer{t: t, ln: ln, handler: handler, calls: map[string]int{}}
+	s := &Server{t: t, ln: ln, handler: handler, calls: map[string]int{}}
 	s.wg.Add(1)
 	go s.accept()
-	t.Cleanup(s.close)
+	t.Cleanup(s.Close)
 	return s
 }
 
-func (s *fakeServer) addr() string { return s.ln.Addr().String() }
+// Addr is the server's host:port.
+func (s *Server) Addr() string { return s.ln.Addr().String() }
 
-func (s *fakeServer) count(method string) int {
+// Count is how many calls of method arrived.
+func (s *Server) Count(method string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.calls[method]
 }
 
-func (s *fakeServer) close() {
+// Close stops accepting, drops every connection and waits for the
+// handlers.
+func (s *Server) Close() {
 	s.ln.Close()
-	s.dropConns()
+	s.DropConns()
 	s.wg.Wait()
 }
 
-// dropConns closes every accepted connection (a server restart).
-func (s *fakeServer) dropConns() {
+// DropConns closes every accepted connection (a server restart).
+func (s *Server) DropConns() {
 	s.mu.Lock()
 	for _, c := range s.conns {
 		c.Close()
@@ -79,7 +88,7 @@ func (s *fakeServer) dropConns() {
 	s.mu.Unlock()
 }
 
-func (s *fakeServer) accept() {
+func (s *Server) accept() {
 	defer s.wg.Done()
 	for {
 		c, err := s.ln.Accept()
@@ -94,16 +103,16 @@ func (s *fakeServer) accept() {
 	}
 }
 
-func (s *fakeServer) serve(c net.Conn) {
+func (s *Server) serve(c net.Conn) {
 	defer s.wg.Done()
 	defer c.Close()
 	br := bufio.NewReader(c)
-	if err := readFakePreamble(br); err != nil {
+	if err := readPreamble(br); err != nil {
 		return
 	}
-	w := &fakeWriter{c: c}
+	w := &writer{c: c}
 	for {
-		call, err := readFakeCall(br)
+		call, err := readCall(br)
 		if err != nil {
 			return
 		}
@@ -117,7 +126,7 @@ func (s *fakeServer) serve(c net.Conn) {
 	}
 }
 
-func readFakePreamble(r io.Reader) error {
+func readPreamble(r io.Reader) error {
 	var pre [10]byte
 	if _, err := io.ReadFull(r, pre[:]); err != nil {
 		return err
@@ -126,7 +135,7 @@ func readFakePreamble(r io.Reader) error {
 	return err
 }
 
-func readFakeCall(r io.Reader) (*fakeCall, error) {
+func readCall(r io.Reader) (*Call, error) {
 	var lb [4]byte
 	if _, err := io.ReadFull(r, lb[:]); err != nil {
 		return nil, err
@@ -141,11 +150,11 @@ func readFakeCall(r io.Reader) (*fakeCall, error) {
 	if err := proto.Unmarshal(hb, &h); err != nil {
 		return nil, err
 	}
-	return &fakeCall{Method: h.GetMethodName(), Param: param, id: h.GetCallId()}, nil
+	return &Call{Method: h.GetMethodName(), Param: param, id: h.GetCallId()}, nil
 }
 
-// reply answers with msg.
-func (c *fakeCall) reply(msg proto.Message) {
+// Reply answers with msg.
+func (c *Call) Reply(msg proto.Message) {
 	body, err := proto.Marshal(msg)
 	if err != nil {
 		c.srv.t.Errorf("fake: marshal reply: %v", err)
@@ -154,18 +163,18 @@ func (c *fakeCall) reply(msg proto.Message) {
 	c.write(&pb.ResponseHeader{CallId: proto.Uint32(c.id)}, body)
 }
 
-// fail answers with a remote exception.
-func (c *fakeCall) fail(class string, doNotRetry bool) {
+// Fail answers with a remote exception of class.
+func (c *Call) Fail(class string, doNotRetry bool) {
 	c.write(&pb.ResponseHeader{CallId: proto.Uint32(c.id), Exception: &pb.ExceptionResponse{
 		ExceptionClassName: proto.String(class), StackTrace: proto.String(class + ": injected\n\tat fake"),
 		DoNotRetry: proto.Bool(doNotRetry),
 	}}, nil)
 }
 
-// drop closes the connection the call came on, unanswered.
-func (c *fakeCall) drop() { c.w.c.Close() }
+// Drop closes the connection the call came on, unanswered.
+func (c *Call) Drop() { c.w.c.Close() }
 
-func (c *fakeCall) write(h *pb.ResponseHeader, body []byte) {
+func (c *Call) write(h *pb.ResponseHeader, body []byte) {
 	hb, _ := proto.Marshal(h)
 	var payload []byte
 	payload = protowire.AppendBytes(payload, hb)
@@ -176,18 +185,4 @@ func (c *fakeCall) write(h *pb.ResponseHeader, body []byte) {
 	c.w.mu.Lock()
 	defer c.w.mu.Unlock()
 	c.w.c.Write(append(frame, payload...))
-}
-
-// metaCells builds the info cells of an hbase:meta row for a region.
-func metaCells(name string, table string, id uint64, start, end []byte, server string) []*pb.Cell {
-	ri, _ := proto.Marshal(&pb.RegionInfo{
-		RegionId: proto.Uint64(id), TableName: tableName(table), StartKey: start, EndKey: end,
-	})
-	cells := []*pb.Cell{{Row: []byte(name), Family: []byte("info"), Qualifier: []byte("regioninfo"),
-		Value: append([]byte("PBUF"), ri...)}}
-	if server != "" {
-		cells = append(cells, &pb.Cell{Row: []byte(name), Family: []byte("info"), Qualifier: []byte("server"),
-			Value: []byte(server)})
-	}
-	return cells
 }

@@ -1,11 +1,11 @@
-package hbase
+package wire
 
 import "testing"
 
 // Call ids wrap after 2^32 calls without reusing 0, the fatal id, or an id
 // whose call still waits for its answer.
 func TestCallIDsWrapPastBusyOnes(t *testing.T) {
-	c := &conn{pending: map[uint32]*pendingCall{1: {id: 1}, 2: {id: 2}}}
+	c := &Conn{pending: map[uint32]*pendingCall{1: {id: 1}, 2: {id: 2}}}
 	c.nextID = fatalCallID - 2
 	var got []uint32
 	for range 2 {

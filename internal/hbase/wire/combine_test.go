@@ -1,4 +1,4 @@
-package hbase
+package wire
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/internal/hbase/pb"
+	"github.com/kylin-go/kylin/internal/hbase/wire/wiretest"
 )
 
 // gatedConn holds writes once armed: the write that finds the gate shut
@@ -47,7 +48,7 @@ func (g *gatedConn) Write(b []byte) (int, error) {
 }
 
 // gatedDial connects to a fake server through a gatedConn.
-func gatedDial(t *testing.T, srv *fakeServer) (*conn, *gatedConn) {
+func gatedDial(t *testing.T, srv *wiretest.Server) (*Conn, *gatedConn) {
 	t.Helper()
 	var g *gatedConn
 	dialer := func(ctx context.Context, network, addr string) (net.Conn, error) {
@@ -58,22 +59,39 @@ func gatedDial(t *testing.T, srv *fakeServer) (*conn, *gatedConn) {
 		g = &gatedConn{Conn: nc}
 		return g, nil
 	}
-	cn, err := dial(context.Background(), dialer, srv.addr(), clientService, "test", zap.NewNop())
+	cn, err := Dial(context.Background(), dialer, srv.Addr(), ClientService, "test", zap.NewNop())
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(cn.close)
+	t.Cleanup(cn.Close)
 	return cn, g
 }
 
-func answerGets(c *fakeCall) { c.reply(&pb.GetResponse{}) }
+func answerGets(c *wiretest.Call) { c.Reply(&pb.GetResponse{}) }
 
-func getCall(ctx context.Context, cn *conn) error {
-	return cn.call(ctx, 0, "Get", &pb.GetRequest{Region: regionSpec([]byte("r")), Get: &pb.Get{Row: []byte("k")}}, &pb.GetResponse{})
+func getRequest() *pb.GetRequest {
+	return &pb.GetRequest{Region: &pb.RegionSpecifier{Type: pb.RegionSpecifier_REGION_NAME.Enum(), Value: []byte("r")},
+		Get: &pb.Get{Row: []byte("k")}}
+}
+
+func getCall(ctx context.Context, cn *Conn) error {
+	return cn.Call(ctx, 0, "Get", getRequest(), &pb.GetResponse{})
+}
+
+// isSent reports whether err is a transport failure after which the
+// request may have reached the server; isNotSent, one before it left.
+func isSent(err error) bool {
+	var ce *ConnError
+	return errors.As(err, &ce) && ce.Sent
+}
+
+func isNotSent(err error) bool {
+	var ce *ConnError
+	return errors.As(err, &ce) && !ce.Sent
 }
 
 // waitQueued waits until n frames wait in cn's queue.
-func waitQueued(t *testing.T, cn *conn, n int) {
+func waitQueued(t *testing.T, cn *Conn, n int) {
 	t.Helper()
 	for deadline := time.Now().Add(10 * time.Second); ; time.Sleep(time.Millisecond) {
 		cn.mu.Lock()
@@ -92,7 +110,7 @@ func waitQueued(t *testing.T, cn *conn, n int) {
 // deadline, its frame withdrawn: the call was not sent and never reaches
 // the server, while the writer's call completes once the socket moves.
 func TestQueuedCallWithdrawnAtDeadline(t *testing.T) {
-	srv := newFakeServer(t, answerGets)
+	srv := wiretest.NewServer(t, answerGets)
 	cn, g := gatedDial(t, srv)
 	g.arm(nil)
 	first := make(chan error, 1)
@@ -102,8 +120,8 @@ func TestQueuedCallWithdrawnAtDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
 	defer cancel()
 	err := getCall(ctx, cn)
-	if !errors.Is(err, errNotSent) || errors.Is(err, ErrUnknownOutcome) {
-		t.Fatalf("queued call at its deadline: %v; want a not-sent error", err)
+	if !isNotSent(err) {
+		t.Fatalf("queued call at its deadline: %v; want a not-sent ConnError", err)
 	}
 	close(g.open)
 	if err := <-first; err != nil {
@@ -114,7 +132,7 @@ func TestQueuedCallWithdrawnAtDeadline(t *testing.T) {
 	}
 	// The stream is ordered: had the withdrawn frame been written, the
 	// server would have read it before the last call.
-	if got := srv.count("Get"); got != 2 {
+	if got := srv.Count("Get"); got != 2 {
 		t.Fatalf("server saw %d Gets; want 2 (the withdrawn one must not arrive)", got)
 	}
 }
@@ -122,7 +140,7 @@ func TestQueuedCallWithdrawnAtDeadline(t *testing.T) {
 // Frames queued while one caller writes are sent by that writer: every
 // queued call gets its own answer.
 func TestQueuedFramesWrittenByTheWriter(t *testing.T) {
-	srv := newFakeServer(t, answerGets)
+	srv := wiretest.NewServer(t, answerGets)
 	cn, g := gatedDial(t, srv)
 	g.arm(nil)
 	const n = 8
@@ -139,7 +157,7 @@ func TestQueuedFramesWrittenByTheWriter(t *testing.T) {
 			t.Error(err)
 		}
 	}
-	if got := srv.count("Get"); got != n+1 {
+	if got := srv.Count("Get"); got != n+1 {
 		t.Fatalf("server saw %d Gets; want %d", got, n+1)
 	}
 }
@@ -147,7 +165,7 @@ func TestQueuedFramesWrittenByTheWriter(t *testing.T) {
 // A failed write breaks the connection: the writer's call (its frame was
 // taken) has an unknown outcome, the calls still queued were not sent.
 func TestFailedWriteSplitsOutcomes(t *testing.T) {
-	srv := newFakeServer(t, answerGets)
+	srv := wiretest.NewServer(t, answerGets)
 	cn, g := gatedDial(t, srv)
 	g.arm(errors.New("injected write failure"))
 	first := make(chan error, 1)
@@ -157,13 +175,13 @@ func TestFailedWriteSplitsOutcomes(t *testing.T) {
 	go func() { queued <- getCall(context.Background(), cn) }()
 	waitQueued(t, cn, 1)
 	close(g.open)
-	if err := <-first; !errors.Is(err, ErrUnknownOutcome) {
-		t.Errorf("writer's call after a failed write: %v; want ErrUnknownOutcome", err)
+	if err := <-first; !isSent(err) {
+		t.Errorf("writer's call after a failed write: %v; want a sent ConnError (outcome unknown)", err)
 	}
-	if err := <-queued; !errors.Is(err, errNotSent) || errors.Is(err, ErrUnknownOutcome) {
-		t.Errorf("queued call after a failed write: %v; want a not-sent error", err)
+	if err := <-queued; !isNotSent(err) {
+		t.Errorf("queued call after a failed write: %v; want a not-sent ConnError", err)
 	}
-	if err := getCall(context.Background(), cn); !errors.Is(err, errNotSent) {
-		t.Errorf("call on the broken connection: %v; want a not-sent error", err)
+	if err := getCall(context.Background(), cn); !isNotSent(err) {
+		t.Errorf("call on the broken connection: %v; want a not-sent ConnError", err)
 	}
 }

@@ -1,4 +1,4 @@
-package hbase
+package wire
 
 import (
 	"bytes"
@@ -37,7 +37,8 @@ func TestPreambleMatchesVerifiedBytes(t *testing.T) {
 }
 
 func TestRequestMatchesVerifiedBytes(t *testing.T) {
-	req := &pb.GetRequest{Region: regionSpec([]byte("t,,1.abc.")), Get: &pb.Get{Row: []byte("r1")}}
+	req := &pb.GetRequest{Region: &pb.RegionSpecifier{Type: pb.RegionSpecifier_REGION_NAME.Enum(), Value: []byte("t,,1.abc.")},
+		Get: &pb.Get{Row: []byte("r1")}}
 	got, err := encodeRequest(1, "Get", req)
 	if err != nil {
 		t.Fatal(err)
@@ -97,7 +98,8 @@ func TestReadResponseException(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r.Err == nil || r.Err.Message != "t,,1 is not online" || classify(r.Err) != actRelocate {
+	want := RemoteError{Class: "org.apache.hadoop.hbase.NotServingRegionException", Message: "t,,1 is not online"}
+	if r.Err == nil || *r.Err != want {
 		t.Fatalf("got %+v", r.Err)
 	}
 }
