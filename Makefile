@@ -32,7 +32,8 @@ demo:
 bench-scale:
 	bash scripts/bench-scale.sh
 
-# compat-chaos: Kylin's own mode-2 scheduler beside our engine under
-# SIGKILLs (several minutes; not part of make test).
+# compat-chaos: Kylin's own mode-2 and mode-100 schedulers beside our engine
+# under SIGKILLs, with negative controls (about ten minutes; not part of
+# make test).
 compat-chaos:
 	bash scripts/compat-chaos.sh

@@ -52,6 +52,17 @@ type grantedAuthor struct {
 	Authority string `json:"authority"`
 }
 
+// UnmarshalJSON reads an authority as ManagedUser's deserializer does:
+// an object {"authority": "ROLE_X"} or, as older records hold, the bare
+// string "ROLE_X".
+func (g *grantedAuthor) UnmarshalJSON(b []byte) error {
+	if len(b) > 0 && b[0] == '"' {
+		return json.Unmarshal(b, &g.Authority)
+	}
+	type plain grantedAuthor
+	return json.Unmarshal(b, (*plain)(g))
+}
+
 // ErrBadRecord says a user record is not ManagedUser JSON.
 var ErrBadRecord = errors.New("auth: not a Kylin user record")
 

@@ -9,10 +9,11 @@
 //   - Broadcaster: the sending side of Kylin's cache-sync protocol. Announce
 //     puts an event on one ordered queue per node; a worker per node sends
 //     it as Kylin 3.x does (PUT /kylin/api/cache/{entity}/{key}/{event}, or
-//     the key in the body when it holds a '/'), retries with backoff, merges
-//     a pending event with a newer one for the same (entity, key), and
-//     sends all/all/update to a node that missed events once it answers
-//     again. Sync waits for delivery; Shutdown drains.
+//     the key in the body when it holds a '/' or a non-ASCII character,
+//     which Kylin would decode as ISO-8859-1 in the path), retries with
+//     backoff, merges a pending event with a newer one for the same
+//     (entity, key), and sends all/all/update to a node that missed events
+//     once it answers again. Sync waits for delivery; Shutdown drains.
 //   - Handler: the receiving side, an http.Handler serving Kylin's cache
 //     paths and dispatching to Listeners registered per entity.
 //

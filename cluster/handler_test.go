@@ -265,4 +265,9 @@ func TestNewCacheRequestShape(t *testing.T) {
 		req.Header.Get("Authorization") != "Bearer tok" || req.ContentLength != 3 {
 		t.Errorf("body variant: %s %v len %d", req.URL, req.Header, req.ContentLength)
 	}
+	req, err = newCacheRequest(context.Background(), "http", Node{Addr: "h:1"}, secret.String{}, Notification{"cube", "café", EventUpdate})
+	must(t, err)
+	if req.URL.Path != "/kylin/api/cache/cube/update" || req.Header.Get("Content-Type") != "application/json; charset=UTF-8" {
+		t.Errorf("a non-ASCII key goes in the body with its charset: %s %v", req.URL, req.Header)
+	}
 }

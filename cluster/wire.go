@@ -31,12 +31,16 @@ var errTooLong = errors.New("too long")
 // newCacheRequest builds the request Kylin 3.x's RestClient.wipeCache sends:
 // PUT {prefix}{entity}/{key}/{event} with no body, or, when the key holds a
 // '/', PUT {prefix}{entity}/{event} with the raw key as a JSON-typed body.
+// A key with a byte outside ASCII also goes in the body, where its charset
+// is stated: Kylin's CacheController decodes a body-less request's path as
+// ISO-8859-1 (its web.xml sets no request encoding), which would garble
+// the key's UTF-8 bytes.
 func newCacheRequest(ctx context.Context, scheme string, n Node, token secret.String, note Notification) (*http.Request, error) {
 	var (
 		path string
 		body io.Reader
 	)
-	if strings.Contains(note.Key, "/") {
+	if strings.Contains(note.Key, "/") || !isASCII(note.Key) {
 		path = CachePathPrefix + url.PathEscape(note.Entity) + "/" + string(note.Event)
 		body = strings.NewReader(note.Key)
 	} else {
@@ -56,6 +60,15 @@ func newCacheRequest(ctx context.Context, scheme string, n Node, token secret.St
 		req.Header.Set("Authorization", "Bearer "+token.Reveal())
 	}
 	return req, nil
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
 }
 
 // errBadPath says a request path is not one of Kylin's cache paths.

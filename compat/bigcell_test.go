@@ -43,12 +43,11 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 	t.Helper()
 	quorum := testenv.HBase(t)
 	nn := testenv.HDFS(t)
-	host, port, ok := strings.Cut(quorum, ":")
-	if !ok {
-		t.Fatalf("%s=%q: want host:port", testenv.EnvHBaseZK, quorum)
-	}
 	table := h.cluster + "_big" + randomHex(3)
+	kurl := kylinHBaseURL(t, table, quorum)
+	dropHBaseTableAtEnd(t, h, kurl)
 	wdPath := "/kylin-compat/" + randomHex(4)
+	removeHDFSAtEnd(t, nn, wdPath)
 	site := map[string]string{
 		"kylin.env.hdfs-working-dir":     "hdfs://" + nn + wdPath,
 		"kylin.storage.hbase.cluster-fs": "hdfs://" + nn,
@@ -69,7 +68,7 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 		t.Fatalf("hbasestore with big cells: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	k := kylinStore{h: side, url: table + "@hbase,hbase.zookeeper.quorum=" + host + ",hbase.zookeeper.property.clientPort=" + port}
+	k := kylinStore{h: side, url: kurl}
 	class, err := k.open()
 	if err != nil || !strings.HasSuffix(class, ".HBaseResourceStore") {
 		t.Fatalf("Kylin opened %q (%v), want HBaseResourceStore", class, err)
@@ -78,10 +77,7 @@ func openBigPair(t *testing.T, h *harness) bigPair {
 	if err != nil {
 		t.Fatalf("HDFS client: %v", err)
 	}
-	t.Cleanup(func() {
-		_ = fs.RemoveAll(wdPath)
-		_ = fs.Close()
-	})
+	t.Cleanup(func() { _ = fs.Close() })
 	return bigPair{storePair: storePair{s: s, k: k}, fs: fs, root: wdPath + "/" + table + "/resources", tmp: t.TempDir()}
 }
 

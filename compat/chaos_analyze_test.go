@@ -13,6 +13,9 @@ type chaosReport struct {
 	Runs       int      // step executions started
 	Takeovers  int      // jobs whose steps ran on more than one node
 	Violations []string // two nodes running one job at once; a side running the other's job
+
+	runs  []*stepRun
+	terms []*leadTerm // "lead"/"unlead" lines, from the mode-100 test
 }
 
 type stepRun struct {
@@ -20,13 +23,16 @@ type stepRun struct {
 	from, to        int64
 }
 
-// analyzeEvents reads "start|end job step node ms" lines. A start without
-// its end closes at the node's first kill after it (or at end). Nodes are
+// analyzeEvents reads "start|end job step node ms" lines (and the
+// "lead|unlead - - node ms" lines of terms of leadership, which
+// leaderViolations checks). A start or lead without its end closes at the
+// node's first kill after it (or at end). Nodes are
 // named "kylin-*" or "go-*", jobs "ky-*" or "go-*": each side runs only its
 // own jobs.
 func analyzeEvents(lines []string, kills map[string][]int64, end int64) (chaosReport, error) {
 	var rep chaosReport
 	open := map[string]*stepRun{} // job/step/node
+	openTerm := map[string]*leadTerm{}
 	var runs []*stepRun
 	for i, l := range lines {
 		f := strings.Fields(l)
@@ -52,21 +58,30 @@ func analyzeEvents(lines []string, kills map[string][]int64, end int64) (chaosRe
 				r.to = ms
 				delete(open, key)
 			}
+		case "lead":
+			lt := &leadTerm{node: f[3], from: ms, to: -1}
+			openTerm[lt.node] = lt
+			rep.terms = append(rep.terms, lt)
+		case "unlead":
+			if lt := openTerm[f[3]]; lt != nil {
+				lt.to = ms
+				delete(openTerm, f[3])
+			}
 		default:
 			return rep, fmt.Errorf("events line %d %q: unknown event", i+1, l)
 		}
 	}
 	for _, r := range runs {
-		if r.to >= 0 {
-			continue
-		}
-		r.to = end
-		for _, k := range kills[r.node] {
-			if k >= r.from && k < r.to {
-				r.to = k
-			}
+		if r.to < 0 {
+			r.to = closeAt(kills[r.node], r.from, end)
 		}
 	}
+	for _, lt := range rep.terms {
+		if lt.to < 0 {
+			lt.to = closeAt(kills[lt.node], lt.from, end)
+		}
+	}
+	rep.runs = runs
 	byJob := map[string][]*stepRun{}
 	for _, r := range runs {
 		byJob[r.job] = append(byJob[r.job], r)
@@ -99,6 +114,18 @@ func analyzeEvents(lines []string, kills map[string][]int64, end int64) (chaosRe
 		}
 	}
 	return rep, nil
+}
+
+// closeAt is when an interval opened at from and never closed ended: at
+// the node's first kill after from, or at end.
+func closeAt(kills []int64, from, end int64) int64 {
+	to := end
+	for _, k := range kills {
+		if k >= from && k < to {
+			to = k
+		}
+	}
+	return to
 }
 
 // TestChaosAnalyzer: the fault test's analysis finds what it must (its

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/lock/zklock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/scheduler"
@@ -23,7 +24,14 @@ const (
 	envZK      = "KYLIN_COMPAT_ZK"
 	envCluster = "KYLIN_COMPAT_CLUSTER"
 	envEvents  = "KYLIN_COMPAT_EVENTS"
-	envBreak   = "KYLIN_COMPAT_BREAK" // "nolock": go-2 runs our jobs without any lock (the negative control)
+	envMode    = "KYLIN_COMPAT_MODE"  // kylin.job.scheduler.default of the nodes: 2 or 100
+	envBreak   = "KYLIN_COMPAT_BREAK" // the negative control in force, see breakNoLock and breakWrongPath
+)
+
+// Negative controls of the mixed-cluster fault tests (KYLIN_COMPAT_BREAK).
+const (
+	breakNoLock    = "nolock"    // mode 2: go-2 runs our jobs without any lock
+	breakWrongPath = "wrongpath" // mode 100: our nodes elect under another ZooKeeper base path than Kylin's
 )
 
 // Job types of the mixed cluster: Kylin runs DefaultChainedExecutable jobs
@@ -69,23 +77,31 @@ func runGoNode(name string) error {
 	if err != nil {
 		return err
 	}
-	if os.Getenv(envBreak) == "nolock" && name == "go-2" {
+	if os.Getenv(envBreak) == breakNoLock && name == "go-2" {
 		return runLocklessNode(ctx, name, store, os.Getenv(envEvents))
 	}
 	zc := config.Default().ZooKeeper
 	zc.ConnectString, zc.BasePath, zc.ClusterName = os.Getenv(envZK), "/kylin", os.Getenv(envCluster)
-	zc.SessionTimeout = 4 * time.Second
-	locks, err := zklock.New(ctx, zc, zklock.WithOwner(name))
-	if err != nil {
-		return err
+	if os.Getenv(envBreak) == breakWrongPath {
+		zc.BasePath = "/kylin_elsewhere"
 	}
-	cfg := config.Default().Job
-	cfg.Scheduler, cfg.PollInterval, cfg.ServerMode, cfg.HostAddress = scheduler.SchedulerDistributed, time.Second, "all", name+":7070"
-	e, err := scheduler.New(cfg, store, locks, scheduler.WithOwner(name))
+	zc.SessionTimeout = 4 * time.Second
+	zl, err := zklock.New(ctx, zc, zklock.WithOwner(name))
 	if err != nil {
 		return err
 	}
 	events := os.Getenv(envEvents)
+	var locks lock.Locker = zl
+	mode := scheduler.SchedulerDistributed
+	if os.Getenv(envMode) == strconv.Itoa(scheduler.SchedulerLeader) {
+		mode, locks = scheduler.SchedulerLeader, &termRecorder{Locker: zl, node: name, events: events}
+	}
+	cfg := config.Default().Job
+	cfg.Scheduler, cfg.PollInterval, cfg.ServerMode, cfg.HostAddress = mode, time.Second, "all", name+":7070"
+	e, err := scheduler.New(cfg, store, locks, scheduler.WithOwner(name))
+	if err != nil {
+		return err
+	}
 	e.Register(foreignJobClass, scheduler.ExecutorFunc(func(ctx context.Context, run scheduler.StepRun) (scheduler.Result, error) {
 		if err := appendEvent(events, "start", run.Job.ID, run.Step.ID, name); err != nil {
 			return scheduler.Result{}, err

@@ -28,7 +28,17 @@
 //     Curator's LeaderSelector set up as CuratorLeaderSelector does against
 //     our mode-100 election (lock.Elector);
 //   - broadcast: RestClient.wipeCache, and Kylin's Broadcaster behind
-//     ExecutableManager, against cluster.Handler;
+//     ExecutableManager, against cluster.Handler; CacheController's
+//     @RequestMapping patterns (read by reflection from kylin-server-base)
+//     matched by Spring MVC's own PatternsRequestCondition, UrlPathHelper
+//     and AntPathMatcher against cluster.Handler on a table of paths, and
+//     what our Broadcaster sends parsed by that mapping; a parser that does
+//     not unescape is the negative control;
+//   - users: records written by Kylin's ManagedUser (passwords hashed by
+//     Spring Security's BCryptPasswordEncoder) read and authenticated by
+//     auth, and records auth writes read back by ManagedUser; a renamed
+//     field, a missing ALL_USERS and a broken hash are the negative
+//     controls;
 //   - jobs: ExecutableManager reading our jobs and outputs, ours reading
 //     Kylin's; Kylin's mode-2 DistributedScheduler running a job our Manager
 //     added, learning of it from our Broadcaster through a cache endpoint
@@ -38,12 +48,17 @@
 //
 // Run by make test, which sets KYLIN_TEST_KYLIN_JARS, KYLIN_TEST_ZK,
 // KYLIN_TEST_HBASE_ZK, KYLIN_TEST_HDFS and KYLIN_TEST_MARIADB. Without them the tests skip locally and fail under
-// CI=true.
+// CI=true. Each test drops the HBase and JDBC tables and removes the HDFS
+// directories it created when it ends; KYLIN_COMPAT_KEEP=1 keeps them for
+// debugging.
 //
 // Behind the build tag chaos (make compat-chaos, not make test),
 // TestMixedClusterChaos runs a mixed cluster under faults: two JVMs of
 // Kylin's DistributedScheduler and two processes of our mode-2 engine on
 // one HBase metastore and a ZooKeeper of its own, each side with its own
 // job types, a random node SIGKILLed and restarted every other job; it
-// reports jobs, kills, takeovers and violations.
+// reports jobs, kills, takeovers and violations. TestMixedClusterChaosLeader
+// does the same in mode 100: Kylin's CuratorScheduler and our engine in one
+// Curator leader election, both sides recording their terms of leadership,
+// checked for one leader at a time and no step run outside its node's term.
 package compat

@@ -23,6 +23,8 @@ func fixturesJDBC(t *testing.T, h *harness, bin, bk string, want []metastore.Res
 	t.Run("hdfs", func(t *testing.T) {
 		nn := testenv.HDFS(t)
 		id := h.cluster + "_fx" + randomHex(3)
+		dropJDBCTablesAtEnd(t, testenv.MariaDB(t), id)
+		removeHDFSAtEnd(t, nn, "/kylin/"+id)
 		fixtureRoundTrip(t, bin, bk, id+base+",fs.defaultFS=hdfs://"+nn, want, jobs)
 		fs, err := hdfs.NewClient(hdfs.ClientOptions{Addresses: []string{nn}, User: hdfsUser(t)})
 		if err != nil {
@@ -35,12 +37,11 @@ func fixturesJDBC(t *testing.T, h *harness, bin, bk string, want []metastore.Res
 				t.Errorf("%s is not behind a marker at Kylin's %s%s: %v", p, dir, p, err)
 			}
 		}
-		if err := fs.RemoveAll("/kylin/" + id); err != nil {
-			t.Errorf("removing the fixtures' big cells: %v", err)
-		}
 	})
 	t.Run("no-hdfs", func(t *testing.T) {
-		checkJDBCRefusal(t, bin, bk, h.cluster+"_fx"+randomHex(3)+base)
+		id := h.cluster + "_fx" + randomHex(3)
+		dropJDBCTablesAtEnd(t, testenv.MariaDB(t), id)
+		checkJDBCRefusal(t, bin, bk, id+base)
 	})
 }
 

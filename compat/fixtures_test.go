@@ -166,8 +166,10 @@ func TestKylinWrittenFixtures(t *testing.T) {
 		checkUnreadableJob(t, bin, dst, jobs)
 	})
 	t.Run("hbase", func(t *testing.T) {
-		url := h.cluster + "_fx" + randomHex(3) + "@hbase,hbase.zookeeper.quorum=" + testenv.HBase(t) +
-			",kylin.storage.hbase.cluster-fs=hdfs://" + testenv.HDFS(t)
+		table, quorum, nn := h.cluster+"_fx"+randomHex(3), testenv.HBase(t), testenv.HDFS(t)
+		dropHBaseTableAtEnd(t, h, kylinHBaseURL(t, table, quorum))
+		removeHDFSAtEnd(t, nn, "/kylin/"+table) // kylin.env.hdfs-working-dir's default, then the table
+		url := table + "@hbase,hbase.zookeeper.quorum=" + quorum + ",kylin.storage.hbase.cluster-fs=hdfs://" + nn
 		fixtureRoundTrip(t, bin, bk, url, want, jobs)
 	})
 	t.Run("jdbc", func(t *testing.T) { fixturesJDBC(t, h, bin, bk, want, jobs) })

@@ -21,6 +21,7 @@ func TestJDBCResourceStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	table := h.cluster + "_jdbc"
+	dropJDBCTablesAtEnd(t, testenv.MariaDB(t), table)
 	creds := ",username=" + addr.User + ",password=" + addr.Password
 	ctx := context.Background()
 	s, err := metastore.Open(ctx, table+"@jdbc,url="+addr.JDBCURL()+creds)

@@ -45,18 +45,16 @@ func openFilePair(t *testing.T, h *harness) storePair {
 func openHBasePair(t *testing.T, h *harness) storePair {
 	t.Helper()
 	quorum := testenv.HBase(t)
-	host, port, ok := strings.Cut(quorum, ":")
-	if !ok {
-		t.Fatalf("%s=%q: want host:port", testenv.EnvHBaseZK, quorum)
-	}
 	table := h.cluster + "_" + randomHex(3)
+	kurl := kylinHBaseURL(t, table, quorum)
+	dropHBaseTableAtEnd(t, h, kurl)
 	ctx := context.Background()
 	s, err := metastore.Open(ctx, table+"@hbase,hbase.zookeeper.quorum="+quorum)
 	if err != nil {
 		t.Fatalf("hbasestore: %v", err)
 	}
 	t.Cleanup(func() { _ = s.Close() })
-	k := kylinStore{h: h, url: table + "@hbase,hbase.zookeeper.quorum=" + host + ",hbase.zookeeper.property.clientPort=" + port}
+	k := kylinStore{h: h, url: kurl}
 	class, err := k.open()
 	if err != nil || !strings.HasSuffix(class, ".HBaseResourceStore") {
 		t.Fatalf("Kylin opened %q (%v), want HBaseResourceStore", class, err)

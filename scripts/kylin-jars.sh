@@ -14,7 +14,10 @@
 # DIR/lib/*); everything else goes to stderr. The directory holds:
 #
 #   lib/              Kylin's core-common, core-metadata, core-job and
-#                     storage-hbase 3.1.3, Hadoop 2.7.1 and HBase 1.1.1 clients,
+#                     storage-hbase 3.1.3, server-base 3.1.3 (without its
+#                     dependencies) with Spring MVC 4.3.26, Spring Security
+#                     core 4.2.14 and the servlet API, Hadoop 2.7.1 and
+#                     HBase 1.1.1 clients,
 #                     Curator 2.x on ZooKeeper 3.5.x, a MariaDB JDBC driver,
 #                     slf4j-simple, and Guava 28.2-jre relocated into
 #                     org.apache.kylin.shaded.com.google.common (standing in

@@ -59,16 +59,20 @@ func (f *Files) load(ctx context.Context, p string, ts int64) (data []byte, m Ma
 	err = f.fs.Do(ctx, func(c *hdfs.Client) error {
 		var lastErr error
 		for range readAttempts {
-			name, how, err := f.committed(c, p, ts)
+			name, id, how, err := f.committed(c, p, ts)
 			if err != nil || how == Missing {
 				return err
 			}
-			data, _, err = hdfsfs.ReadStable(c, name)
+			var fi os.FileInfo
+			data, fi, err = hdfsfs.ReadStable(c, name)
+			if err == nil && hdfsfs.FileID(fi) != id {
+				err = &os.PathError{Op: "read", Path: name, Err: errReplaced}
+			}
 			if err == nil {
 				m = how
 				return nil
 			}
-			lastErr = err // replaced or moved while read: look again
+			lastErr = err // replaced or moved since chosen or while read: look again
 		}
 		return lastErr
 	})
@@ -76,25 +80,30 @@ func (f *Files) load(ctx context.Context, p string, ts int64) (data []byte, m Ma
 }
 
 // committed names the file that holds the content of the marker with
-// timestamp ts: the file in place when its time is ts (our writers set
-// it), else the backup a writer made of it, else the file in place.
-func (f *Files) committed(c *hdfs.Client, p string, ts int64) (string, Match, error) {
+// timestamp ts, and its inode id (a file renamed over it since has
+// another: the read checks it): the file in place when its time is ts (our
+// writers set it), else the backup a writer made of it, else the file in
+// place.
+func (f *Files) committed(c *hdfs.Client, p string, ts int64) (string, uint64, Match, error) {
 	fi, err := c.Stat(f.File(p))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return "", Missing, err
+		return "", 0, Missing, err
 	}
 	inPlace := err == nil && !fi.IsDir()
 	if inPlace && hdfsfs.ModMillis(fi) == ts {
-		return f.File(p), Exact, nil
+		return f.File(p), hdfsfs.FileID(fi), Exact, nil
 	}
-	if _, err := c.Stat(f.Backup(p, ts)); err == nil {
-		return f.Backup(p, ts), Exact, nil
+	if bi, err := c.Stat(f.Backup(p, ts)); err == nil {
+		return f.Backup(p, ts), hdfsfs.FileID(bi), Exact, nil
 	}
 	if inPlace {
-		return f.File(p), InPlace, nil
+		return f.File(p), hdfsfs.FileID(fi), InPlace, nil
 	}
-	return "", Missing, nil
+	return "", 0, Missing, nil
 }
+
+// errReplaced marks a file replaced between its choice and its read.
+var errReplaced = errors.New("replaced since chosen")
 
 // Rereads bounds how often Follow reads the row again before it gives up
 // on a path that keeps changing.

@@ -23,9 +23,7 @@ import org.apache.kylin.metadata.model.TableDesc;
 import org.apache.kylin.metadata.model.TableExtDesc;
 import org.apache.kylin.metadata.project.ProjectInstance;
 import org.apache.kylin.metadata.realization.RealizationStatusEnum;
-
-import com.fasterxml.jackson.annotation.JsonAutoDetect;
-import com.fasterxml.jackson.annotation.JsonProperty;
+import org.apache.kylin.rest.security.ManagedUser;
 
 /**
  * Fixtures writes, through Kylin's own classes and serializers, a metastore
@@ -44,31 +42,6 @@ final class Fixtures {
 
     static void register(Map<String, Harness.Op> ops) {
         ops.put("fixtures.generate", Fixtures::generate);
-    }
-
-    /**
-     * UserRecord has the JSON fields of Kylin's ManagedUser (kylin-server-base,
-     * not in the jar set), which its user service stores at /user/NAME.
-     */
-    @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.NONE, getterVisibility = JsonAutoDetect.Visibility.NONE,
-            isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
-    static final class UserRecord extends RootPersistentEntity {
-        @JsonProperty
-        String username;
-        @JsonProperty
-        String password;
-        @JsonProperty
-        List<Map<String, String>> authorities = new ArrayList<>();
-        @JsonProperty
-        boolean disabled;
-        @JsonProperty
-        boolean defaultPassword;
-        @JsonProperty
-        boolean locked;
-        @JsonProperty
-        long lockedTime;
-        @JsonProperty
-        int wrongTime;
     }
 
     private static long ts = BASE;
@@ -168,22 +141,16 @@ final class Fixtures {
         return c;
     }
 
-    /** users writes one record per {name, hash, roles, disabled, locked} request entry. */
+    /**
+     * users writes one record per {name, hash, roles, disabled, locked}
+     * request entry with Kylin's own ManagedUser.
+     */
     private static void users(ResourceStore s, List<Map<String, Object>> users) throws Exception {
         for (Map<String, Object> m : users) {
             Req u = new Req(m);
-            UserRecord rec = new UserRecord();
-            rec.updateRandomUuid();
-            rec.username = u.str("name");
-            rec.password = u.str("hash");
-            for (String role : u.str("roles").split(",")) {
-                Map<String, String> a = new LinkedHashMap<>();
-                a.put("authority", role);
-                rec.authorities.add(a);
-            }
-            rec.disabled = Boolean.parseBoolean(u.str("disabled", "false"));
-            rec.locked = Boolean.parseBoolean(u.str("locked", "false"));
-            put(s, "/user/" + rec.username, rec, UserRecord.class);
+            ManagedUser rec = Users.user(u.str("name"), u.str("hash"), u.str("roles"),
+                    Boolean.parseBoolean(u.str("disabled", "false")), Boolean.parseBoolean(u.str("locked", "false")));
+            put(s, "/user/" + rec.getUsername(), rec, ManagedUser.class);
         }
     }
 

@@ -39,8 +39,12 @@ public final class Harness {
         Broadcast.register(ops);
         Jobs.register(ops);
         CacheEndpoint.register(ops);
+        CacheMapping.register(ops);
         Schedulers.register(ops);
+        CuratorSchedulers.register(ops);
         Fixtures.register(ops);
+        Users.register(ops);
+        Tables.register(ops);
         BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
         String line;
         while ((line = in.readLine()) != null) {
@@ -50,6 +54,7 @@ public final class Harness {
             out.println(JSON.writeValueAsString(answer(ops, line)));
         }
         Schedulers.closeAll();
+        CuratorSchedulers.closeAll();
         CacheEndpoint.closeAll();
         Leaders.closeAll();
         Discovery.closeAll();

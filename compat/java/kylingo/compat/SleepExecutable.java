@@ -22,12 +22,17 @@ public class SleepExecutable extends AbstractExecutable {
     }
 
     static void event(String what, String job, String step) {
+        eventAt(what, job, step, System.currentTimeMillis());
+    }
+
+    /** eventAt appends one event line with the given epoch ms. */
+    static synchronized void eventAt(String what, String job, String step, long ms) {
         String file = System.getProperty("kylingo.events");
         if (file == null) {
             return;
         }
-        String line = what + " " + job + " " + step + " " + System.getProperty("kylingo.node", "kylin") + " "
-                + System.currentTimeMillis() + "\n";
+        String line = what + " " + job + " " + step + " " + System.getProperty("kylingo.node", "kylin") + " " + ms
+                + "\n";
         try (FileOutputStream out = new FileOutputStream(file, true)) {
             out.write(line.getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
