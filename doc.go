@@ -7,6 +7,8 @@
 // The packages, leaf first:
 //
 //	secret                   a credential type that never prints or encodes its value
+//	clock                    the one time source (Clock, Real); cluster/clustertest.Clock is a manual one
+//	hostenv                  what a host lends every package: logger, metrics registerer, clock
 //	config                   kylin.properties -> typed Config; the one place that knows key names and defaults
 //	metastore                Store (path -> bytes + timestamp, compare-and-set), path rules, Open(url)
 //	metastore/driver         what a metastore backend implements; the portable Store wraps it
@@ -37,6 +39,12 @@
 // scheduler.Engine when the node's mode can build; put a
 // query.Router in front of the query nodes. examples/quickstart shows all of
 // it in one process.
+//
+// Every constructor takes its config section (zero fields take the
+// defaults; each section's WithDefaults and Validate are the one home of
+// both) and, through its package's WithEnv option, the same hostenv.Env:
+// a logger (silent when nil), a metrics registerer (no metrics when nil)
+// and a clock (the real one when nil).
 //
 // # Start-up and shutdown of a node
 //

@@ -15,6 +15,8 @@ import (
 
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/kylin-go/kylin/clock"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/metastore"
 )
 
@@ -53,7 +55,7 @@ type UserStore struct {
 	store UserGetter
 	ttl   time.Duration
 	size  int
-	now   func() time.Time
+	clock clock.Clock
 	key   []byte        // HMAC key of the cached passwords, random per UserStore
 	slots chan struct{} // bounds concurrent bcrypt checks
 
@@ -78,13 +80,16 @@ func WithCache(ttl time.Duration, size int) UserStoreOption {
 	return func(u *UserStore) { u.ttl, u.size = ttl, size }
 }
 
-// WithClock sets the time source of the cache (default time.Now).
-func WithClock(now func() time.Time) UserStoreOption { return func(u *UserStore) { u.now = now } }
+// WithEnv gives the UserStore the host's clock (the cache's TTL; default
+// the real one). A UserStore logs nothing and has no metrics.
+func WithEnv(e hostenv.Env) UserStoreOption {
+	return func(u *UserStore) { u.clock = e.WithDefaults().Clock }
+}
 
 // NewUserStore returns a UserStore reading user records from s (the raw
 // store or a cache over it).
 func NewUserStore(s UserGetter, opts ...UserStoreOption) *UserStore {
-	u := &UserStore{store: s, ttl: DefaultCacheTTL, size: DefaultCacheSize, now: time.Now,
+	u := &UserStore{store: s, ttl: DefaultCacheTTL, size: DefaultCacheSize, clock: clock.Real{},
 		key: make([]byte, 32), slots: make(chan struct{}, runtime.GOMAXPROCS(0)), cache: map[string]cachedUser{}}
 	for _, o := range opts {
 		o(u)
@@ -170,7 +175,7 @@ func (u *UserStore) cached(name string, mac []byte) (Principal, bool) {
 	u.mu.Lock()
 	defer u.mu.Unlock()
 	e, ok := u.cache[name]
-	if !ok || !u.now().Before(e.expires) || !hmac.Equal(e.mac, mac) {
+	if !ok || !u.clock.Now().Before(e.expires) || !hmac.Equal(e.mac, mac) {
 		return Principal{}, false
 	}
 	return e.p, true
@@ -184,7 +189,7 @@ func (u *UserStore) remember(name string, mac []byte, p Principal) {
 	}
 	u.mu.Lock()
 	defer u.mu.Unlock()
-	now := u.now()
+	now := u.clock.Now()
 	if _, ok := u.cache[name]; !ok && len(u.cache) >= u.size {
 		for k, e := range u.cache {
 			if !now.Before(e.expires) {

@@ -6,13 +6,14 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
 	"golang.org/x/crypto/bcrypt"
 
+	"github.com/kylin-go/kylin/hostenv"
+	"github.com/kylin-go/kylin/internal/testing/clocktest"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
 	"github.com/kylin-go/kylin/secret"
@@ -125,10 +126,8 @@ func TestUserStoreCache(t *testing.T) {
 		t.Fatal(err)
 	}
 	putUser(t, s, "ADMIN", rec)
-	now := time.Unix(1000, 0)
-	var mu sync.Mutex
-	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
-	u := NewUserStore(s, WithCache(time.Minute, 2), WithClock(clock))
+	clock := clocktest.NewStep(time.Unix(1000, 0), 0)
+	u := NewUserStore(s, WithCache(time.Minute, 2), WithEnv(hostenv.Env{Clock: clock}))
 	for i := 0; i < 50; i++ {
 		if _, err := u.Authenticate(ctx, basic("ADMIN", "KYLIN")); err != nil {
 			t.Fatal(err)
@@ -146,9 +145,7 @@ func TestUserStoreCache(t *testing.T) {
 	if _, err := u.Authenticate(ctx, basic("ADMIN", "KYLIN")); err != nil {
 		t.Errorf("within the TTL: %v", err)
 	}
-	mu.Lock()
-	now = now.Add(time.Minute)
-	mu.Unlock()
+	clock.Set(time.Unix(1000, 0).Add(time.Minute))
 	if _, err := u.Authenticate(ctx, basic("ADMIN", "KYLIN")); !errors.Is(err, ErrUnauthenticated) {
 		t.Errorf("deleted user after the TTL: %v", err)
 	}

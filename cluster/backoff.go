@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/kylin-go/kylin/config"
@@ -21,42 +20,18 @@ type settings struct {
 	caFile         string // PEM roots for https peers; empty = the system's
 }
 
+// newSettings reads cfg after config's defaults and checks: zero fields
+// take config.Default().Broadcast's values, config.None turns retries off.
 func newSettings(cfg config.Broadcast) (settings, error) {
-	def := config.Default().Broadcast
-	s := settings{
-		retries: pick(cfg.SyncRetries, def.SyncRetries), base: pick(cfg.RetryBase, def.RetryBase),
-		max: pick(cfg.RetryMax, def.RetryMax), queueSize: pick(cfg.QueueSize, def.QueueSize),
-		requestTimeout: pick(cfg.RequestTimeout, def.RequestTimeout), token: cfg.Token,
-		maxPerRoute: pick(cfg.MaxPerRoute, def.MaxPerRoute), maxTotal: pick(cfg.MaxTotal, def.MaxTotal),
-		scheme: cfg.Scheme, caFile: cfg.TLSCAFile,
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return settings{}, err // names the key
 	}
-	if s.scheme == "" {
-		s.scheme = def.Scheme
-	}
-	switch {
-	case s.retries < 0:
-		return s, fmt.Errorf("cluster: kylin.metadata.sync-retries is %d; use 0 (default 3) or more", s.retries)
-	case s.base < 0 || s.max < 0:
-		return s, fmt.Errorf("cluster: kylin.go.broadcast.retry-base-ms / retry-max-ms must not be negative (got %v, %v)", s.base, s.max)
-	case s.max < s.base:
-		return s, fmt.Errorf("cluster: kylin.go.broadcast.retry-max-ms (%v) is below retry-base-ms (%v); raise the max", s.max, s.base)
-	case s.queueSize < 0:
-		return s, fmt.Errorf("cluster: kylin.go.broadcast.queue-size is %d; use 0 (default 10000) or more", s.queueSize)
-	case s.requestTimeout < 0:
-		return s, fmt.Errorf("cluster: kylin.go.broadcast.request-timeout-ms is negative (%v)", s.requestTimeout)
-	case s.scheme != "http" && s.scheme != "https":
-		return s, fmt.Errorf("cluster: kylin.go.broadcast.scheme is %q; use http or https", s.scheme)
-	case s.maxPerRoute < 0 || s.maxTotal < 0:
-		return s, fmt.Errorf("cluster: kylin.restclient.connection.* limits must not be negative (got %d, %d)", s.maxPerRoute, s.maxTotal)
-	}
-	return s, nil
-}
-
-func pick[T int | time.Duration](v, def T) T {
-	if v == 0 {
-		return def
-	}
-	return v
+	return settings{
+		retries: config.Count(cfg.SyncRetries), base: cfg.RetryBase, max: cfg.RetryMax,
+		queueSize: cfg.QueueSize, requestTimeout: cfg.RequestTimeout, token: cfg.Token,
+		maxPerRoute: cfg.MaxPerRoute, maxTotal: cfg.MaxTotal, scheme: cfg.Scheme, caFile: cfg.TLSCAFile,
+	}, nil
 }
 
 // delay is the wait before retry number attempt (1 for the first retry):

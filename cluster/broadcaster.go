@@ -6,13 +6,10 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"net/http"
 	"os"
 	"strings"
 	"sync"
-
-	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/config"
 )
@@ -80,7 +77,7 @@ const (
 
 // NewBroadcaster starts a Broadcaster over members. Zero fields of cfg take
 // config.Default().Broadcast's values; cfg is not modified. Shutdown (or Close) stops it.
-func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*Broadcaster, error) {
+func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...BroadcasterOption) (*Broadcaster, error) {
 	s, err := newSettings(cfg)
 	if err != nil {
 		return nil, err
@@ -88,20 +85,8 @@ func NewBroadcaster(cfg config.Broadcast, members Membership, opts ...Option) (*
 	if members == nil {
 		return nil, errors.New("cluster: NewBroadcaster needs a Membership (cluster.Static for a fixed list)")
 	}
-	o := options{log: zap.NewNop(), clock: realClock{}, jitter: rand.Float64}
-	for _, f := range opts {
-		f(&o)
-	}
+	o := collectBroadcaster(opts)
 	b := &Broadcaster{cfg: s, opts: o, view: membershipView{members: members}, peers: map[string]*peer{}, left: departures{}, waiters: newWaiters()}
-	if b.opts.log == nil {
-		b.opts.log = zap.NewNop()
-	}
-	if b.opts.clock == nil {
-		b.opts.clock = realClock{}
-	}
-	if b.opts.jitter == nil {
-		b.opts.jitter = rand.Float64
-	}
 	b.client = &http.Client{Transport: o.transport}
 	if o.transport == nil {
 		if b.ownRT, err = newTransport(s); err != nil {

@@ -53,13 +53,13 @@ type Handler struct {
 // principal (no role is required; Kylin sends the Basic credentials of its
 // cluster-servers entry, Go senders Basic or the bearer token). A nil a is
 // auth.AllowAll: the endpoint is open, as Kylin ships its own; pass
-// auth.AllowAll to say so explicitly. Of the options it uses WithLogger (default silent) and
-// WithRegisterer (default no metrics); a Handler has nothing to close, so
-// its counter stays registered for the registry's life.
-func NewHandler(a auth.Authenticator, opts ...Option) *Handler {
-	var o options
+// auth.AllowAll to say so explicitly. WithEnv gives it a logger (default
+// silent) and a registerer (default no metrics); a Handler has nothing to
+// close, so its counter stays registered for the registry's life.
+func NewHandler(a auth.Authenticator, opts ...HandlerOption) *Handler {
+	var o handlerOptions
 	for _, f := range opts {
-		f(&o)
+		f.applyHandler(&o)
 	}
 	if o.log == nil {
 		o.log = zap.NewNop()

@@ -10,9 +10,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kylin-go/kylin/config"
-
 	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/config"
 )
 
 // waitLimit bounds every wait so a broken implementation fails instead of
@@ -182,7 +181,7 @@ func nodesOf(ns ...*testNode) []Node {
 	return out
 }
 
-func newTestBroadcaster(t *testing.T, cfg config.Broadcast, m Membership, opts ...Option) *Broadcaster {
+func newTestBroadcaster(t *testing.T, cfg config.Broadcast, m Membership, opts ...BroadcasterOption) *Broadcaster {
 	t.Helper()
 	b, err := NewBroadcaster(cfg, m, opts...)
 	if err != nil {

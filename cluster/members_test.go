@@ -126,7 +126,7 @@ func TestBackoffDelayBounds(t *testing.T) {
 	if s.retries != 3 || s.queueSize != 10000 {
 		t.Errorf("defaults not applied: %+v", s)
 	}
-	for _, bad := range []config.Broadcast{{SyncRetries: -1}, {QueueSize: -2}, {RetryBase: time.Second, RetryMax: time.Millisecond}, {RequestTimeout: -1}} {
+	for _, bad := range []config.Broadcast{{SyncRetries: -2}, {QueueSize: -2}, {RetryBase: time.Second, RetryMax: time.Millisecond}, {RequestTimeout: -1}} {
 		if _, err := newSettings(bad); err == nil {
 			t.Errorf("%+v accepted", bad)
 		}

@@ -19,7 +19,7 @@ type MembershipEventType int
 const (
 	Joined MembershipEventType = iota + 1
 	Left
-	// Resync: events were dropped; read Nodes again.
+	// Resync means events were dropped; read Nodes again.
 	Resync
 )
 

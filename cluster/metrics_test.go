@@ -10,13 +10,14 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/secret"
 )
 
 func TestMetricsRegisteredAndCounted(t *testing.T) {
 	node := startNode(t, auth.AllowAll, nil)
 	reg := prometheus.NewRegistry()
-	br := newTestBroadcaster(t, fastConfig(), Static(node.node()), WithRegisterer(reg))
+	br := newTestBroadcaster(t, fastConfig(), Static(node.node()), WithEnv(hostenv.Env{Registerer: reg}))
 	ctx := syncCtx(t)
 	must(t, br.Announce(ctx, "cube", "c1", EventUpdate))
 	must(t, br.Sync(ctx))
@@ -45,7 +46,7 @@ func TestMetricsRegisteredAndCounted(t *testing.T) {
 			t.Errorf("%s = %v (present %v), want %v", name, v, ok, want)
 		}
 	}
-	if _, err := NewBroadcaster(fastConfig(), Static(), WithRegisterer(reg)); err == nil || !strings.Contains(err.Error(), "already registered") {
+	if _, err := NewBroadcaster(fastConfig(), Static(), WithEnv(hostenv.Env{Registerer: reg})); err == nil || !strings.Contains(err.Error(), "already registered") {
 		t.Fatalf("second broadcaster on one registry: %v, want an error saying so", err)
 	}
 }
@@ -54,8 +55,8 @@ func TestMetricsRegisteredAndCounted(t *testing.T) {
 // counted, and two Handlers on one registry share the counter.
 func TestHandlerMetricsCountResults(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	h := NewHandler(auth.Bearer{Token: secret.New("t0k")}, WithRegisterer(reg))
-	h2 := NewHandler(auth.AllowAll, WithRegisterer(reg))
+	h := NewHandler(auth.Bearer{Token: secret.New("t0k")}, WithEnv(hostenv.Env{Registerer: reg}))
+	h2 := NewHandler(auth.AllowAll, WithEnv(hostenv.Env{Registerer: reg}))
 	h.Register(ListenerFunc(func(ctx context.Context, n Notification) error {
 		if n.Key == "boom" {
 			return errors.New("listener failed")

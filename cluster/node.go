@@ -13,11 +13,11 @@ import (
 type Mode uint8
 
 const (
-	// ModeJob: the node runs build jobs.
+	// ModeJob is a node that runs build jobs.
 	ModeJob Mode = 1 << iota
-	// ModeQuery: the node answers queries.
+	// ModeQuery is a node that answers queries.
 	ModeQuery
-	// ModeStreamCoordinator: Kylin's streaming coordinator; we only carry it.
+	// ModeStreamCoordinator is Kylin's streaming coordinator; we only carry it.
 	ModeStreamCoordinator
 	// ModeAll is job and query.
 	ModeAll = ModeJob | ModeQuery

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // scriptedTransport hands every request to the test, which answers it
@@ -39,7 +40,7 @@ func TestStaleGaugeAfterStaleNodeLeaves(t *testing.T) {
 	rt := &scriptedTransport{calls: make(chan *http.Request), answers: make(chan int)}
 	members := Static(Node{Addr: "127.0.0.1:1", Mode: ModeAll})
 	cfg := config.Broadcast{SyncRetries: 1, RetryBase: time.Millisecond, RetryMax: time.Millisecond}
-	br := newTestBroadcaster(t, cfg, members, WithTransport(rt), WithClock(&fakeClock{}))
+	br := newTestBroadcaster(t, cfg, members, WithTransport(rt), WithEnv(hostenv.Env{Clock: &fakeClock{}}))
 	ctx := syncCtx(t)
 	if err := br.Announce(ctx, "cube", "a", EventUpdate); err != nil {
 		t.Fatal(err)

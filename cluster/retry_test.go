@@ -10,9 +10,9 @@ import (
 	"testing"
 	"time"
 
-	"github.com/kylin-go/kylin/config"
-
 	"github.com/kylin-go/kylin/auth"
+	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // fakeClock records the delays the Broadcaster waits and lets them pass at
@@ -58,7 +58,7 @@ func TestRetriesWaitExponentialBackoffWithJitter(t *testing.T) {
 	failFirst(node, 2)
 	clock := &fakeClock{}
 	cfg := config.Broadcast{SyncRetries: 3, RetryBase: 100 * time.Millisecond, RetryMax: 10 * time.Second}
-	br := newTestBroadcaster(t, cfg, Static(node.node()), WithClock(clock), WithJitter(func() float64 { return 0.5 }))
+	br := newTestBroadcaster(t, cfg, Static(node.node()), WithEnv(hostenv.Env{Clock: clock}), WithJitter(func() float64 { return 0.5 }))
 	ctx := syncCtx(t)
 	must(t, br.Announce(ctx, "cube", "c1", EventUpdate))
 	must(t, br.Sync(ctx))
@@ -75,7 +75,7 @@ func TestRetryBudgetExhaustedSendsAllOnRecovery(t *testing.T) {
 	failFirst(node, 6) // the event's 4 attempts, then 2 attempts of the all
 	clock := &fakeClock{}
 	cfg := config.Broadcast{SyncRetries: 3, RetryBase: time.Second, RetryMax: 4 * time.Second}
-	br := newTestBroadcaster(t, cfg, Static(node.node()), WithClock(clock), WithJitter(func() float64 { return 0 }))
+	br := newTestBroadcaster(t, cfg, Static(node.node()), WithEnv(hostenv.Env{Clock: clock}), WithJitter(func() float64 { return 0 }))
 	ctx := syncCtx(t)
 	must(t, br.Announce(ctx, "cube", "c1", EventUpdate))
 	node.rec.waitFor(t, "the all after recovery", count(7))
@@ -115,7 +115,7 @@ func TestRetriesKeepPerNodeOrder(t *testing.T) {
 	n.addr = ln.Addr().String()
 	n.serve(ln)
 	t.Cleanup(n.stop)
-	br := newTestBroadcaster(t, fastConfig(), Static(n.node()), WithClock(&fakeClock{}))
+	br := newTestBroadcaster(t, fastConfig(), Static(n.node()), WithEnv(hostenv.Env{Clock: &fakeClock{}}))
 	ctx := syncCtx(t)
 	const events = 300
 	for i := range events {

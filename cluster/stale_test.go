@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // TestStaleUntilTheAllArrives: a node whose queue overflowed while an
@@ -18,7 +19,7 @@ func TestStaleUntilTheAllArrives(t *testing.T) {
 	rt := &heldTransport{calls: make(chan *http.Request), answers: make(chan int)}
 	node := Node{Addr: "127.0.0.1:1", Mode: ModeAll}
 	cfg := config.Broadcast{QueueSize: 2, RetryBase: time.Millisecond, RetryMax: time.Millisecond, RequestTimeout: waitLimit}
-	br := newTestBroadcaster(t, cfg, Static(node), WithTransport(rt), WithClock(&fakeClock{}))
+	br := newTestBroadcaster(t, cfg, Static(node), WithTransport(rt), WithEnv(hostenv.Env{Clock: &fakeClock{}}))
 	ctx := syncCtx(t)
 	announce := func(key string) {
 		t.Helper()

@@ -45,6 +45,8 @@ func (c *Config) fill() {
 		}
 		if err := k.set(c, v); err != nil {
 			c.loadErrs = append(c.loadErrs, loadErr{k.Name, c.problem(k.Name, v, err.Error())})
+		} else if noneFields[k.Field] {
+			zeroToNone(c, k.Field)
 		}
 	}
 	c.Server.Mode = normalizeMode(c.Server.Mode)

@@ -40,6 +40,9 @@ type Config struct {
 	loadErrs []loadErr
 	// writtenAs maps a renamed key to the old name it was written as.
 	writtenAs map[string]string
+	// section is set while one section's Validate runs: its messages
+	// cannot say where a value came from.
+	section bool
 }
 
 // Metastore is the metadata store: kylin.metadata.* and kylin.resourcestore.*.

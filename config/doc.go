@@ -40,6 +40,16 @@
 // a ZooKeeper lock backend with no ZooKeeper address. The hundreds of
 // other real Kylin keys pass quietly and are kept in Config.Raw.
 //
+// # Defaults in code
+//
+// Each section (Metastore, Server, Broadcast, ZooKeeper, Job, Query,
+// Storage, Security, HTTP) has WithDefaults, which fills its zero fields
+// from Default(), and Validate, which checks it alone. Constructors take a
+// section and call both, so a zero field always means the default and
+// they derive nothing of their own. Turning something off is explicit:
+// None for a count, size, share or wait (written 0 in a file), a field of
+// its own for a feature (Query.NoHealthCheck).
+//
 // Keys returns the table of every key read here (Kylin's and ours, with
 // defaults); KEYS.md is generated from it. Keys that are ours start with
 // kylin.go.

@@ -30,6 +30,7 @@ func (c Config) Validate() error {
 	v.job()
 	v.query()
 	v.storage()
+	v.users()
 	v.security()
 	v.http()
 	v.broadcastTLS()
@@ -75,6 +76,9 @@ func (c *Config) problem(key, shown, allowed string) error {
 	}
 	value = clipValue(redact(key, value))
 	where := "(not from a file: the default or set in code)"
+	if c.section {
+		return fmt.Errorf("config: %s=%s: %s", key, value, allowed)
+	}
 	if src, ok := c.Sources[key]; ok {
 		where = "in " + src
 		if old := c.writtenAs[key]; old != "" {
@@ -89,7 +93,8 @@ func (v *validator) positiveMs(d time.Duration, field string) {
 }
 
 func (v *validator) positiveSec(d time.Duration, field string) {
-	v.check(d >= time.Second, keyForField(field), formatSeconds(d), "must be at least 1 second")
+	// A file gives whole seconds; code may ask for less (tests poll fast).
+	v.check(d > 0, keyForField(field), formatSeconds(d), "must be at least 1 second")
 }
 
 func (v *validator) atLeast(n, min int64, field string) {
@@ -98,6 +103,20 @@ func (v *validator) atLeast(n, min int64, field string) {
 
 func (v *validator) share(f float64, field string) {
 	v.check(f >= 0 && f <= 1, keyForField(field), fmt.Sprint(f), "must be from 0 to 1")
+}
+
+func (v *validator) shareOrNone(f float64, field string) {
+	if f != None {
+		v.share(f, field)
+	}
+}
+
+// orNone is ok for a field that takes None: the value None passes.
+func orNone[T ~int | ~int64 | ~float64](n T, ok bool) bool { return ok || n == None }
+
+// count checks a field that takes None: at least 0, or None.
+func (v *validator) count(n int64, field string) {
+	v.check(orNone(n, n >= 0), keyForField(field), fmt.Sprint(n), "must be at least 0 (0 in a file, None in code: none)")
 }
 
 func (v *validator) metadataURL(s, field string) {

@@ -12,12 +12,12 @@ func (v *validator) metastore() {
 	v.metadataURL(m.URL, "Metastore.URL")
 	v.positiveMs(m.HBaseScannerTimeout, "Metastore.HBaseScannerTimeout")
 	v.positiveMs(m.HBaseRPCTimeout, "Metastore.HBaseRPCTimeout")
-	v.atLeast(int64(m.HBaseClientRetries), 0, "Metastore.HBaseClientRetries")
+	v.count(int64(m.HBaseClientRetries), "Metastore.HBaseClientRetries")
 	v.atLeast(int64(m.ScanCacheRows), 1, "Metastore.ScanCacheRows")
 	v.atLeast(m.MaxScanResultBytes, 1, "Metastore.MaxScanResultBytes")
 	v.atLeast(m.MaxCellSize, 1, "Metastore.MaxCellSize")
 	v.positiveMs(m.HBaseRegionWait, "Metastore.HBaseRegionWait")
-	v.atLeast(m.CacheBytes, 0, "Metastore.CacheBytes")
+	v.count(m.CacheBytes, "Metastore.CacheBytes")
 	v.positiveMs(m.ReconnectBase, "Metastore.ReconnectBase")
 	v.check(m.ReconnectMax >= m.ReconnectBase, keyForField("Metastore.ReconnectMax"), formatMillis(m.ReconnectMax),
 		fmt.Sprintf("must be at least kylin.resourcestore.reconnect-base-ms (%s)", formatMillis(m.ReconnectBase)))
@@ -57,7 +57,7 @@ func (v *validator) serverList(addrs []ServerAddr, field string, withMode bool) 
 
 func (v *validator) broadcast() {
 	b := v.c.Broadcast
-	v.atLeast(int64(b.SyncRetries), 0, "Broadcast.SyncRetries")
+	v.count(int64(b.SyncRetries), "Broadcast.SyncRetries")
 	v.atLeast(int64(b.MaxPerRoute), 1, "Broadcast.MaxPerRoute")
 	v.atLeast(int64(b.MaxTotal), 1, "Broadcast.MaxTotal")
 	v.positiveMs(b.RetryBase, "Broadcast.RetryBase")
@@ -84,7 +84,7 @@ func (v *validator) zooKeeper() {
 	v.positiveMs(z.SessionTimeout, "ZooKeeper.SessionTimeout")
 	v.positiveMs(z.ConnectTimeout, "ZooKeeper.ConnectTimeout")
 	v.positiveMs(z.BaseSleep, "ZooKeeper.BaseSleep")
-	v.atLeast(int64(z.MaxRetries), 0, "ZooKeeper.MaxRetries")
+	v.count(int64(z.MaxRetries), "ZooKeeper.MaxRetries")
 	v.check(z.LockBackend == LockZooKeeper || z.LockBackend == LockLocal, keyForField("ZooKeeper.LockBackend"),
 		z.LockBackend, "must be zookeeper or local")
 }
@@ -96,8 +96,8 @@ func (v *validator) job() {
 	v.positiveSec(j.PollInterval, "Job.PollInterval")
 	v.atLeast(int64(j.MaxConcurrentJobs), 1, "Job.MaxConcurrentJobs")
 	v.atLeast(int64(j.Retry), 0, "Job.Retry")
-	v.check(j.RetryInterval >= 0, keyForField("Job.RetryInterval"), formatMillis(j.RetryInterval), "must be at least 0 ms")
-	v.atLeast(int64(j.MetadataPersistRetry), 0, "Job.MetadataPersistRetry")
+	v.check(orNone(j.RetryInterval, j.RetryInterval >= 0), keyForField("Job.RetryInterval"), formatMillis(j.RetryInterval), "must be at least 0 ms")
+	v.count(int64(j.MetadataPersistRetry), "Job.MetadataPersistRetry")
 	v.atLeast(int64(j.ExecuteOutputMaxSize), 1, "Job.ExecuteOutputMaxSize")
 	v.positiveSec(j.MonitorInterval, "Job.MonitorInterval")
 	for _, s := range j.AssignedServers {
@@ -114,17 +114,17 @@ func (v *validator) query() {
 		v.check(false, keyForField("Query.Policy"), q.Policy, "must be round-robin, least-in-flight, p2c or consistent-hash")
 	}
 	v.check(validListen(q.Listen), keyForField("Query.Listen"), q.Listen, "must be [host]:port, e.g. :7070")
-	v.atLeast(int64(q.MaxRetries), 0, "Query.MaxRetries")
-	v.share(q.RetryBudget, "Query.RetryBudget")
+	v.count(int64(q.MaxRetries), "Query.MaxRetries")
+	v.shareOrNone(q.RetryBudget, "Query.RetryBudget")
 	v.positiveMs(q.RequestTimeout, "Query.RequestTimeout")
 	v.atLeast(q.MaxBodyBytes, 1, "Query.MaxBodyBytes")
-	v.check(q.ReplayBodyBytes >= 0 && q.ReplayBodyBytes <= q.MaxBodyBytes, keyForField("Query.ReplayBodyBytes"),
+	v.check(orNone(q.ReplayBodyBytes, q.ReplayBodyBytes >= 0 && q.ReplayBodyBytes <= q.MaxBodyBytes), keyForField("Query.ReplayBodyBytes"),
 		fmt.Sprint(q.ReplayBodyBytes), fmt.Sprintf("must be from 0 to kylin.go.router.max-body-bytes (%d)", q.MaxBodyBytes))
 	v.atLeast(int64(q.EjectAfter), 1, "Query.EjectAfter")
 	v.positiveMs(q.EjectBase, "Query.EjectBase")
 	v.check(q.EjectMax >= q.EjectBase, keyForField("Query.EjectMax"), formatMillis(q.EjectMax),
 		fmt.Sprintf("must be at least kylin.go.router.eject-base-ms (%s)", formatMillis(q.EjectBase)))
-	v.share(q.MaxEjectedShare, "Query.MaxEjectedShare")
+	v.shareOrNone(q.MaxEjectedShare, "Query.MaxEjectedShare")
 	v.check(strings.HasPrefix(q.HealthPath, "/"), keyForField("Query.HealthPath"), q.HealthPath,
 		"must be a path starting with / (to turn active checks off, set kylin.go.router.health-check-enabled=false)")
 	v.check(q.SessionCookie != "" && validCookieName(q.SessionCookie), keyForField("Query.SessionCookie"), q.SessionCookie,
@@ -132,7 +132,7 @@ func (v *validator) query() {
 	v.check(q.RouteCookie != "" && validCookieName(q.RouteCookie) && q.RouteCookie != q.SessionCookie,
 		keyForField("Query.RouteCookie"), q.RouteCookie, "must be a cookie name (a token) other than the session cookie, e.g. KYLIN_ROUTE")
 	v.atLeast(int64(q.MaxConnsPerNode), 1, "Query.MaxConnsPerNode")
-	v.check(q.MaxIdleConnsPerNode >= 0 && q.MaxIdleConnsPerNode <= q.MaxConnsPerNode, keyForField("Query.MaxIdleConnsPerNode"),
+	v.check(orNone(q.MaxIdleConnsPerNode, q.MaxIdleConnsPerNode >= 0 && q.MaxIdleConnsPerNode <= q.MaxConnsPerNode), keyForField("Query.MaxIdleConnsPerNode"),
 		fmt.Sprint(q.MaxIdleConnsPerNode), fmt.Sprintf("must be from 0 to kylin.go.router.max-conns-per-node (%d)", q.MaxConnsPerNode))
 	v.positiveMs(q.NodeIdleTimeout, "Query.NodeIdleTimeout")
 	v.positiveMs(q.NodeConnWait, "Query.NodeConnWait")

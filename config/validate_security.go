@@ -7,8 +7,6 @@ import "fmt"
 // accepts (peers usually share the file).
 func (v *validator) security() {
 	s, b := v.c.Security, v.c.Broadcast
-	v.check(s.Users == "metastore" || s.Users == "none", keyForField("Security.Users"), s.Users,
-		"must be metastore (Kylin's /user/<NAME> records) or none (only kylin.go.broadcast.token)")
 	if s.Users == "none" && b.Token.IsZero() && !s.Disabled {
 		v.check(false, keyForField("Security.Users"), s.Users,
 			"accepts no Basic credentials and kylin.go.broadcast.token is empty, so nobody could write: set a token, use metastore, or set kylin.go.security.disabled=true")
@@ -24,6 +22,13 @@ func (v *validator) security() {
 				fmt.Sprintf("the cache endpoint requires credentials, but entry %s of kylin.server.cluster-servers has no user:password@ and kylin.go.broadcast.token is empty, so this node would send it events without any: add user:password@ or set the token", a))
 		}
 	}
+}
+
+// users checks the Security section alone.
+func (v *validator) users() {
+	s := v.c.Security
+	v.check(s.Users == "metastore" || s.Users == "none", keyForField("Security.Users"), s.Users,
+		"must be metastore (Kylin's /user/<NAME> records) or none (only kylin.go.broadcast.token)")
 }
 
 func (v *validator) broadcastTLS() {

@@ -10,7 +10,11 @@ import (
 
 func ExampleNew() {
 	cfg := config.Default().HTTP // or a Config loaded from kylin.properties
-	srv := httpserver.New(http.NotFoundHandler(), cfg, nil)
+	srv, err := httpserver.New(http.NotFoundHandler(), cfg)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Println(srv.ReadHeaderTimeout, srv.ReadTimeout, srv.WriteTimeout, srv.IdleTimeout, srv.MaxHeaderBytes)
 	fmt.Println(httpserver.Scheme(srv))
 	// Output:

@@ -6,23 +6,38 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"time"
 
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
+// Option configures New.
+type Option func(*options)
+
+type options struct{ log *zap.Logger }
+
+// WithEnv gives the server the host's logger: errors the server cannot
+// return (a failed TLS handshake, a handler panic) go to it at WARN. The
+// default is silent.
+func WithEnv(e hostenv.Env) Option { return func(o *options) { o.log = e.Logger } }
+
 // New returns a server for h with cfg's timeouts and header bound; zero
-// fields take config.Default().HTTP's. Errors the server cannot return (a
-// failed TLS handshake, a handler panic) go to log at WARN; nil log is
-// silent. New ignores cfg's TLS files: to serve HTTPS set the server's
-// TLSConfig from TLSConfig(cfg), and Serve serves HTTPS.
-func New(h http.Handler, cfg config.HTTP, log *zap.Logger) *http.Server {
-	cfg = withDefaults(cfg)
-	if log == nil {
-		log = zap.NewNop()
+// fields take config.Default().HTTP's, and a field config refuses (a
+// negative timeout would mean none) is an error naming its key. New
+// ignores cfg's TLS files: to serve HTTPS set the server's TLSConfig from
+// TLSConfig(cfg), and Serve serves HTTPS.
+func New(h http.Handler, cfg config.HTTP, opts ...Option) (*http.Server, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return nil, err // names the key
 	}
+	var o options
+	for _, f := range opts {
+		f(&o)
+	}
+	log := hostenv.Env{Logger: o.log}.WithDefaults().Logger
 	return &http.Server{
 		Handler:           h,
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
@@ -31,7 +46,7 @@ func New(h http.Handler, cfg config.HTTP, log *zap.Logger) *http.Server {
 		IdleTimeout:       cfg.IdleTimeout,
 		MaxHeaderBytes:    cfg.MaxHeaderBytes,
 		ErrorLog:          zap.NewStdLog(log.WithOptions(zap.IncreaseLevel(zap.WarnLevel))),
-	}
+	}, nil
 }
 
 // TLSConfig loads cfg's certificate and key (PEM) into a server TLS
@@ -62,22 +77,4 @@ func Scheme(srv *http.Server) string {
 		return "https"
 	}
 	return "http"
-}
-
-func withDefaults(c config.HTTP) config.HTTP {
-	d := config.Default().HTTP
-	pick := func(v, def time.Duration) time.Duration {
-		if v <= 0 {
-			return def
-		}
-		return v
-	}
-	c.ReadHeaderTimeout = pick(c.ReadHeaderTimeout, d.ReadHeaderTimeout)
-	c.ReadTimeout = pick(c.ReadTimeout, d.ReadTimeout)
-	c.WriteTimeout = pick(c.WriteTimeout, d.WriteTimeout)
-	c.IdleTimeout = pick(c.IdleTimeout, d.IdleTimeout)
-	if c.MaxHeaderBytes <= 0 {
-		c.MaxHeaderBytes = d.MaxHeaderBytes
-	}
-	return c
 }

@@ -81,7 +81,7 @@ func idleConns(t *testing.T, addr string, n int, wait time.Duration) int {
 // 300 idle keep-alive connections are all closed after the idle timeout;
 // a server without one (the negative control) keeps every one open.
 func TestIdleConnectionsAreClosed(t *testing.T) {
-	srv := New(ok, config.HTTP{IdleTimeout: 200 * time.Millisecond}, nil)
+	srv := mustNew(t, ok, config.HTTP{IdleTimeout: 200 * time.Millisecond})
 	if got := idleConns(t, start(t, srv), 300, 30*time.Second); got != 300 {
 		t.Errorf("%d of 300 idle connections closed", got)
 	}
@@ -99,7 +99,7 @@ func TestSlowAndLargeRequestsAreCut(t *testing.T) {
 		_, err := io.ReadAll(r.Body)
 		bodyErr <- err
 	})
-	srv := New(h, config.HTTP{ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 300 * time.Millisecond, MaxHeaderBytes: 1024}, nil)
+	srv := mustNew(t, h, config.HTTP{ReadHeaderTimeout: 200 * time.Millisecond, ReadTimeout: 300 * time.Millisecond, MaxHeaderBytes: 1024})
 	addr := start(t, srv)
 	c, err := net.Dial("tcp", addr)
 	if err != nil {
@@ -137,8 +137,21 @@ func TestSlowAndLargeRequestsAreCut(t *testing.T) {
 	}
 }
 
+func mustNew(t *testing.T, h http.Handler, cfg config.HTTP) *http.Server {
+	t.Helper()
+	srv, err := New(h, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv
+}
+
 func TestDefaultsAndErrors(t *testing.T) {
-	srv := New(ok, config.HTTP{}, nil)
+	if _, err := New(ok, config.HTTP{ReadTimeout: -time.Second}); err == nil ||
+		!strings.Contains(err.Error(), "kylin.go.http.read-timeout-ms=-1000") {
+		t.Errorf("a negative read timeout (no timeout at all): %v", err)
+	}
+	srv := mustNew(t, ok, config.HTTP{})
 	d := config.Default().HTTP
 	if srv.IdleTimeout != d.IdleTimeout || srv.ReadTimeout != d.ReadTimeout || srv.WriteTimeout != d.WriteTimeout ||
 		srv.ReadHeaderTimeout != d.ReadHeaderTimeout || srv.MaxHeaderBytes != d.MaxHeaderBytes || srv.TLSConfig != nil {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"time"
 
+	"github.com/kylin-go/kylin/cluster/clustertest"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore" // also registers name@mem
 )
@@ -47,11 +49,11 @@ func ExampleOpen() {
 
 func ExampleGetAll() {
 	ctx := context.Background()
-	now := time.UnixMilli(1000)
-	clock := func() time.Time { now = now.Add(time.Millisecond); return now } // one ms per write
-	s := memstore.New(metastore.WithClock(clock))
+	clock := clustertest.NewClock(time.UnixMilli(1000)) // a manual clock, one ms per write
+	s := memstore.New(metastore.WithEnv(hostenv.Env{Clock: clock}))
 	defer s.Close()
 	for _, p := range []string{"/execute/job-1", "/execute/job-2", "/execute_output/job-1", "/execute/job-3"} {
+		clock.Advance(time.Millisecond)
 		ts, _ := s.Put(ctx, p, []byte("{}"), 0)
 		fmt.Println(p, ts)
 	}

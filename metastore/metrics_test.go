@@ -4,17 +4,19 @@ import (
 	"context"
 	"testing"
 
-	"github.com/kylin-go/kylin/metastore"
-	"github.com/kylin-go/kylin/metastore/memstore"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+
+	"github.com/kylin-go/kylin/hostenv"
+	"github.com/kylin-go/kylin/metastore"
+	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
 func TestMetricsCountByResult(t *testing.T) {
 	ctx := context.Background()
 	reg := prometheus.NewPedanticRegistry()
-	a := memstore.New(metastore.WithRegisterer(reg))
-	b := memstore.New(metastore.WithRegisterer(reg)) // shares the collector
+	a := memstore.New(metastore.WithEnv(hostenv.Env{Registerer: reg}))
+	b := memstore.New(metastore.WithEnv(hostenv.Env{Registerer: reg})) // shares the collector
 	defer a.Close()
 	defer b.Close()
 	ts, _ := a.Put(ctx, "/x", []byte("x"), 0)

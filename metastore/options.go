@@ -3,19 +3,17 @@ package metastore
 import (
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
-// Options carries what a metadata URL cannot: logger, metrics, clock, and
-// the node's whole configuration for the backends that read more of it.
-// Backends read them with Collect.
+// Options carries what a metadata URL cannot: the host's hostenv.Env (logger,
+// metrics, the clock of new timestamps) and the node's whole configuration
+// for the backends that read more of it. Backends read them with Collect.
 type Options struct {
-	Logger     *zap.Logger           // zap.NewNop() when nil
-	Registerer prometheus.Registerer // no metrics when nil
-	Now        func() time.Time      // time.Now when nil
+	// Env is the host's logger, registerer and clock; Collect fills the
+	// defaults (silent, no metrics, the real clock).
+	hostenv.Env
 	// Config is the node's configuration when the host passed WithConfig,
 	// else nil (backends then use config.Default() with the URL given to
 	// Open).
@@ -25,11 +23,10 @@ type Options struct {
 // Option sets one field of Options.
 type Option func(*Options)
 
-// WithLogger sets the logger; the default is silent.
-func WithLogger(l *zap.Logger) Option { return func(o *Options) { o.Logger = l } }
-
-// WithRegisterer sets where metrics are registered; the default is none.
-func WithRegisterer(r prometheus.Registerer) Option { return func(o *Options) { o.Registerer = r } }
+// WithEnv gives the Store (and its backend) the host's logger, registerer
+// and clock (new timestamps; tests step it); the default is silent,
+// without metrics, on the real clock.
+func WithEnv(e hostenv.Env) Option { return func(o *Options) { o.Env = e } }
 
 // WithConfig gives Open the node's configuration, so that a backend reads
 // the kylin.properties keys Kylin's own store reads from KylinConfig:
@@ -39,21 +36,13 @@ func WithRegisterer(r prometheus.Registerer) Option { return func(o *Options) { 
 // Kylin's defaults.
 func WithConfig(c config.Config) Option { return func(o *Options) { o.Config = &c } }
 
-// WithClock sets the clock used for new timestamps (tests).
-func WithClock(now func() time.Time) Option { return func(o *Options) { o.Now = now } }
-
 // Collect applies opts over the defaults.
 func Collect(opts ...Option) Options {
-	o := Options{Logger: zap.NewNop(), Now: time.Now}
+	var o Options
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.Logger == nil {
-		o.Logger = zap.NewNop()
-	}
-	if o.Now == nil {
-		o.Now = time.Now
-	}
+	o.Env = o.Env.WithDefaults()
 	return o
 }
 

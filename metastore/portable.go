@@ -67,7 +67,7 @@ func newPortable(d driver.Store, o Options) Store {
 	if err != nil {
 		o.Logger.Warn("metastore: metrics disabled", zap.String("backend", caps.Backend), zap.Error(err))
 	}
-	p := &portable{d: d, caps: caps, now: o.Now, log: o.Logger, metrics: m}
+	p := &portable{d: d, caps: caps, now: o.Clock.Now, log: o.Logger, metrics: m}
 	if imp, ok := d.(driver.Importer); ok {
 		return importing{portable: p, imp: imp}
 	}

@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kylin-go/kylin/hostenv"
+	"github.com/kylin-go/kylin/internal/testing/clocktest"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/driver"
 	"github.com/kylin-go/kylin/metastore/memstore"
@@ -97,9 +99,8 @@ func TestPortableContextUnwrapped(t *testing.T) {
 
 func TestPortableWalkWindowAndFnError(t *testing.T) {
 	ctx := context.Background()
-	now := time.UnixMilli(1000)
-	clock := func() time.Time { now = now.Add(time.Millisecond); return now }
-	s := metastore.New(sloppy{Store: memstore.NewDriver()}, metastore.WithClock(clock))
+	clock := clocktest.NewStep(time.UnixMilli(1000), time.Millisecond)
+	s := metastore.New(sloppy{Store: memstore.NewDriver()}, metastore.WithEnv(hostenv.Env{Clock: clock}))
 	defer s.Close()
 	var last int64
 	for _, p := range []string{"/w/a", "/w/b", "/w/c"} {

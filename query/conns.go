@@ -13,8 +13,8 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 )
 
-// ErrNodeBusy: the chosen node had config.Query.MaxConnsPerNode connections
-// open, all busy, and none came free before the request's deadline.
+// ErrNodeBusy is returned when the chosen node had
+// config.Query.MaxConnsPerNode connections open, all busy, and none came free before the request's deadline.
 // Front ends answer 503.
 var ErrNodeBusy = errors.New("query: node connection limit reached")
 

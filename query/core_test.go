@@ -10,6 +10,7 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // fakeClock is a clock tests step by hand.
@@ -23,6 +24,10 @@ func (c *fakeClock) now() time.Time {
 	defer c.mu.Unlock()
 	return c.t
 }
+
+// Now and After make it a clock.Clock; After waits on the real clock.
+func (c *fakeClock) Now() time.Time                         { return c.now() }
+func (c *fakeClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 func (c *fakeClock) add(d time.Duration) {
 	c.mu.Lock()
@@ -189,7 +194,7 @@ func maxInt(a, b int64) int64 {
 func TestEjectionAndRecovery(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
 	cfg := config.Query{Policy: PolicyRoundRobin, EjectAfter: 3, EjectBase: time.Second, EjectMax: 3 * time.Second}
-	r := newTestRouter(t, cfg, newMembers(nodes(3)...), WithClock(clock.now))
+	r := newTestRouter(t, cfg, newMembers(nodes(3)...), WithEnv(hostenv.Env{Clock: clock}))
 	bad := r.snap.Load().nodes[1]
 	failNode := func(n int) {
 		for i := 0; i < n; i++ {
@@ -487,7 +492,7 @@ func TestCloseIsIdempotent(t *testing.T) {
 func TestBadConfig(t *testing.T) {
 	for _, cfg := range []config.Query{
 		{Policy: "random"},
-		{RetryBudget: -1},
+		{RetryBudget: -0.5},
 		{MaxEjectedShare: 2},
 		{ReplayBodyBytes: 100, MaxBodyBytes: 10},
 		{HealthPath: "health"},

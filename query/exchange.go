@@ -15,19 +15,19 @@ const maxTries = 8
 type Result int
 
 const (
-	// ResultOK: the node answered (any status the Router does not treat as
+	// ResultOK means the node answered (any status the Router does not treat as
 	// unavailable).
 	ResultOK Result = iota
-	// ResultNotSent: no byte of the request reached the node (the dial
+	// ResultNotSent means no byte of the request reached the node (the dial
 	// failed). Retrying cannot run the request twice, whatever its method.
 	ResultNotSent
-	// ResultFailed: the request was or may have been sent and no response
+	// ResultFailed means the request was or may have been sent and no response
 	// arrived (reset, timeout, malformed response).
 	ResultFailed
-	// ResultUnavailable: the node answered 502, 503 or 504 and that response
+	// ResultUnavailable means the node answered 502, 503 or 504 and that response
 	// has not been forwarded yet.
 	ResultUnavailable
-	// ResultAbandoned: the client went away or the deadline passed; the
+	// ResultAbandoned means the client went away or the deadline passed; the
 	// node is not blamed.
 	ResultAbandoned
 )

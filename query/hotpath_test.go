@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // A success skips the node's lock when it has no failures on record; it
@@ -13,7 +14,7 @@ import (
 func TestSuccessEndsFailureStreak(t *testing.T) {
 	clock := &fakeClock{t: time.Unix(1_000_000, 0)}
 	cfg := config.Query{Policy: PolicyRoundRobin, EjectAfter: 3, EjectBase: time.Second, EjectMax: time.Second}
-	r := newTestRouter(t, cfg, newMembers(nodes(3)...), WithClock(clock.now))
+	r := newTestRouter(t, cfg, newMembers(nodes(3)...), WithEnv(hostenv.Env{Clock: clock}))
 	b := r.snap.Load().nodes[0]
 	attempt := func(res Result) {
 		b.acquire()

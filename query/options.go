@@ -6,6 +6,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // Option carries what cannot be written in a properties file.
@@ -24,22 +26,19 @@ type options struct {
 }
 
 func defaultOptions() options {
-	return options{logger: zap.NewNop(), now: time.Now, retryReserve: 10}
+	e := hostenv.Env{}.WithDefaults()
+	return options{logger: e.Logger, now: e.Clock.Now, retryReserve: 10}
 }
 
-// WithLogger sets the logger (zap.NewNop by default). The Router logs only
-// what it cannot return: ejections, recoveries, failed health checks.
-func WithLogger(l *zap.Logger) Option {
+// WithEnv gives the Router the host's logger (it logs only what it cannot
+// return: ejections, recoveries, failed health checks), registerer (the
+// Router's metrics) and clock (ejection intervals; tests step it instead
+// of sleeping). The default is silent, without metrics, on the real clock.
+func WithEnv(e hostenv.Env) Option {
 	return func(o *options) {
-		if l != nil {
-			o.logger = l
-		}
+		e = e.WithDefaults()
+		o.logger, o.registerer, o.now = e.Logger, e.Registerer, e.Clock.Now
 	}
-}
-
-// WithRegisterer registers the Router's metrics (none when nil, the default).
-func WithRegisterer(r prometheus.Registerer) Option {
-	return func(o *options) { o.registerer = r }
 }
 
 // WithTransport sets the RoundTripper the net/http front end uses to reach
@@ -50,16 +49,6 @@ func WithTransport(t http.RoundTripper) Option {
 	return func(o *options) {
 		if t != nil {
 			o.transport = t
-		}
-	}
-}
-
-// WithClock sets the clock used for ejection intervals (time.Now by default);
-// tests step it instead of sleeping.
-func WithClock(now func() time.Time) Option {
-	return func(o *options) {
-		if now != nil {
-			o.now = now
 		}
 	}
 }

@@ -65,8 +65,8 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	if m == nil {
 		return nil, fmt.Errorf("query: New: membership is nil; pass cluster.Static(nodes) or a discovery membership")
 	}
-	cfg = withDefaults(cfg)
-	if err := validate(cfg); err != nil {
+	cfg, err := settle(cfg)
+	if err != nil {
 		return nil, err
 	}
 	r := &Router{cfg: cfg, opts: defaultOptions(), nodes: map[string]*backend{}, ignored: map[string]bool{}, changed: make(chan struct{})}
@@ -76,7 +76,6 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	if r.opts.errorHandler == nil {
 		r.opts.errorHandler = defaultErrorHandler(r.opts.logger)
 	}
-	var err error
 	if r.policy, err = newPolicy(cfg.Policy, cfg.HashLoadBound); err != nil {
 		return nil, err
 	}
@@ -91,7 +90,7 @@ func New(cfg config.Query, m cluster.Membership, opts ...Option) (*Router, error
 	}
 	r.transport = r.opts.transport
 	if r.transport == nil {
-		t := NewTransport(cfg)
+		t := newTransport(cfg.MaxConnsPerNode, cfg.MaxIdleConnsPerNode, cfg.NodeIdleTimeout)
 		t.TLSClientConfig = r.NodeTLS()
 		t.DialContext = r.conns.dialer(t.DialContext)
 		r.transport, r.ownsTrans = t, true

@@ -18,17 +18,27 @@ import (
 // proxy from the environment, no compression of its own (the client's
 // Accept-Encoding passes through), HTTP/1.1, at most MaxConnsPerNode
 // connections per node of which MaxIdleConnsPerNode idle, closed after
-// NodeIdleTimeout (zero fields take the defaults), and dials bounded by
+// NodeIdleTimeout (zero fields take config's defaults, config.None keeps no
+// idle connection), and dials bounded by
 // 10 s.
 func NewTransport(cfg config.Query) *http.Transport {
-	cfg = withDefaults(cfg)
+	cfg = cfg.WithDefaults()
+	return newTransport(cfg.MaxConnsPerNode, cfg.MaxIdleConnsPerNode, cfg.NodeIdleTimeout)
+}
+
+// newTransport reads idle below 1 (config.None) as no idle connections
+// (http.Transport would read 0 as its default of 2).
+func newTransport(open, idle int, idleFor time.Duration) *http.Transport {
+	if idle < 1 {
+		idle = -1
+	}
 	d := &net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}
 	return &http.Transport{
 		DialContext:           d.DialContext,
-		MaxConnsPerHost:       cfg.MaxConnsPerNode,
-		MaxIdleConnsPerHost:   cfg.MaxIdleConnsPerNode,
+		MaxConnsPerHost:       open,
+		MaxIdleConnsPerHost:   idle,
 		MaxIdleConns:          0, // no limit over all nodes: the per-node one applies
-		IdleConnTimeout:       cfg.NodeIdleTimeout,
+		IdleConnTimeout:       idleFor,
 		DisableCompression:    true,
 		ExpectContinueTimeout: time.Second,
 	}

@@ -13,6 +13,7 @@ import (
 	"go.uber.org/zap/zaptest/observer"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
@@ -231,7 +232,7 @@ func TestUnparsableRecordOnce(t *testing.T) {
 	locks := locallock.New()
 	defer locks.Close()
 	pw := newPassWaiter()
-	e := newTestEngine(t, testConfig(SchedulerDistributed), mem, locks, WithLogger(zap.New(core)), withPassHook(pw.hook))
+	e := newTestEngine(t, testConfig(SchedulerDistributed), mem, locks, WithEnv(hostenv.Env{Logger: zap.New(core)}), withPassHook(pw.hook))
 	e.Register("T", newGateExec())
 	pw.after(t, func() { _ = e.Start() })
 	for i := 0; i < 3; i++ {

@@ -117,30 +117,16 @@ func New(cfg config.Job, store metastore.Store, locks lock.Locker, opts ...Optio
 	return e, nil
 }
 
+// normalize reads cfg after config's defaults and checks: zero fields take
+// config.Default().Job's values, a RetryInterval of config.None retries at
+// once.
 func normalize(cfg config.Job) (config.Job, error) {
-	d := config.Default().Job
-	if cfg.PollInterval <= 0 {
-		cfg.PollInterval = d.PollInterval
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return cfg, err // names the key
 	}
-	if cfg.MaxConcurrentJobs <= 0 {
-		cfg.MaxConcurrentJobs = d.MaxConcurrentJobs
-	}
-	if cfg.RetryInterval <= 0 {
-		cfg.RetryInterval = d.RetryInterval
-	}
-	if cfg.ServerMode == "" {
-		cfg.ServerMode = d.ServerMode
-	}
-	if cfg.HostAddress == "" {
-		cfg.HostAddress = d.HostAddress
-	}
-	switch {
-	case cfg.Retry < 0:
-		return cfg, fmt.Errorf("scheduler: kylin.job.retry is %d; use 0 or more", cfg.Retry)
-	case cfg.Scheduler != SchedulerDefault && cfg.Scheduler != SchedulerDistributed &&
-		cfg.Scheduler != SchedulerLeader && cfg.Scheduler != SchedulerNoop:
-		return cfg, fmt.Errorf("scheduler: kylin.job.scheduler.default is %d; use 0 (one engine), 2 (distributed), 100 (elected leader) or 77 (none)", cfg.Scheduler)
-	}
+	cfg.RetryInterval = config.Count(cfg.RetryInterval)
+	cfg.MetadataPersistRetry = config.Count(cfg.MetadataPersistRetry)
 	return cfg, nil
 }
 

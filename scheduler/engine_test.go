@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore/memstore"
@@ -217,7 +218,7 @@ func TestWakeStartsJobWithoutPoll(t *testing.T) {
 			c := newUnitCluster(t)
 			clock := newFakeClock()
 			ex := newGateExec()
-			e, _ := c.node(t, "a", testConfig(mode), ex, WithClock(clock))
+			e, _ := c.node(t, "a", testConfig(mode), ex, WithEnv(hostenv.Env{Clock: clock}))
 			waitFor(t, "the engine to wait for its poll", clock.registered, func() bool { return clock.pending() > 0 })
 			// Added by another node's Manager: nothing here hears of it.
 			if _, err := c.manager().Add(testCtx(t), jobOf("j", "T", 1)); err != nil {
@@ -236,7 +237,7 @@ func TestPollIsTheSafetyNet(t *testing.T) {
 	c := newUnitCluster(t)
 	clock := newFakeClock()
 	ex := newGateExec()
-	c.node(t, "a", testConfig(SchedulerDistributed), ex, WithClock(clock))
+	c.node(t, "a", testConfig(SchedulerDistributed), ex, WithEnv(hostenv.Env{Clock: clock}))
 	waitFor(t, "the engine to wait for its poll", clock.registered, func() bool { return clock.pending() > 0 })
 	if _, err := c.manager().Add(testCtx(t), jobOf("j", "T", 1)); err != nil {
 		t.Fatal(err)

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/kylin-go/kylin/clock"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
@@ -21,7 +22,7 @@ import (
 type Manager struct {
 	store   metastore.Store
 	maxOut  int
-	clock   Clock
+	clock   clock.Clock
 	fencing bool
 	ann     Announcer
 	changed func(id string, j *Job) // called after a write (Engine.changed); j is a new job
@@ -32,18 +33,14 @@ type Manager struct {
 const maxCASAttempts = 16
 
 // NewManager returns a Manager over store. cfg supplies
-// ExecuteOutputMaxSize (0 = Kylin's 10 MiB); only WithClock and
-// WithAnnouncer apply.
+// ExecuteOutputMaxSize (zero takes config's default, Kylin's 10 MiB); of
+// the options only WithEnv's clock and WithAnnouncer apply.
 func NewManager(cfg config.Job, store metastore.Store, opts ...Option) *Manager {
 	return newManager(cfg, store, collect(opts))
 }
 
 func newManager(cfg config.Job, store metastore.Store, o options) *Manager {
-	max := cfg.ExecuteOutputMaxSize
-	if max <= 0 {
-		max = config.Default().Job.ExecuteOutputMaxSize
-	}
-	return &Manager{store: store, maxOut: max, clock: o.clock, fencing: o.fencing, ann: o.announcer}
+	return &Manager{store: store, maxOut: cfg.WithDefaults().ExecuteOutputMaxSize, clock: o.clock, fencing: o.fencing, ann: o.announcer}
 }
 
 // Add stores a new job: an output record (READY) for the job and each step,

@@ -4,6 +4,8 @@ import (
 	"testing"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // metricValue reads one counter or gauge from reg; label is "name=value"
@@ -41,9 +43,9 @@ func metricValue(t *testing.T, reg *prometheus.Registry, name, label string) flo
 func TestMetrics(t *testing.T) {
 	c := newUnitCluster(t)
 	reg := prometheus.NewRegistry()
-	e, _ := c.node(t, "a", testConfig(SchedulerLeader), newGateExec(), WithRegisterer(reg))
+	e, _ := c.node(t, "a", testConfig(SchedulerLeader), newGateExec(), WithEnv(hostenv.Env{Registerer: reg}))
 	// A second engine on the same registry shares the collectors.
-	c.node(t, "b", testConfig(SchedulerLeader), newGateExec(), WithRegisterer(reg))
+	c.node(t, "b", testConfig(SchedulerLeader), newGateExec(), WithEnv(hostenv.Env{Registerer: reg}))
 	if _, err := e.Manager().Add(testCtx(t), jobOf("j", "T", 2)); err != nil {
 		t.Fatal(err)
 	}

@@ -1,33 +1,21 @@
 package scheduler
 
 import (
-	"time"
-
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
+
+	"github.com/kylin-go/kylin/clock"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
-// Clock is the engine's time source: the poll, retry backoff and the times
-// written into job records. Tests inject one to step time instead of
-// sleeping.
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type realClock struct{}
-
-func (realClock) Now() time.Time                         { return time.Now() }
-func (realClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
-
-// Option carries what a properties file cannot: logger, metrics, clock,
-// owner id.
+// Option carries what a properties file cannot: the host's hostenv.Env,
+// owner id, announcer.
 type Option func(*options)
 
 type options struct {
 	log     *zap.Logger
 	reg     prometheus.Registerer
-	clock   Clock
+	clock   clock.Clock // the poll, retry backoff and the times written into job records
 	owner   string
 	fencing bool
 	maxJobs int
@@ -38,27 +26,22 @@ type options struct {
 }
 
 func collect(opts []Option) options {
-	o := options{log: zap.NewNop(), clock: realClock{}, fencing: true}
+	o := options{fencing: true}
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.log == nil {
-		o.log = zap.NewNop()
-	}
-	if o.clock == nil {
-		o.clock = realClock{}
-	}
+	e := hostenv.Env{Logger: o.log, Registerer: o.reg, Clock: o.clock}.WithDefaults()
+	o.log, o.clock = e.Logger, e.Clock
 	return o
 }
 
-// WithLogger sets the logger; the default is silent.
-func WithLogger(l *zap.Logger) Option { return func(o *options) { o.log = l } }
-
-// WithRegisterer registers the engine's metrics; the default is none.
-func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { o.reg = r } }
-
-// WithClock sets the clock (default: the real one).
-func WithClock(c Clock) Option { return func(o *options) { o.clock = c } }
+// WithEnv gives the engine the host's logger, registerer (the engine's
+// metrics) and clock (the poll, retry backoff and the times written into
+// job records; tests step a cluster/clustertest.Clock instead of
+// sleeping). The default is silent, without metrics, on the real clock.
+func WithEnv(e hostenv.Env) Option {
+	return func(o *options) { o.log, o.reg, o.clock = e.Logger, e.Registerer, e.Clock }
+}
 
 // WithOwner sets the id written as a job's buildInstance (default: the
 // lease owner, Kylin's "pid@host").

@@ -7,6 +7,7 @@ import (
 	"go.uber.org/zap"
 	"go.uber.org/zap/zaptest/observer"
 
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/lock/locallock"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
@@ -34,7 +35,7 @@ func twoSpaces(t *testing.T, mode int, opts ...Option) (*gateExec, Stats, *obser
 
 	core, logs := observer.New(zap.ErrorLevel)
 	pw := newPassWaiter()
-	b := newTestEngine(t, testConfig(mode), ws, lb, append([]Option{WithOwner("b"), WithLogger(zap.New(core)), withPassHook(pw.hook)}, opts...)...)
+	b := newTestEngine(t, testConfig(mode), ws, lb, append([]Option{WithOwner("b"), WithEnv(hostenv.Env{Logger: zap.New(core)}), withPassHook(pw.hook)}, opts...)...)
 	b.Register("T", exB)
 	pw.after(t, func() { _ = b.Start() })
 	waitFor(t, "b to be active", pw.c, func() bool { return b.Stats().Active })

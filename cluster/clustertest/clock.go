@@ -4,10 +4,15 @@ import (
 	"sort"
 	"sync"
 	"time"
+
+	"github.com/kylin-go/kylin/clock"
 )
 
+var _ clock.Clock = (*Clock)(nil)
+
 // Clock is a manual clock for tests: Now stands still and timers fire only
-// when Advance moves time past their deadline. It satisfies cluster.Clock.
+// when Advance moves time past their deadline. It is a clock.Clock; give it
+// to any package through hostenv.Env{Clock: c}.
 // The zero value starts at the Unix epoch; NewClock starts anywhere.
 type Clock struct {
 	mu      sync.Mutex

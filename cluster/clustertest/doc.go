@@ -5,8 +5,8 @@
 //     its host to the http.Handler registered for that address, with hosts
 //     that can be taken down and brought back, and a count of requests per
 //     host;
-//   - Clock, a manual clock that satisfies cluster.Clock: time moves only
-//     when the test calls Advance.
+//   - Clock, a manual clock.Clock (give it to any package through
+//     hostenv.Env{Clock: c}): time moves only when the test calls Advance.
 //
 // Wire a Broadcaster with cluster.WithTransport(net) and every node's
 // cluster.Handler with net.Handle(addr, handler); give query.Router the

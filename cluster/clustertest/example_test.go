@@ -42,7 +42,7 @@ func Example() {
 		nodes = append(nodes, cluster.Node{Addr: addr, Mode: cluster.ModeAll})
 	}
 	cfg := config.Default().Broadcast
-	cfg.SyncRetries = 0 // a down node is marked stale at once
+	cfg.SyncRetries = config.None // no retries: a down node is marked stale at once
 	b, err := cluster.NewBroadcaster(cfg, cluster.Static(nodes...), cluster.WithTransport(net))
 	if err != nil {
 		fmt.Println(err)

@@ -60,20 +60,18 @@ func New(ctx context.Context, cfg config.ZooKeeper, self *cluster.Node, opts ...
 	if err != nil {
 		return nil, err
 	}
-	o := options{log: zap.NewNop()}
+	var o options
 	for _, f := range opts {
 		f(&o)
 	}
-	if o.log == nil {
-		o.log = zap.NewNop()
-	}
-	m := &Membership{cfg: s, log: o.log, members: cluster.NewMembers(), wake: make(chan struct{}, 1), done: make(chan struct{})}
+	e := o.env.WithDefaults()
+	m := &Membership{cfg: s, log: e.Logger, members: cluster.NewMembers(), wake: make(chan struct{}, 1), done: make(chan struct{})}
 	if self != nil {
 		if m.self, err = selfInstance(*self); err != nil {
 			return nil, err
 		}
 	}
-	if m.gauge, m.unreg, err = newGauge(o.reg); err != nil {
+	if m.gauge, m.unreg, err = newGauge(e.Registerer); err != nil {
 		return nil, err
 	}
 	if err := m.start(ctx); err != nil {

@@ -6,26 +6,21 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
-
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // Option carries what a properties file cannot.
 type Option func(*options)
 
 type options struct {
-	log *zap.Logger
-	reg prometheus.Registerer
+	env hostenv.Env
 }
 
-// WithLogger sets the logger; the default is silent.
-func WithLogger(l *zap.Logger) Option { return func(o *options) { o.log = l } }
-
-// WithRegisterer registers kylin_cluster_members (nodes in this member's
-// view); the default is no metrics.
-func WithRegisterer(r prometheus.Registerer) Option { return func(o *options) { o.reg = r } }
+// WithEnv gives the Membership the host's logger and registerer
+// (kylin_cluster_members, the nodes in this member's view); the default is
+// silent and without metrics.
+func WithEnv(e hostenv.Env) Option { return func(o *options) { o.env = e } }
 
 // settings is config.ZooKeeper with defaults applied.
 type settings struct {
@@ -35,8 +30,13 @@ type settings struct {
 	connectTimeout time.Duration
 }
 
+// newSettings reads cfg after config's defaults and checks (zero fields
+// take config.Default().ZooKeeper's values), then the connect string.
 func newSettings(cfg config.ZooKeeper) (settings, error) {
-	def := config.Default().ZooKeeper
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return settings{}, err // names the key
+	}
 	connect := strings.TrimSpace(cfg.ConnectString)
 	if connect == "" {
 		return settings{}, fmt.Errorf("zkmembership: kylin.env.zookeeper-connect-string is empty; set it (host:port[,host:port...]) or the metadata URL's hbase.zookeeper.quorum")
@@ -51,29 +51,10 @@ func newSettings(cfg config.ZooKeeper) (settings, error) {
 			servers = append(servers, s)
 		}
 	}
-	s := settings{
-		servers:        servers,
-		sessionTimeout: or(cfg.SessionTimeout, def.SessionTimeout),
-		connectTimeout: or(cfg.ConnectTimeout, def.ConnectTimeout),
-	}
-	base, name := orStr(cfg.BasePath, def.BasePath), orStr(cfg.ClusterName, def.ClusterName)
-	s.dir = path.Clean("/" + chroot + "/" + base + "/" + name + "/service/" + ServiceName)
-	if len(servers) == 0 || s.sessionTimeout < 0 || s.connectTimeout < 0 || strings.Contains(name, "/") {
-		return s, fmt.Errorf("zkmembership: bad ZooKeeper settings (connect %q, cluster name %q, session timeout %v): name servers as host:port, use a cluster name without '/'", cfg.ConnectString, name, s.sessionTimeout)
+	s := settings{servers: servers, sessionTimeout: cfg.SessionTimeout, connectTimeout: cfg.ConnectTimeout,
+		dir: path.Clean("/" + chroot + "/" + cfg.BasePath + "/" + cfg.ClusterName + "/service/" + ServiceName)}
+	if len(servers) == 0 || strings.Contains(cfg.ClusterName, "/") {
+		return s, fmt.Errorf("zkmembership: bad ZooKeeper settings (connect %q, cluster name %q): name servers as host:port, use a cluster name without '/'", cfg.ConnectString, cfg.ClusterName)
 	}
 	return s, nil
-}
-
-func or(v, def time.Duration) time.Duration {
-	if v == 0 {
-		return def
-	}
-	return v
-}
-
-func orStr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }

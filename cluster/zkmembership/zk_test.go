@@ -19,11 +19,10 @@ import (
 	"github.com/go-zookeeper/zk"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/auth"
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/testing/testenv"
-
-	"github.com/kylin-go/kylin/auth"
 )
 
 // waitLimit bounds every wait so a broken implementation fails instead of

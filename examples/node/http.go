@@ -48,7 +48,7 @@ func (n *node) serve(ln net.Listener) {
 // wake the job engine for that job, so a job submitted on another node
 // starts now, not at the next poll.
 func (n *node) cacheHandler() *cluster.Handler {
-	h := cluster.NewHandler(auth.ForCacheEndpoint(n.cfg, n.raw), cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg))
+	h := cluster.NewHandler(auth.ForCacheEndpoint(n.cfg, n.raw), cluster.WithEnv(n.env))
 	cachesync.Register(h, n.meta)
 	h.Register(n.engine.Listener(), scheduler.JobEntities...)
 	return h

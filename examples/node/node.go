@@ -17,6 +17,7 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/cluster/cachesync"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/httpserver"
 	"github.com/kylin-go/kylin/lock"
 	"github.com/kylin-go/kylin/metastore"
@@ -34,6 +35,7 @@ type node struct {
 	self cluster.Node
 	log  *zap.Logger
 	reg  *prometheus.Registry
+	env  hostenv.Env // log and reg, as every package takes them
 
 	raw          metastore.Store // job records go here directly
 	meta         *cache.Store    // metadata reads and writes; owns raw
@@ -96,6 +98,7 @@ func start(ctx context.Context, cfg config.Config, ln net.Listener, log *zap.Log
 	}
 	n := &node{cfg: cfg, log: log, reg: prometheus.NewRegistry(), served: make(chan error, 1)}
 	n.self = cluster.Node{Addr: advertised(ln.Addr(), cfg.Server.HostAddress), Mode: mode}
+	n.env = hostenv.Env{Logger: log, Registerer: n.reg}
 	n.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	defer func() {
 		if err != nil {
@@ -118,23 +121,23 @@ func start(ctx context.Context, cfg config.Config, ln net.Listener, log *zap.Log
 // open opens the store, locks, membership, broadcaster, cache and engine.
 func (n *node) open(ctx context.Context) error {
 	var err error
-	if n.raw, err = openStore(ctx, n.cfg, n.log, n.reg); err != nil {
+	if n.raw, err = openStore(ctx, n.cfg, n.env); err != nil {
 		return err
 	}
-	if n.locks, err = openLocker(ctx, n.cfg, n.log, n.reg); err != nil {
+	if n.locks, err = openLocker(ctx, n.cfg, n.env); err != nil {
 		return err
 	}
-	if n.members, n.closeMembers, err = openMembership(ctx, n.cfg, n.self, n.log, n.reg); err != nil {
+	if n.members, n.closeMembers, err = openMembership(ctx, n.cfg, n.self, n.env); err != nil {
 		return err
 	}
-	if n.bc, err = cluster.NewBroadcaster(n.cfg.Broadcast, n.members, cluster.WithLogger(n.log), cluster.WithRegisterer(n.reg)); err != nil {
+	if n.bc, err = cluster.NewBroadcaster(n.cfg.Broadcast, n.members, cluster.WithEnv(n.env)); err != nil {
 		return err
 	}
 	n.apiAuth = auth.ForAPI(n.cfg, n.raw)
 	if n.cfg.Security.Disabled {
 		n.log.Warn("kylin.go.security.disabled=true: every API route is open to anyone")
 	}
-	if n.meta, err = cache.New(n.cfg.Metastore, n.raw, cachesync.Announcer(n.bc), metastore.WithLogger(n.log), metastore.WithRegisterer(n.reg)); err != nil {
+	if n.meta, err = cache.New(n.cfg.Metastore, n.raw, cachesync.Announcer(n.bc), metastore.WithEnv(n.env)); err != nil {
 		return err
 	}
 	return n.startEngine()
@@ -146,8 +149,7 @@ func (n *node) open(ctx context.Context) error {
 func (n *node) startEngine() error {
 	jc := n.cfg.Job
 	jc.HostAddress = n.self.Addr
-	e, err := scheduler.New(jc, n.raw, n.locks, scheduler.WithLogger(n.log),
-		scheduler.WithRegisterer(n.reg), scheduler.WithOwner(n.self.Addr), scheduler.WithAnnouncer(n.bc))
+	e, err := scheduler.New(jc, n.raw, n.locks, scheduler.WithEnv(n.env), scheduler.WithOwner(n.self.Addr), scheduler.WithAnnouncer(n.bc))
 	if err != nil {
 		return fmt.Errorf("job engine: %w", err)
 	}
@@ -159,7 +161,10 @@ func (n *node) startEngine() error {
 // newServer is the node's HTTP server with the configured timeouts, and
 // HTTPS when kylin.go.http.tls-cert and tls-key are set.
 func newServer(cfg config.HTTP, log *zap.Logger) (*http.Server, error) {
-	srv := httpserver.New(nil, cfg, log)
+	srv, err := httpserver.New(nil, cfg, httpserver.WithEnv(hostenv.Env{Logger: log}))
+	if err != nil {
+		return nil, err
+	}
 	if cfg.TLSCertFile != "" || cfg.TLSKeyFile != "" {
 		tc, err := httpserver.TLSConfig(cfg)
 		if err != nil {

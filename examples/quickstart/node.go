@@ -71,7 +71,12 @@ func startNode(ctx context.Context, name string, ln net.Listener, d nodeDeps) (*
 		n.closeStores()
 		return nil, err
 	}
-	n.serve(ln)
+	if err := n.serve(ln); err != nil {
+		n.engine.Close()
+		n.bc.Close()
+		n.closeStores()
+		return nil, err
+	}
 	return n, nil
 }
 
@@ -96,7 +101,7 @@ func newEngine(n *node, store metastore.Store, w *demoWork) (*scheduler.Engine, 
 
 // serve mounts the cache-sync Handler (its listeners drop stale cache
 // entries and wake the job engine) and the query endpoint.
-func (n *node) serve(ln net.Listener) {
+func (n *node) serve(ln net.Listener) error {
 	h := cluster.NewHandler(auth.AllowAll)
 	h.Register(cluster.ListenerFunc(func(context.Context, cluster.Notification) error {
 		n.events.Add(1)
@@ -109,8 +114,12 @@ func (n *node) serve(ln net.Listener) {
 	mux.Handle(cluster.CachePathPrefix, h)
 	mux.HandleFunc("GET /kylin/api/query", n.query)
 	mux.HandleFunc("GET /kylin/api/health", func(w http.ResponseWriter, _ *http.Request) { w.WriteHeader(http.StatusOK) })
-	n.srv = httpserver.New(mux, config.HTTP{}, nil) // the default timeouts
+	var err error
+	if n.srv, err = httpserver.New(mux, config.HTTP{}); err != nil { // the default timeouts
+		return err
+	}
 	go func() { n.served <- n.srv.Serve(ln) }()
+	return nil
 }
 
 // stop shuts the node down as a host would on SIGTERM: the engine first (a

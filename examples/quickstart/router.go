@@ -32,7 +32,10 @@ func queryAct(ctx context.Context, c *demoCluster, say narrator) error {
 	if err != nil {
 		return err
 	}
-	srv := httpserver.New(router, config.HTTP{}, nil) // the default timeouts
+	srv, err := httpserver.New(router, config.HTTP{}) // the default timeouts
+	if err != nil {
+		return err
+	}
 	served := make(chan error, 1)
 	go func() { served <- srv.Serve(ln) }()
 	defer func() {

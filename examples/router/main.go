@@ -27,6 +27,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/query"
 )
 
@@ -73,7 +74,7 @@ func run(ctx context.Context, confDir, listenOverride string, log *zap.Logger, r
 		return err
 	}
 	defer members.Close()
-	router, err := query.New(cfg.Query, members, query.WithLogger(log), query.WithRegisterer(reg))
+	router, err := query.New(cfg.Query, members, query.WithEnv(hostenv.Env{Logger: log, Registerer: reg}))
 	if err != nil {
 		return err
 	}

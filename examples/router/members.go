@@ -10,6 +10,7 @@ import (
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/cluster/zkmembership"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 )
 
 // membership is a cluster.Membership the program must close.
@@ -26,7 +27,7 @@ func (s staticMembers) Close() error { return s.Members.Close() }
 // only: the router is not a Kylin node), else the static server lists.
 func openMembership(ctx context.Context, cfg config.Config, reg prometheus.Registerer, log *zap.Logger) (membership, error) {
 	if cfg.Server.SelfDiscovery {
-		m, err := zkmembership.New(ctx, cfg.ZooKeeper, nil, zkmembership.WithLogger(log), zkmembership.WithRegisterer(reg))
+		m, err := zkmembership.New(ctx, cfg.ZooKeeper, nil, zkmembership.WithEnv(hostenv.Env{Logger: log, Registerer: reg}))
 		if err != nil {
 			return nil, fmt.Errorf("discovering query nodes in ZooKeeper %q: %w", cfg.ZooKeeper.ConnectString, err)
 		}

@@ -17,6 +17,7 @@ import (
 	"go.uber.org/zap"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/query"
 	"github.com/kylin-go/kylin/query/h1proxy"
 )
@@ -34,7 +35,7 @@ func newDataPlane(kind string, r *query.Router, reg prometheus.Registerer, log *
 		return &http.Server{Handler: r, ReadHeaderTimeout: 30 * time.Second, IdleTimeout: 90 * time.Second,
 			ErrorLog: zap.NewStdLog(log)}, nil
 	}
-	return h1proxy.New(r, h1proxy.WithLogger(log), h1proxy.WithRegisterer(reg))
+	return h1proxy.New(r, h1proxy.WithEnv(hostenv.Env{Logger: log, Registerer: reg}))
 }
 
 // startAdmin serves /metrics, GET /nodes, POST /drain?node=host:port and

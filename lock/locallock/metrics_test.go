@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/lock/locallock"
 )
 
@@ -32,7 +33,7 @@ func gauge(t *testing.T, reg *prometheus.Registry, name string) float64 {
 
 func TestMetrics(t *testing.T) {
 	reg := prometheus.NewRegistry()
-	l := locallock.New(locallock.WithRegisterer(reg))
+	l := locallock.New(locallock.WithEnv(hostenv.Env{Registerer: reg}))
 	defer l.Close()
 	ctx := context.Background()
 	ls, err := l.Lock(ctx, "/k")

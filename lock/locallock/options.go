@@ -2,8 +2,8 @@ package locallock
 
 import (
 	"github.com/prometheus/client_golang/prometheus"
-	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/lock"
 )
 
@@ -11,28 +11,19 @@ import (
 type Option func(*options)
 
 type options struct {
-	logger     *zap.Logger
 	registerer prometheus.Registerer
 	owner      string
 	watchQueue int
 }
 
 func defaults() options {
-	return options{logger: zap.NewNop(), owner: lock.DefaultOwner(), watchQueue: 1024}
+	return options{owner: lock.DefaultOwner(), watchQueue: 1024}
 }
 
-// WithLogger sets the logger (default: zap.NewNop()).
-func WithLogger(l *zap.Logger) Option {
-	return func(o *options) {
-		if l != nil {
-			o.logger = l
-		}
-	}
-}
-
-// WithRegisterer registers the Locker's metrics (default: none).
-func WithRegisterer(r prometheus.Registerer) Option {
-	return func(o *options) { o.registerer = r }
+// WithEnv gives the Locker the host's registerer (the Locker's metrics;
+// default none). A local lock space logs nothing and reads no clock.
+func WithEnv(e hostenv.Env) Option {
+	return func(o *options) { o.registerer = e.Registerer }
 }
 
 // WithOwner sets the owner id stored with every lease (default

@@ -47,10 +47,7 @@ func New(ctx context.Context, cfg config.ZooKeeper, opts ...Option) (*Locker, er
 	if err != nil {
 		return nil, err
 	}
-	o := defaults()
-	for _, opt := range opts {
-		opt(&o)
-	}
+	o := collectOptions(opts)
 	l := &Locker{cfg: cfg, servers: servers, root: root, opts: o, log: o.logger,
 		metrics: newMetrics(o.registerer), stop: make(chan struct{})}
 	l.slots.init()
@@ -61,17 +58,13 @@ func New(ctx context.Context, cfg config.ZooKeeper, opts ...Option) (*Locker, er
 	return l, nil
 }
 
-// normalize fills zero fields from the defaults and checks the rest.
+// normalize reads cfg after config's defaults and checks (zero fields
+// take config.Default().ZooKeeper's values), then what a Locker needs
+// beyond a valid section: servers, a usable session timeout, the chroot.
 func normalize(cfg config.ZooKeeper) (config.ZooKeeper, []string, string, error) {
-	def := config.Default().ZooKeeper
-	if cfg.SessionTimeout == 0 {
-		cfg.SessionTimeout = def.SessionTimeout
-	}
-	if cfg.BasePath == "" {
-		cfg.BasePath = def.BasePath
-	}
-	if cfg.ClusterName == "" {
-		cfg.ClusterName = def.ClusterName
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return cfg, nil, "", err // names the key
 	}
 	hosts, chroot, _ := strings.Cut(strings.TrimSpace(cfg.ConnectString), "/")
 	var servers []string

@@ -8,20 +8,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/clock"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/lock"
 )
-
-// Clock is the time source of lease liveness. It must be monotonic (the
-// standard library's time.Now readings are).
-type Clock interface {
-	Now() time.Time
-	After(d time.Duration) <-chan time.Time
-}
-
-type systemClock struct{}
-
-func (systemClock) Now() time.Time                         { return time.Now() }
-func (systemClock) After(d time.Duration) <-chan time.Time { return time.After(d) }
 
 // Option configures New.
 type Option func(*options)
@@ -30,7 +20,7 @@ type options struct {
 	logger     *zap.Logger
 	registerer prometheus.Registerer
 	owner      string
-	clock      Clock
+	clock      clock.Clock // lease liveness; must be monotonic (clock.Real is)
 	dialer     zk.Dialer
 	margin     func(time.Duration) time.Duration
 	// noDeadline turns the liveness deadline off, leaving only expiry
@@ -38,14 +28,14 @@ type options struct {
 	noDeadline bool
 }
 
-func defaults() options {
-	return options{
-		logger: zap.NewNop(),
-		owner:  lock.DefaultOwner(),
-		clock:  systemClock{},
-		dialer: net.DialTimeout,
-		margin: DefaultMargin,
+func collectOptions(opts []Option) options {
+	o := options{owner: lock.DefaultOwner(), dialer: net.DialTimeout, margin: DefaultMargin}
+	for _, opt := range opts {
+		opt(&o)
 	}
+	e := hostenv.Env{Logger: o.logger, Registerer: o.registerer, Clock: o.clock}.WithDefaults()
+	o.logger, o.clock = e.Logger, e.Clock
+	return o
 }
 
 // DefaultMargin is the safety margin subtracted from the session timeout:
@@ -55,18 +45,11 @@ func DefaultMargin(timeout time.Duration) time.Duration {
 	return max(timeout/5, min(200*time.Millisecond, timeout/2))
 }
 
-// WithLogger sets the logger (default zap.NewNop()).
-func WithLogger(l *zap.Logger) Option {
-	return func(o *options) {
-		if l != nil {
-			o.logger = l
-		}
-	}
-}
-
-// WithRegisterer registers the Locker's metrics (default: none).
-func WithRegisterer(r prometheus.Registerer) Option {
-	return func(o *options) { o.registerer = r }
+// WithEnv gives the Locker the host's logger, registerer (the Locker's
+// metrics) and clock (lease liveness: it must be monotonic, as clock.Real
+// is). The default is silent, without metrics, on the real clock.
+func WithEnv(e hostenv.Env) Option {
+	return func(o *options) { o.logger, o.registerer, o.clock = e.Logger, e.Registerer, e.Clock }
 }
 
 // WithOwner sets the owner id written into lock znodes (default
@@ -76,15 +59,6 @@ func WithOwner(owner string) Option {
 	return func(o *options) {
 		if owner != "" {
 			o.owner = owner
-		}
-	}
-}
-
-// WithClock replaces the monotonic clock used for lease liveness.
-func WithClock(c Clock) Option {
-	return func(o *options) {
-		if c != nil {
-			o.clock = c
 		}
 	}
 }

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/go-zookeeper/zk"
+
+	"github.com/kylin-go/kylin/clock"
 )
 
 // trackedConn follows the frames of one connection to a server and feeds
@@ -15,7 +17,7 @@ import (
 type trackedConn struct {
 	net.Conn
 	lv    *liveness
-	clock Clock
+	clock clock.Clock
 	gate  *replyGate
 
 	mu       sync.Mutex // guards the fields below
@@ -24,13 +26,13 @@ type trackedConn struct {
 	replies  int // frames read so far: the first is the connect reply
 }
 
-func newTrackedConn(conn net.Conn, lv *liveness, clock Clock) *trackedConn {
+func newTrackedConn(conn net.Conn, lv *liveness, clock clock.Clock) *trackedConn {
 	return &trackedConn{Conn: conn, lv: lv, clock: clock, gate: newReplyGate(),
 		out: newFrameSplitter(requestHeadLen), in: newFrameSplitter(headLen)}
 }
 
 // trackingDialer wraps dial so that every connection feeds lv.
-func trackingDialer(dial zk.Dialer, lv *liveness, clock Clock) zk.Dialer {
+func trackingDialer(dial zk.Dialer, lv *liveness, clock clock.Clock) zk.Dialer {
 	return func(network, address string, timeout time.Duration) (net.Conn, error) {
 		conn, err := dial(network, address, timeout)
 		if err != nil {

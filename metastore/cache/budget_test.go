@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/internal/testing/metrictest"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
@@ -43,7 +44,7 @@ func TestBudgetEvicts(t *testing.T) {
 	ctx := context.Background()
 	inner := &countingStore{Store: memstore.New()}
 	reg := prometheus.NewRegistry()
-	c := withBudget(t, 64<<10, inner, metastore.WithRegisterer(reg))
+	c := withBudget(t, 64<<10, inner, metastore.WithEnv(hostenv.Env{Registerer: reg}))
 	paths := fill(t, inner, 200, 1000) // ~230 KB of entries into 64 KiB
 	for _, p := range paths {
 		r, err := c.Get(ctx, p)
@@ -91,7 +92,7 @@ func TestHotEntrySurvivesColdScan(t *testing.T) {
 func TestBudgetZeroAndTooBig(t *testing.T) {
 	ctx := context.Background()
 	inner := &countingStore{Store: memstore.New()}
-	off := withBudget(t, 0, inner)
+	off := withBudget(t, config.None, inner)
 	paths := fill(t, inner, 1, 10)
 	for range 3 {
 		_, err := off.Get(ctx, paths[0])
@@ -109,7 +110,7 @@ func TestBudgetZeroAndTooBig(t *testing.T) {
 		t.Fatalf("an entry bigger than budget/8 was cached: %+v", st)
 	}
 	cfg := config.Default().Metastore
-	cfg.CacheBytes = -1
+	cfg.CacheBytes = -2
 	if _, err := New(cfg, memstore.New(), nil); err == nil || !strings.Contains(err.Error(), "kylin.go.metadata.cache-bytes") {
 		t.Fatalf("negative budget: %v", err)
 	}

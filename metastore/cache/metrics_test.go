@@ -6,6 +6,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
@@ -15,7 +16,7 @@ import (
 func TestReopenWithSameRegisterer(t *testing.T) {
 	reg := prometheus.NewRegistry()
 	for i := range 2 {
-		c, err := New(config.Default().Metastore, memstore.New(), nil, metastore.WithRegisterer(reg))
+		c, err := New(config.Default().Metastore, memstore.New(), nil, metastore.WithEnv(hostenv.Env{Registerer: reg}))
 		if err != nil {
 			t.Fatalf("open %d: %v", i+1, err)
 		}

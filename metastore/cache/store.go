@@ -63,18 +63,24 @@ type Store struct {
 var _ metastore.Store = (*Store)(nil)
 
 // New wraps inner with a cache of at most cfg.CacheBytes bytes
-// (kylin.go.metadata.cache-bytes; 0 caches nothing). ann may be nil (a
-// single node: nothing to tell).
+// (kylin.go.metadata.cache-bytes; zero takes config's default, 64 MiB, and
+// config.None caches nothing). ann may be nil (a single node: nothing to
+// tell).
 func New(cfg config.Metastore, inner metastore.Store, ann Announcer, opts ...metastore.Option) (*Store, error) {
-	if cfg.CacheBytes < 0 {
-		return nil, fmt.Errorf("cache: budget %d bytes is negative: set kylin.go.metadata.cache-bytes to 0 or more", cfg.CacheBytes)
+	budget := cfg.CacheBytes
+	if budget == 0 {
+		budget = cfg.WithDefaults().CacheBytes
 	}
+	if budget < 0 && budget != config.None {
+		return nil, fmt.Errorf("cache: kylin.go.metadata.cache-bytes=%d: must be at least 0 (0 in a file, config.None in code: no cache)", budget)
+	}
+	budget = config.Count(budget)
 	o := metastore.Collect(opts...)
 	m, err := newMetrics(o.Registerer)
 	if err != nil {
 		return nil, err
 	}
-	return &Store{inner: inner, ann: ann, log: o.Logger, m: m, t: newTable(cfg.CacheBytes), budget: cfg.CacheBytes}, nil
+	return &Store{inner: inner, ann: ann, log: o.Logger, m: m, t: newTable(budget), budget: budget}, nil
 }
 
 // clone copies r's content into a buffer of its own.

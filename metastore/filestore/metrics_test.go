@@ -9,6 +9,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/metastore"
 )
 
@@ -18,7 +19,7 @@ func TestMetricsCountByResultAcrossStores(t *testing.T) {
 	ctx := context.Background()
 	var stores []metastore.Store
 	for range 2 { // the second store reuses the registered collectors
-		s, err := Open(ctx, dir, metastore.WithRegisterer(reg))
+		s, err := Open(ctx, dir, metastore.WithEnv(hostenv.Env{Registerer: reg}))
 		if err != nil {
 			t.Fatal(err)
 		}

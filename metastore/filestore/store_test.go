@@ -12,6 +12,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kylin-go/kylin/hostenv"
+	"github.com/kylin-go/kylin/internal/testing/clocktest"
 	"github.com/kylin-go/kylin/metastore"
 )
 
@@ -19,7 +21,7 @@ func TestPutGetExactTimestampIsMtime(t *testing.T) {
 	dir := t.TempDir()
 	ctx := context.Background()
 	fixed := time.UnixMilli(1_750_000_000_777)
-	s, err := Open(ctx, dir, metastore.WithClock(func() time.Time { return fixed }))
+	s, err := Open(ctx, dir, metastore.WithEnv(hostenv.Env{Clock: clocktest.NewStep(fixed, 0)}))
 	if err != nil {
 		t.Fatal(err)
 	}

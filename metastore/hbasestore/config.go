@@ -9,35 +9,23 @@ import (
 	"github.com/kylin-go/kylin/internal/hbase"
 )
 
-// withDefaults fills the zero fields of cfg from config.Default, without
-// touching the caller's value.
-func withDefaults(cfg config.Metastore) config.Metastore {
-	d := config.Default().Metastore
-	if cfg.URL == "" {
-		cfg.URL = d.URL
+// settle is what a Store runs with: cfg after config's defaults and checks
+// (zero fields take config.Default().Metastore's values), its URL and the
+// HBase client's settings.
+func settle(cfg config.Metastore) (config.Metastore, config.MetadataURL, hbase.Config, int, error) {
+	cfg = cfg.WithDefaults()
+	if err := cfg.Validate(); err != nil {
+		return cfg, config.MetadataURL{}, hbase.Config{}, 0, err // names the key
 	}
-	if cfg.HBaseRPCTimeout == 0 {
-		cfg.HBaseRPCTimeout = d.HBaseRPCTimeout
+	u, err := config.ParseMetadataURL(cfg.URL)
+	if err != nil {
+		return cfg, u, hbase.Config{}, 0, err
 	}
-	if cfg.HBaseClientRetries == 0 {
-		cfg.HBaseClientRetries = d.HBaseClientRetries
+	if u.Scheme != "hbase" {
+		return cfg, u, hbase.Config{}, 0, fmt.Errorf("hbasestore: metadata URL %q has scheme %q: want IDENTIFIER@hbase,hbase.zookeeper.quorum=HOST:PORT", cfg.URL, u.Scheme)
 	}
-	if cfg.HBaseRegionWait == 0 {
-		cfg.HBaseRegionWait = d.HBaseRegionWait
-	}
-	if cfg.ScanCacheRows == 0 {
-		cfg.ScanCacheRows = d.ScanCacheRows
-	}
-	if cfg.MaxScanResultBytes == 0 {
-		cfg.MaxScanResultBytes = d.MaxScanResultBytes
-	}
-	if cfg.MaxCellSize == 0 {
-		cfg.MaxCellSize = d.MaxCellSize
-	}
-	if cfg.HDFSWorkingDir == "" {
-		cfg.HDFSWorkingDir = d.HDFSWorkingDir
-	}
-	return cfg
+	hc, rows, err := clientConfig(cfg, u.Params)
+	return cfg, u, hc, rows, err
 }
 
 // clientConfig maps the metadata URL's parameters (Kylin copies them into
@@ -47,8 +35,9 @@ func clientConfig(cfg config.Metastore, params map[string]string) (hbase.Config,
 		Quorum:      params["hbase.zookeeper.quorum"],
 		ZNodeParent: params["zookeeper.znode.parent"],
 		RPCTimeout:  cfg.HBaseRPCTimeout,
-		Retries:     cfg.HBaseClientRetries,
-		RegionWait:  cfg.HBaseRegionWait,
+		Retries:     cfg.HBaseClientRetries, // config.None (-1): no retries; the client reads 0 as its own default
+
+		RegionWait: cfg.HBaseRegionWait,
 	}
 	if hc.Quorum == "" {
 		return hbase.Config{}, 0, fmt.Errorf("hbasestore: metadata URL %q has no hbase.zookeeper.quorum: "+

@@ -61,7 +61,7 @@ func FuzzURLParams(f *testing.F) {
 		if err != nil {
 			return
 		}
-		cfg := withDefaults(config.Metastore{URL: url})
+		cfg := config.Metastore{URL: url}.WithDefaults()
 		hc, rows, err := clientConfig(cfg, u.Params)
 		if err == nil && (hc.Quorum == "" || rows <= 0 || hc.RPCTimeout <= 0) {
 			t.Fatalf("accepted %q as quorum %q rows %d timeout %v", url, hc.Quorum, rows, hc.RPCTimeout)

@@ -11,6 +11,7 @@ import (
 	"go.uber.org/zap/zaptest"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/internal/hbase"
 	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
@@ -37,7 +38,7 @@ func openStore(t testing.TB, cfg config.Metastore) metastore.Store {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
-	s, err := Open(ctx, cfg, metastore.WithLogger(zaptest.NewLogger(t)))
+	s, err := Open(ctx, cfg, metastore.WithEnv(hostenv.Env{Logger: zaptest.NewLogger(t)}))
 	if err != nil {
 		t.Fatal(err)
 	}

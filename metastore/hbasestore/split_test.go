@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap/zaptest"
 
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/internal/testing/metrictest"
 	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
@@ -40,7 +41,7 @@ func splitUnderLoad(t *testing.T, quorum string, regionWait time.Duration) split
 	cfg := storeConfig(table, quorum)
 	cfg.HBaseRegionWait = regionWait
 	reg := prometheus.NewRegistry()
-	s, err := Open(ctx, cfg, metastore.WithLogger(zaptest.NewLogger(t)), metastore.WithRegisterer(reg))
+	s, err := Open(ctx, cfg, metastore.WithEnv(hostenv.Env{Logger: zaptest.NewLogger(t), Registerer: reg}))
 	if err != nil {
 		t.Fatal(err)
 	}

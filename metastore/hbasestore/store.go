@@ -69,15 +69,7 @@ func open(ctx context.Context, cfg config.Metastore, hopts []hbase.Option, opts 
 
 // openDriver connects and creates the table when it is missing.
 func openDriver(ctx context.Context, cfg config.Metastore, hopts []hbase.Option, o metastore.Options) (*tableStore, error) {
-	cfg = withDefaults(cfg)
-	u, err := config.ParseMetadataURL(cfg.URL)
-	if err != nil {
-		return nil, err
-	}
-	if u.Scheme != "hbase" {
-		return nil, fmt.Errorf("hbasestore: metadata URL %q has scheme %q: want IDENTIFIER@hbase,hbase.zookeeper.quorum=HOST:PORT", cfg.URL, u.Scheme)
-	}
-	hc, rows, err := clientConfig(cfg, u.Params)
+	cfg, u, hc, rows, err := settle(cfg)
 	if err != nil {
 		return nil, err
 	}

@@ -14,7 +14,9 @@ import (
 	"time"
 
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/internal/hbase"
+	"github.com/kylin-go/kylin/internal/testing/clocktest"
 	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 )
@@ -186,15 +188,8 @@ func regionsOf(t *testing.T, quorum, table string) int {
 func TestWindow(t *testing.T) {
 	ctx := context.Background()
 	// A clock that moves 10 ms per write, so the three timestamps differ.
-	var mu sync.Mutex
-	now := time.UnixMilli(1_700_000_000_000)
-	clock := func() time.Time {
-		mu.Lock()
-		defer mu.Unlock()
-		now = now.Add(10 * time.Millisecond)
-		return now
-	}
-	s, err := Open(ctx, storeConfig(uniqueTable(t), testenv.HBase(t)), metastore.WithClock(clock))
+	clock := clocktest.NewStep(time.UnixMilli(1_700_000_000_000), 10*time.Millisecond)
+	s, err := Open(ctx, storeConfig(uniqueTable(t), testenv.HBase(t)), metastore.WithEnv(hostenv.Env{Clock: clock}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -290,7 +285,7 @@ func TestOpenChecksSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	core, logs := observer.New(zap.WarnLevel)
-	s, err := Open(ctx, storeConfig(kylin, quorum), metastore.WithLogger(zap.New(core)))
+	s, err := Open(ctx, storeConfig(kylin, quorum), metastore.WithEnv(hostenv.Env{Logger: zap.New(core)}))
 	if err != nil {
 		t.Fatal(err)
 	}

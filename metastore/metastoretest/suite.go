@@ -89,7 +89,7 @@ var checks = []check{
 // table: every check works under its own random root folder and deletes
 // what it wrote when it ends.
 //
-// Stores must use the wall clock (no metastore.WithClock): the suite checks
+// Stores must use the wall clock (no clock in metastore.WithEnv): the suite checks
 // that a new timestamp is not older than the time the Put started.
 func Run(t *testing.T, open func(t *testing.T) metastore.Store, caps Capabilities) {
 	t.Helper()

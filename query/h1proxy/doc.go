@@ -18,7 +18,7 @@
 // the limit), at most MaxIdleConnsPerNode idle ones (LIFO; idle ones
 // older than NodeIdleTimeout closed by a sweeper), so node connections
 // grow with the load, not with clients times nodes. NodeConns and
-// WithRegisterer report open, idle and waiting per node. Pools of nodes
+// the metrics of WithEnv's registerer report open, idle and waiting per node. Pools of nodes
 // that left the membership are dropped. A reused node connection is first checked with a non-blocking
 // peek (Linux; one system call), so a connection the node had closed is
 // never sent a request: a dying node fails the requests in flight on it,

@@ -2,14 +2,6 @@ package h1proxy
 
 import "github.com/prometheus/client_golang/prometheus"
 
-// WithRegisterer registers the Proxy's node connection gauges with reg:
-// kylin_query_node_conns{node, state="open"|"idle"|"waiting"}, open
-// counting idle and in-use connections, waiting the requests that wait
-// for a connection because the node has MaxConnsPerNode open.
-func WithRegisterer(reg prometheus.Registerer) Option {
-	return func(p *Proxy) { p.reg = reg }
-}
-
 var connsDesc = prometheus.NewDesc("kylin_query_node_conns",
 	"Connections the router holds to each node (open: idle and in use; idle; waiting: requests waiting for one).",
 	[]string{"node", "state"}, nil)

@@ -13,6 +13,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.uber.org/zap"
 
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/query"
 )
 
@@ -76,19 +77,21 @@ func WithHeaderTimeout(d time.Duration) Option {
 	}
 }
 
-// WithLogger sets the logger for what the Proxy cannot return: broken
-// connections, refused requests, at debug level (zap.NewNop by default).
-func WithLogger(l *zap.Logger) Option {
+// WithEnv gives the Proxy the host's logger (what it cannot return:
+// broken connections, refused requests, at debug level) and registerer:
+// kylin_query_node_conns{node, state="open"|"idle"|"waiting"}, open
+// counting idle and in-use connections, waiting the requests that wait
+// for a connection because the node has MaxConnsPerNode open. The default
+// is silent and without metrics; the Proxy reads no clock of its own.
+func WithEnv(e hostenv.Env) Option {
 	return func(p *Proxy) {
-		if l != nil {
-			p.log = l
-		}
+		p.log, p.reg = e.WithDefaults().Logger, e.Registerer
 	}
 }
 
 // New returns a Proxy on r's balancing core. r stays the caller's to Close,
-// after the Proxy is shut down. It fails only when WithRegisterer's
-// registry refuses the Proxy's metrics.
+// after the Proxy is shut down. It fails only when WithEnv's registerer
+// refuses the Proxy's metrics.
 func New(r *query.Router, opts ...Option) (*Proxy, error) {
 	if r.HasModifyResponse() {
 		return nil, errors.New("h1proxy: the Router has a ModifyResponse hook, which h1proxy cannot run; serve it with the net/http Handler")

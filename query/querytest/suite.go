@@ -14,6 +14,7 @@ import (
 
 	"github.com/kylin-go/kylin/cluster"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/hostenv"
 	"github.com/kylin-go/kylin/query"
 )
 
@@ -23,11 +24,11 @@ type FrontEnd struct {
 	// Start serves r on a loopback port until the test ends and returns
 	// the base URL ("http://127.0.0.1:port").
 	Start func(t *testing.T, r *query.Router) string
-	// ClientCancel: a client that disconnects cancels the request to the
+	// ClientCancel says that a client that disconnects cancels the request to the
 	// node at once. Without it, the suite checks that the request deadline
 	// (RequestTimeout) cancels it.
 	ClientCancel bool
-	// IdleLiveness: the front end notices at once when a node closes an
+	// IdleLiveness says that the front end notices at once when a node closes an
 	// idle keep-alive connection, so it never sends a request on one.
 	// Without it, a node's death can fail unsafe requests that were sent
 	// on connections it had already closed.
@@ -95,7 +96,7 @@ func setup(t *testing.T, fe FrontEnd, cfg config.Query, nodes ...cluster.Node) *
 	cfg.NoHealthCheck = true
 	m := NewMembers(nodes...)
 	reg := prometheus.NewRegistry()
-	r, err := query.New(cfg, m, query.WithRegisterer(reg))
+	r, err := query.New(cfg, m, query.WithEnv(hostenv.Env{Registerer: reg}))
 	if err != nil {
 		t.Fatal(err)
 	}
