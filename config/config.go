@@ -256,8 +256,9 @@ type Query struct {
 	EjectBase       time.Duration
 	EjectMax        time.Duration
 	MaxEjectedShare float64
-	// HealthPath ("/kylin/api/health", empty = no active checks) and
-	// HealthInterval (5 s).
+	// HealthPath ("/kylin/api/health"; empty takes the default, and
+	// NoHealthCheck turns the checks off) and HealthInterval (5 s). A check
+	// is a GET without credentials: nodes serve this path unauthenticated.
 	HealthPath     string
 	HealthInterval time.Duration
 	// HashLoadBound is the consistent-hash load bound factor (1.25).

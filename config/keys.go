@@ -275,7 +275,7 @@ var keyTable = []Key{
 		Meaning: "most nodes ejected at once, as a share, 0 to 1",
 		set:     setFloat(func(c *Config) *float64 { return &c.Query.MaxEjectedShare })},
 	{Name: "kylin.go.router.health-path", Default: "/kylin/api/health", Field: "Query.HealthPath", Ours: true,
-		Meaning: "active health check path (empty: no active checks)",
+		Meaning: "active health check path, a GET without credentials (turn checks off with kylin.go.router.health-check-enabled=false)",
 		set:     setString(func(c *Config) *string { return &c.Query.HealthPath })},
 	{Name: "kylin.go.router.health-interval-ms", Default: "5000", Field: "Query.HealthInterval", Ours: true,
 		Meaning: "active health check period, ms",

@@ -52,6 +52,10 @@ func (c *Clock) After(d time.Duration) <-chan time.Time {
 
 // Waiters reports how many After channels have not fired yet, so a test can
 // wait until the code under test is parked on the clock before advancing.
+// It counts every timer on this Clock: give each component under test its
+// own Clock (the scheduler's poll timer would otherwise count beside the
+// Broadcaster's retry timer), or wait for the component's own signal, such
+// as Broadcaster.Stats().
 func (c *Clock) Waiters() int {
 	c.mu.Lock()
 	defer c.mu.Unlock()
