@@ -89,14 +89,18 @@ func ParseUserRecord(content []byte) (UserRecord, error) {
 // NewUserRecord returns the record Kylin would write for a new user: the
 // name upper-cased, the password bcrypt-hashed ($2a$, cost 10, as Spring's
 // BCryptPasswordEncoder), the roles plus ALL_USERS. Store it at
-// UserFolder + the upper-cased name.
+// UserFolder + the upper-cased name. Tests that sign in often make their
+// records with NewUserRecordCost(..., MinCost, ...) instead.
 func NewUserRecord(name string, password secret.String, roles ...string) ([]byte, error) {
 	return NewUserRecordCost(name, password, bcryptCost, roles...)
 }
 
+// MinCost is bcrypt's lowest cost, for test records (NewUserRecordCost).
+const MinCost = bcrypt.MinCost
+
 // NewUserRecordCost is NewUserRecord with the bcrypt cost given. Every
 // check of the password costs what its hash was made with: tests that
-// sign in many times can use bcrypt.MinCost (4, about 1 ms a check instead
+// sign in many times can use MinCost (4, about 1 ms a check instead
 // of about 60 ms at cost 10). Production records keep Kylin's cost 10.
 func NewUserRecordCost(name string, password secret.String, cost int, roles ...string) ([]byte, error) {
 	name = strings.ToUpper(name)

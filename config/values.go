@@ -154,5 +154,13 @@ func setServers(field func(*Config) *[]ServerAddr, parse func(string) ([]ServerA
 	}
 }
 
-func formatMillis(d time.Duration) string  { return strconv.FormatInt(d.Milliseconds(), 10) }
+// formatMillis shows d as a -ms key's value; a duration set in code that is
+// not a whole number of milliseconds (-5ns) is shown exactly, so a message
+// never reads "=0" for a negative value.
+func formatMillis(d time.Duration) string {
+	if d%time.Millisecond != 0 {
+		return d.String()
+	}
+	return strconv.FormatInt(d.Milliseconds(), 10)
+}
 func formatSeconds(d time.Duration) string { return strconv.FormatInt(int64(d/time.Second), 10) }

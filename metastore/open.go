@@ -92,7 +92,10 @@ func checkParsed(url string, u config.MetadataURL) error {
 				"',' separates parameters, so an identifier cannot hold one; rename it without ','",
 				url, ErrBadURL, describe(u), strings.TrimSpace(part))
 		}
-		if p := strings.TrimSpace(part); !strings.Contains(p, "=") {
+		if p := strings.TrimSpace(part); p == "" {
+			return fmt.Errorf("metastore: open %q: %w: read as %s; an empty parameter (a trailing or doubled ','): remove the extra ','",
+				url, ErrBadURL, describe(u))
+		} else if !strings.Contains(p, "=") {
 			return fmt.Errorf("metastore: open %q: %w: read as %s; the parameter %q has no '=': "+
 				"parameters are key=value after the scheme, separated by ','",
 				url, ErrBadURL, describe(u), p)

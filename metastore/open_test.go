@@ -21,6 +21,7 @@ func TestOpenBadURLShowsParse(t *testing.T) {
 	}{
 		{"team,a@mem", metastore.ErrBadURL, []string{
 			`read as identifier "team", scheme "", parameters "a@mem"=""`, `rename it without ','`}},
+		{"meta@mem,", metastore.ErrBadURL, []string{`an empty parameter`}},
 		{"meta@mem,foo", metastore.ErrBadURL, []string{
 			`the parameter "foo" has no '='`, `key=value`}},
 		{"meta@nosuch,k=v", metastore.ErrUnknownScheme, []string{

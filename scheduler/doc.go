@@ -101,8 +101,8 @@
 //	job, err := engine.Manager().Add(ctx, scheduler.Job{Type: "org.apache.kylin.cube.model.CubingJob", Steps: steps})
 //
 // Shut down in the reverse order: engine.Shutdown (its runs hand their jobs
-// back), bc.Shutdown while HTTP still serves, the HTTP server, locks.Close,
-// store.Close.
+// back), bc.Shutdown while HTTP still serves, the HTTP server, then the rest
+// as the root package doc lists it (cache, locker and membership, store).
 //
 // # Fencing
 //
