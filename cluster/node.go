@@ -9,7 +9,9 @@ import (
 
 // Mode is what a node does, a set of roles parsed from kylin.server.mode.
 // The zero Mode means ModeAll, as Kylin assumes for a node listed without
-// a mode, so Node{Addr: a} builds and queries.
+// a mode, so Node{Addr: a} builds and queries. Ask a Mode with CanBuild,
+// CanQuery or Is, not ==: Node{}.Mode == ModeAll is false, Node{}.Mode.Is(ModeAll)
+// is true.
 type Mode uint8
 
 const (
@@ -55,6 +57,10 @@ func (m Mode) roles() Mode {
 	}
 	return m
 }
+
+// Is reports whether m has every role of want, the zero Mode counting as
+// ModeAll: Mode(0).Is(ModeAll) and ModeAll.Is(ModeQuery) are true.
+func (m Mode) Is(want Mode) bool { return m.roles()&want == want }
 
 // CanBuild reports whether the node runs jobs (the zero Mode does).
 func (m Mode) CanBuild() bool { return m.roles()&ModeJob != 0 }

@@ -36,3 +36,18 @@ func TestZeroModeIsAll(t *testing.T) {
 func configServer(host string) config.Server {
 	return config.Server{ClusterServers: []config.ServerAddr{{Host: host, Port: 7070}}}
 }
+
+func TestModeIs(t *testing.T) {
+	for _, c := range []struct {
+		m, want Mode
+		is      bool
+	}{
+		{0, ModeAll, true}, {0, ModeQuery, true}, {ModeAll, ModeJob, true},
+		{ModeQuery, ModeAll, false}, {ModeJob, ModeQuery, false},
+		{ModeJob | ModeStreamCoordinator, ModeStreamCoordinator, true}, {0, ModeStreamCoordinator, false},
+	} {
+		if got := c.m.Is(c.want); got != c.is {
+			t.Errorf("Mode(%d).Is(%d) = %v; want %v", c.m, c.want, got, c.is)
+		}
+	}
+}
