@@ -160,8 +160,10 @@ func inOrder(round int, a, b func() error) error {
 	return b()
 }
 
+// hbaseURL is the metadata URL of table; KYLIN_SCALE_HBASE_PARAMS adds
+// parameters (",hbase.client.operation.timeout=600000").
 func hbaseURL(table, quorum string) string {
-	return fmt.Sprintf("%s@hbase,hbase.zookeeper.quorum=%s", table, quorum)
+	return fmt.Sprintf("%s@hbase,hbase.zookeeper.quorum=%s%s", table, quorum, os.Getenv("KYLIN_SCALE_HBASE_PARAMS"))
 }
 
 func openHBase(ctx context.Context, quorum, table string) (metastore.Store, error) {
