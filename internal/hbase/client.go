@@ -27,7 +27,10 @@ type Config struct {
 	// RPCTimeout bounds one attempt of one call (hbase.rpc.timeout, 5 s).
 	RPCTimeout time.Duration
 	// OperationTimeout bounds a call with its retries when the caller's
-	// ctx allows longer (hbase.client.operation.timeout, 60 s).
+	// ctx allows longer (hbase.client.operation.timeout, 60 s). For a Scan
+	// it bounds the time without progress: once rows were delivered, a
+	// failure starts a new operation past the last row, and the time the
+	// caller's callback takes never counts.
 	OperationTimeout time.Duration
 	// Retries is how many times a failed call is retried
 	// (hbase.client.retries.number, 15).

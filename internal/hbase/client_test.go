@@ -491,3 +491,40 @@ func metaCells(name string, table string, id uint64, start, end []byte, server s
 	}
 	return cells
 }
+
+// TestScanSlowConsumerOutlivesOperationTimeout: the operation timeout
+// bounds the time without progress, not a whole region's scan. A backup
+// that fsyncs every row took longer than a minute over one region and
+// failed with "gave up after 1 attempts (operation timeout 1m0s)".
+func TestScanSlowConsumerOutlivesOperationTimeout(t *testing.T) {
+	for _, lose := range []bool{false, true} {
+		fc, cl := newFakeCluster(t, oneRegion("t,,1.a."))
+		cl.cfg.OperationTimeout = 150 * time.Millisecond
+		for _, k := range []string{"a", "b", "c", "d", "e", "f"} {
+			fc.rows[k] = "v"
+		}
+		var mu sync.Mutex
+		nexts := 0
+		fc.setInject(func(c *wiretest.Call, _ string) bool {
+			mu.Lock()
+			defer mu.Unlock()
+			if nexts++; lose && nexts == 4 { // the scanner is lost after rows came
+				c.Fail("org.apache.hadoop.hbase.UnknownScannerException", true)
+				return true
+			}
+			return false
+		})
+		var got []string
+		err := cl.Scan(context.Background(), "t", ScanOptions{Rows: 1}, func(r Row) error {
+			time.Sleep(60 * time.Millisecond) // 6 rows: 360 ms, over the 150 ms timeout
+			got = append(got, string(r.Key))
+			return nil
+		})
+		if err != nil {
+			t.Fatalf("lose scanner %v: a slow consumer failed the scan: %v", lose, err)
+		}
+		if strings.Join(got, "") != "abcdef" {
+			t.Fatalf("lose scanner %v: scan returned %q, want abcdef", lose, strings.Join(got, ""))
+		}
+	}
+}

@@ -17,6 +17,15 @@ type callbackError struct{ err error }
 
 func (e callbackError) Error() string { return e.err.Error() }
 
+// progressedError is a failure after a scan attempt delivered rows: the
+// scan resumes past its last row with a fresh operation budget, since
+// Config.OperationTimeout bounds the time without progress, not the time a
+// caller's callback takes over a long region.
+type progressedError struct{ err error }
+
+func (e progressedError) Error() string { return e.err.Error() }
+func (e progressedError) Unwrap() error { return e.err }
+
 // do runs fn against the region holding row() until it succeeds, fails for
 // good, runs out of retries, or ctx ends. row is re-read before every
 // attempt (a scan resumes after its last row). When idempotent is false, an
@@ -38,6 +47,14 @@ func (c *Client) do(ctx context.Context, table string, row func() []byte, idempo
 		}
 		if ce, ok := err.(callbackError); ok {
 			return ce.err
+		}
+		if pe, ok := err.(progressedError); ok {
+			act := classify(pe.err)
+			c.forget(r, pe.err, act)
+			if act == actFail || ctx.Err() != nil {
+				return pe.err
+			}
+			return pe // the caller starts again where it stopped
 		}
 		if expired(ctx) {
 			<-ctx.Done() // its deadline passed: at most a moment away

@@ -3,6 +3,7 @@ package hbase
 import (
 	"bytes"
 	"context"
+	"errors"
 	"time"
 
 	"google.golang.org/protobuf/proto"
@@ -50,9 +51,13 @@ func (c *Client) Scan(ctx context.Context, table string, opt ScanOptions, fn fun
 	if opt.MaxResultSize <= 0 {
 		opt.MaxResultSize = 2 << 20
 	}
-	s := &scanState{c: c, opt: opt, fn: fn, next: bytes.Clone(opt.Start)}
+	s := &scanState{c: c, ctx: ctx, opt: opt, fn: fn, next: bytes.Clone(opt.Start)}
 	for !s.finished {
 		err := c.do(ctx, table, func() []byte { return s.next }, true, s.region)
+		var p progressedError
+		if errors.As(err, &p) {
+			continue // rows were delivered: a new operation from s.next
+		}
 		if err != nil {
 			return err
 		}
@@ -62,7 +67,11 @@ func (c *Client) Scan(ctx context.Context, table string, opt ScanOptions, fn fun
 
 // scanState is one Scan's progress: next is where the next scanner opens.
 type scanState struct {
-	c        *Client
+	c *Client
+	// ctx is the caller's: the scanner's calls use it (each bounded by
+	// Config.RPCTimeout) rather than the attempt's operation context, so
+	// time spent in fn does not count against Config.OperationTimeout.
+	ctx      context.Context
 	opt      ScanOptions
 	fn       func(Row) error
 	next     []byte
@@ -79,11 +88,20 @@ func (s *scanState) region(ctx context.Context, cn *wire.Conn, r *region) error 
 		},
 		NumberOfRows: proto.Uint32(uint32(s.opt.Rows)),
 	}
+	delivered := false
 	for {
 		var resp pb.ScanResponse
-		if err := s.c.invoke(ctx, cn, "Scan", req, &resp); err != nil {
+		callCtx := ctx // before the first row: bounded by the operation
+		if delivered {
+			callCtx = s.ctx
+		}
+		if err := s.c.invoke(callCtx, cn, "Scan", req, &resp); err != nil {
+			if delivered {
+				return progressedError{err}
+			}
 			return err
 		}
+		delivered = delivered || len(resp.GetResults()) > 0
 		if err := s.deliver(resp.GetResults()); err != nil {
 			s.closeScanner(cn, resp.GetScannerId())
 			return callbackError{err}
