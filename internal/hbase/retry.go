@@ -48,17 +48,17 @@ func (c *Client) do(ctx context.Context, table string, row func() []byte, idempo
 		if ce, ok := err.(callbackError); ok {
 			return ce.err
 		}
-		if pe, ok := err.(progressedError); ok {
-			act := classify(pe.err)
-			c.forget(r, pe.err, act)
-			if act == actFail || ctx.Err() != nil {
-				return pe.err
-			}
-			return pe // the caller starts again where it stopped
-		}
 		if expired(ctx) {
 			<-ctx.Done() // its deadline passed: at most a moment away
 			return ctx.Err()
+		}
+		if pe, ok := err.(progressedError); ok {
+			act := classify(pe.err)
+			c.forget(r, pe.err, act)
+			if act == actFail {
+				return pe.err
+			}
+			return pe // the caller starts again where it stopped
 		}
 		act := classify(err)
 		c.forget(r, err, act)
