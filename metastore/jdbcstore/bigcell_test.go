@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 
 	"github.com/colinmarc/hdfs/v2"
@@ -13,7 +12,6 @@ import (
 	"github.com/kylin-go/kylin/internal/hdfsfs"
 	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
-	"github.com/kylin-go/kylin/metastore/driver"
 	"github.com/kylin-go/kylin/metastore/internal/bigcell/bigcelltest"
 	"github.com/kylin-go/kylin/metastore/metastoretest"
 )
@@ -227,7 +225,6 @@ func bytesContain(err error, s string) bool {
 // rounds where a writer failed otherwise than by a conflict, or not exactly
 // one won with its content stored.
 func raceBig(t *testing.T, blind bool) (bad int) {
-	ctx := context.Background()
 	cfg := bigConfig(t, 4096)
 	var stores []metastore.Store
 	for range 4 {
@@ -235,45 +232,9 @@ func raceBig(t *testing.T, blind bool) (bad int) {
 		d.big.Blind = blind
 		stores = append(stores, metastore.New(d))
 	}
-	const p = "/dict/race.dict"
-	old, err := stores[0].Put(ctx, p, pseudo(100_000, 9), 0)
+	bad, err := bigcelltest.RaceCAS(context.Background(), stores, "/dict/race.dict", 5, t.Logf)
 	if err != nil {
 		t.Fatal(err)
-	}
-	for r := range 5 {
-		var wg sync.WaitGroup
-		won := make([][]byte, len(stores))
-		tss := make([]int64, len(stores))
-		errs := make([]error, len(stores))
-		for i, s := range stores {
-			c := pseudo(300_000, byte(10*r+i))
-			wg.Go(func() {
-				ts, err := s.Put(ctx, p, c, old)
-				if err == nil {
-					won[i], tss[i] = c, ts
-				} else if !errors.Is(err, driver.ErrConflict) {
-					errs[i] = err
-				}
-			})
-		}
-		wg.Wait()
-		winner, n := -1, 0
-		for i := range won {
-			if won[i] != nil {
-				winner, n = i, n+1
-			}
-		}
-		got, err := stores[0].Get(ctx, p)
-		if err := errors.Join(append(errs, err)...); err != nil {
-			t.Logf("round %d: %v", r, err)
-			bad++
-		} else if n != 1 || !bytes.Equal(got.Content, won[winner]) || got.Timestamp != tss[winner] {
-			t.Logf("round %d: %d winners", r, n)
-			bad++
-		}
-		if old, err = stores[0].Put(ctx, p, pseudo(1000, 99), got.Timestamp); err != nil {
-			t.Fatalf("round %d: reset: %v", r, err)
-		}
 	}
 	return bad
 }
@@ -325,14 +286,4 @@ func TestBigCellTornNegativeControl(t *testing.T) {
 }
 
 // pseudo returns n deterministic bytes for seed.
-func pseudo(n int, seed byte) []byte {
-	b := make([]byte, n)
-	x := uint32(seed)*2654435761 + 1
-	for i := range b {
-		x ^= x << 13
-		x ^= x >> 17
-		x ^= x << 5
-		b[i] = byte(x)
-	}
-	return b
-}
+func pseudo(n int, seed byte) []byte { return bigcelltest.Pseudo(n, seed) }
