@@ -96,8 +96,9 @@ func seedJobs(t *testing.T, s metastore.Store, prefix, typ string, n int, st Sta
 	return ids
 }
 
-// passWaiter counts fetch passes started and ended (passes run one at a
-// time).
+// passWaiter counts fetch passes started and ended. A full pass ends when
+// its walk has been applied, and named or active passes may start and end
+// meanwhile.
 type passWaiter struct {
 	mu         sync.Mutex
 	started, n int
@@ -126,14 +127,19 @@ func (p *passWaiter) count() int {
 	return p.n
 }
 
-// after runs f and waits for the end of a pass that started after it.
+// after runs f and waits until a pass started after it and every pass
+// started has ended (passes may overlap a walk).
 func (p *passWaiter) after(t *testing.T, f func()) {
 	t.Helper()
 	p.mu.Lock()
 	started := p.started
 	p.mu.Unlock()
 	f()
-	waitFor(t, "a fetch pass", p.c, func() bool { return p.count() >= started+1 })
+	waitFor(t, "a fetch pass", p.c, func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		return p.started > started && p.n == p.started
+	})
 }
 
 // TestWorkFollowsChange: with a history of finished jobs, a named wake and

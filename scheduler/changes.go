@@ -3,8 +3,6 @@ package scheduler
 import (
 	"context"
 	"time"
-
-	"github.com/kylin-go/kylin/metastore"
 )
 
 // changeSlack is how far before the previous walk a full pass starts
@@ -15,78 +13,74 @@ import (
 // through its broadcast (WakeJob) or a Rescan.
 const changeSlack = 2 * time.Minute
 
-// namedEvery is how many walked records pass between two looks at jobs
-// named meanwhile.
-const namedEvery = 256
+// applyChunk is how many walked entries are applied under one hold of
+// e.mu: a first walk over a long history does not hold the lock (and
+// WakeJob, runs, Stats) for the whole table at once.
+const applyChunk = 1024
 
-// catchUp reads the job records changed since the last full pass, every
-// record on the first, and updates what the engine remembers. It is
-// metastore.Store.Walk with a timestamp window on /execute and
-// /execute_output: every backend serves it (memstore from a timestamp
-// index, hbasestore with a filter on f:t in the region server, filestore
-// with one fstatat per file), and the window keeps the records the
-// scheduler reads and parses proportional to what changed. False when the
-// store failed (the pass stops; the next one retries the same window).
-//
-// Jobs named by WakeJob meanwhile are looked at during the walk, every
-// namedEvery records, so a start never waits for a long walk to end.
-func (e *Engine) catchUp(ctx context.Context, act *activation) bool {
-	e.mu.Lock()
-	first, from := !e.scanned, e.windowStart()
-	e.mu.Unlock()
-	start := time.Now()
-	w := metastore.Window{From: from}
-	seen := 0
-	see := func(int64) {
-		e.count(func(s *Stats) { s.Reads++ })
-		if seen++; seen%namedEvery == 0 {
-			e.serveNamed(ctx, act)
-		}
+// applyWalk updates what the engine remembers from a walk that ended. A
+// record the table already knows in a newer version (a named pass read
+// it while the walk ran) is left as the table has it: record timestamps
+// only grow. Nothing is applied when the store failed; the next full pass
+// walks the same window again.
+func (e *Engine) applyWalk(ctx context.Context, res walkResult) {
+	if res.err != nil {
+		e.logFetch(ctx, "walk", res.err)
+		return
 	}
-	if first {
-		if !e.listJobs(ctx) {
-			return false
-		}
-	} else if err := e.mgr.store.Walk(ctx, jobFolder, w, func(r metastore.Resource) error {
-		see(r.Timestamp)
-		if id, ok := idOf(jobFolder, r.Path); ok {
-			e.keepDefinition(id, r)
-		}
-		return nil
-	}); err != nil {
-		e.logFetch(ctx, "read changed jobs", err)
-		return false
-	}
-	var unknown []string
-	err := e.mgr.store.Walk(ctx, outputFolder, w, func(r metastore.Resource) error {
-		see(r.Timestamp)
-		id, ok := idOf(outputFolder, r.Path)
-		if !ok {
-			return nil
-		}
-		switch e.changedOutput(id, r) {
-		case outputUnknown:
-			if !first && len(unknown) < maxPendingIDs {
-				unknown = append(unknown, id)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		e.logFetch(ctx, "read changed job outputs", err)
-		return false
-	}
-	// An output record of a job not remembered (forgotten past the table's
-	// bound, or its job record not walked yet): a job if /execute has it.
-	for _, id := range unknown {
-		if _, ok := e.definition(ctx, id); ok {
-			e.remember(id)
+	chunked(e, len(res.listed), func(i int) { e.table.get(res.listed[i]) })
+	chunked(e, len(res.defs), func(i int) { e.applyDef(res.defs[i]) })
+	chunked(e, len(res.outputs), func(i int) { e.applyOutput(res.outputs[i]) })
+	for _, b := range res.bad {
+		e.mu.Lock()
+		m := e.table.peek(b.id)
+		newer := m != nil && b.path == outputPath(b.id) && m.ts > b.ts
+		e.mu.Unlock()
+		if !newer {
+			e.badRecord(b.id, b.path, b.ts, b.err)
 		}
 	}
 	e.mu.Lock()
-	e.scanned, e.lastWalk = true, start
+	if e.scanGen == res.in.gen { // no Rescan meanwhile
+		e.scanned, e.lastWalk = true, res.start
+	}
 	e.mu.Unlock()
-	return true
+}
+
+// chunked calls f(0..n-1) under e.mu, released every applyChunk calls.
+func chunked(e *Engine, n int, f func(int)) {
+	for lo := 0; lo < n; lo += applyChunk {
+		e.mu.Lock()
+		for i := lo; i < min(lo+applyChunk, n); i++ {
+			f(i)
+		}
+		e.mu.Unlock()
+	}
+}
+
+// applyDef remembers a walked job definition: the job becomes known, and
+// a job that may still run keeps its definition unless a newer version is
+// held. The caller holds e.mu.
+func (e *Engine) applyDef(d walkedDef) {
+	m := e.table.get(d.id)
+	if m == nil || m.settled() || d.ts < m.jobTS {
+		return
+	}
+	j := d.job
+	m.job, m.jobTS = &j, d.ts
+}
+
+// applyOutput applies a walked output record of a job the table
+// remembers. The caller holds e.mu.
+func (e *Engine) applyOutput(o walkedOutput) {
+	m := e.table.peek(o.id)
+	switch {
+	case m == nil || m.ts > o.ts: // forgotten meanwhile, or read newer
+	case m.ts == o.ts && (m.state != "" || m.bad):
+		m.fresh = !m.bad // the walk saw what the table holds
+	case o.parsed:
+		e.table.setState(o.id, o.state, o.ts, true)
+	}
 }
 
 // windowStart is the From of the next full pass's window: the start of the
@@ -99,65 +93,4 @@ func (e *Engine) windowStart() int64 {
 		return 0
 	}
 	return max(e.lastWalk.Add(-changeSlack).UnixMilli(), 0)
-}
-
-// listJobs is the first pass's inventory: every job id (not their
-// records), each with a state to be read from the output walk.
-func (e *Engine) listJobs(ctx context.Context) bool {
-	paths, err := e.mgr.store.List(ctx, jobFolder)
-	if err != nil {
-		e.logFetch(ctx, "list jobs", err)
-		return false
-	}
-	e.mu.Lock()
-	defer e.mu.Unlock()
-	for _, p := range paths {
-		if id, ok := idOf(jobFolder, p); ok {
-			e.table.get(id)
-		}
-	}
-	return true
-}
-
-type outputKind int
-
-const (
-	outputJob     outputKind = iota // a remembered job's record: state updated
-	outputStep                      // a step of a remembered job: nothing to do
-	outputUnknown                   // neither: maybe a job not remembered
-)
-
-// changedOutput applies one walked output record to what the engine
-// remembers. Only a remembered job's own record is parsed, and only when
-// its timestamp differs from the one remembered.
-func (e *Engine) changedOutput(id string, r metastore.Resource) outputKind {
-	e.mu.Lock()
-	m := e.table.peek(id)
-	if m == nil {
-		job, isStep := stepOf(id)
-		known := isStep && e.table.peek(job) != nil
-		e.mu.Unlock()
-		if known {
-			return outputStep
-		}
-		return outputUnknown
-	}
-	same := m.ts == r.Timestamp && (m.state != "" || m.bad)
-	if same {
-		m.fresh = !m.bad
-	}
-	known := e.bad.seen(r.Path, r.Timestamp)
-	e.mu.Unlock()
-	if same || known {
-		return outputJob
-	}
-	po, err := decodeOutput(r.Path, r.Content)
-	if err != nil {
-		e.badRecord(id, r.Path, r.Timestamp, err)
-		return outputJob
-	}
-	e.mu.Lock()
-	e.table.setState(id, po.state(), r.Timestamp, true)
-	e.mu.Unlock()
-	return outputJob
 }

@@ -70,7 +70,12 @@
 // rewrites it, which its broadcast or the next window shows. A record that
 // does not parse is remembered by (path, timestamp): parsed and logged once
 // per version. Every per-job table is bounded. Rescan makes the next pass
-// read everything again (an "all" event, a restored store).
+// read everything again (an "all" event, a restored store). A full pass's
+// walk is store I/O in a goroutine of its own: named and active passes go
+// on while it reads (a filtered HBase scan can take seconds over a long
+// history), and what it read is applied when it ends, except where a
+// named pass read a newer version meanwhile. Full passes asked for during
+// a walk merge into one more.
 //
 // A job or step with no output record is READY, as in Kylin; nothing is
 // written for it until someone changes the job. A job whose type has no

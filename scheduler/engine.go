@@ -76,6 +76,7 @@ type Engine struct {
 	spaced        badRecords          // records claimed through another lock space, by (path, timestamp)
 	named         map[string]struct{} // jobs named by WakeJob since the last pass
 	scanned       bool                // a full pass has read every job once
+	scanGen       uint64              // counts Rescans: a walk begun before one does not set scanned
 	lastWalk      time.Time           // when the last full pass's walk started
 	running       map[string]*run
 	active        *activation
@@ -190,6 +191,7 @@ func (e *Engine) WakeJob(id string) {
 func (e *Engine) Rescan() {
 	e.mu.Lock()
 	e.scanned = false
+	e.scanGen++
 	e.mu.Unlock()
 	e.Wake()
 }

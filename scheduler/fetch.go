@@ -19,23 +19,32 @@ const (
 	// passActive also looks at every remembered job that is not settled:
 	// what a run's end or a lock resync can make runnable.
 	passActive
-	// passFull first reads the job records changed since the last full
-	// pass (all of them on the first), then does an active pass: Wake and
-	// the poll.
+	// passFull starts a walk of the job records changed since the last
+	// full pass (all of them on the first) off the loop: Wake and the
+	// poll. During a walk it is an active pass, and one more walk follows.
 	passFull
+	// passWalked applies a walk that ended, then does an active pass: the
+	// rest of the full pass that started the walk.
+	passWalked
 )
 
 // loop runs a full pass now, then one on every Wake and on the poll
-// interval (the safety net), a named pass on every WakeJob, and an active
-// pass whenever a run ends or a lock event arrives.
+// interval (the safety net), a named pass on every WakeJob, an active
+// pass whenever a run ends or a lock event arrives, and the end of a full
+// pass when its walk ends. Named and active passes go on while a walk
+// runs: a start never waits for the history to be read.
 func (e *Engine) loop() {
 	kind := passFull
 	poll := e.o.clock.After(e.cfg.PollInterval)
+	var wk walks
 	for {
-		e.fetch(e.ctx, kind)
+		e.fetch(e.ctx, kind, &wk)
 		select {
 		case <-e.ctx.Done():
-			return
+			return // the walk in flight, if any, ends with e.ctx
+		case wk.res = <-wk.done:
+			wk.done = nil
+			kind = passWalked
 		case <-e.wakeC:
 			kind = passFull
 		case <-e.nudgeC:
@@ -52,16 +61,27 @@ func (e *Engine) loop() {
 // fetch checks the jobs running here (discarded, paused, taken over?) and
 // starts runnable jobs up to kylin.job.max-concurrent-jobs. Its reads
 // follow what changed: the named jobs, the records changed since the last
-// full pass, and the jobs not settled; never every job in the store.
-func (e *Engine) fetch(ctx context.Context, kind passKind) {
+// full pass, and the jobs not settled; never every job in the store. A
+// full pass hands its walk to a goroutine and ends (test hook included)
+// when the walk has been applied.
+func (e *Engine) fetch(ctx context.Context, kind passKind, wk *walks) {
+	open := false // the pass goes on in a walk
 	if e.o.onPass != nil {
-		e.o.onPass(false)
-		defer e.o.onPass(true)
+		if kind != passWalked {
+			e.o.onPass(false)
+		}
+		defer func() {
+			if !open {
+				e.o.onPass(true)
+			}
+		}()
+	}
+	if kind == passWalked {
+		e.applyWalk(ctx, wk.res)
+		wk.res = walkResult{}
 	}
 	ids, overflow := e.takeNamed()
-	if overflow {
-		kind = passFull
-	}
+	walk := kind == passFull || overflow || (kind == passWalked && wk.again)
 	e.count(func(s *Stats) { s.Passes++ })
 	e.checkRunning(ctx, ids, kind != passNamed)
 	act, ok := e.mayStart()
@@ -69,10 +89,20 @@ func (e *Engine) fetch(ctx context.Context, kind passKind) {
 		return
 	}
 	e.lookNamed(ctx, ids, act)
-	if kind == passNamed {
-		return
+	switch {
+	case walk && wk.done != nil:
+		wk.again = true // merged: one more walk when this one ends
+	case walk:
+		if kind == passWalked && e.o.onPass != nil {
+			e.o.onPass(false) // a new pass, ending with its own walk
+		}
+		e.startWalk(wk)
+		if kind != passWalked {
+			open = true
+			return // looks at the candidates when the walk is applied
+		}
 	}
-	if kind == passFull && !e.catchUp(ctx, act) {
+	if kind == passNamed {
 		return
 	}
 	for _, id := range e.candidates() {
@@ -93,22 +123,6 @@ func (e *Engine) lookNamed(ctx context.Context, ids []string, act *activation) {
 		}
 		e.look(ctx, id, act)
 	}
-}
-
-// serveNamed looks at jobs named since the pass began, from inside a long
-// walk, so a start does not wait for the safety net's pass to end.
-func (e *Engine) serveNamed(ctx context.Context, act *activation) {
-	e.mu.Lock()
-	pending := len(e.named) > 0
-	e.mu.Unlock()
-	if !pending {
-		return
-	}
-	ids, overflow := e.takeNamed()
-	if overflow {
-		e.Wake()
-	}
-	e.lookNamed(ctx, ids, act)
 }
 
 // resolveNamed maps a named id to the job to look at: a step's id
@@ -360,8 +374,8 @@ func (e *Engine) keepDefinition(id string, r metastore.Resource) (Job, bool) {
 	}
 	j := jobFromPO(po)
 	e.mu.Lock()
-	if m := e.table.get(id); m != nil && !m.settled() {
-		m.job = &j
+	if m := e.table.get(id); m != nil && !m.settled() && r.Timestamp >= m.jobTS {
+		m.job, m.jobTS = &j, r.Timestamp
 	}
 	e.mu.Unlock()
 	return j, true
@@ -375,6 +389,9 @@ func (e *Engine) badRecord(id, path string, ts int64, err error) {
 	e.bad.add(path, ts)
 	if m := e.table.get(id); m != nil {
 		m.bad, m.job, m.fresh = true, nil, false
+		if path == outputPath(id) {
+			m.ts = ts // the version of the output record known bad
+		}
 		e.table.touch(id)
 	}
 	e.mu.Unlock()

@@ -21,6 +21,7 @@ type memo struct {
 	job   *Job  // the definition, kept while the job may still run here
 	state State // the job's state as last read; "" when not read yet
 	ts    int64 // timestamp of the output record state came from (0: none)
+	jobTS int64 // timestamp of the job record job came from (0: handed over by the Manager)
 	bad   bool  // the job's records do not parse; skipped until they change
 	fresh bool  // state was read by this pass's walk: no need to read it again
 }
