@@ -51,10 +51,11 @@ func (h *handle) ListAll(_ context.Context, folder string) ([]string, error) {
 	if n == nil {
 		return []string{}, nil
 	}
-	out := make([]string, len(n.kids))
-	for i, k := range n.kids {
-		out[i] = k.path
-	}
+	out := make([]string, 0, n.numKids())
+	n.eachKid("", func(k *node) bool {
+		out = append(out, k.path)
+		return true
+	})
 	return out, nil
 }
 
@@ -71,18 +72,20 @@ func (h *handle) children(folder, after string, first bool, out []string) ([]str
 	if n == nil {
 		return out, after, nil
 	}
-	i := 0
+	from := ""
 	if !first {
-		j, found := slices.BinarySearchFunc(n.kids, after, byName)
-		if found {
-			j++
+		from = after
+	}
+	n.eachKid(from, func(k *node) bool {
+		if !first && k.name == after {
+			return true
 		}
-		i = j
-	}
-	for ; i < len(n.kids) && len(out) < batch; i++ {
-		out = append(out, n.kids[i].path)
-		after = n.kids[i].name
-	}
+		if len(out) >= batch {
+			return false
+		}
+		out, after = append(out, k.path), k.name
+		return true
+	})
 	return out, after, nil
 }
 
@@ -156,9 +159,10 @@ func (h *handle) snapshot(f string, w driver.Window) ([]item, error) {
 func (h *handle) windowed(f string, w driver.Window) []string {
 	var tops []string
 	if f == "/" {
-		for _, k := range h.d.root.kids {
+		h.d.root.eachKid("", func(k *node) bool {
 			tops = append(tops, k.name)
-		}
+			return true
+		})
 	} else {
 		tops = []string{topOf(f)}
 	}
