@@ -38,10 +38,14 @@ func (m *memo) settled() bool {
 // jobTable is the engine's memory of jobs: bounded, and touched only under
 // the engine's mutex.
 type jobTable struct {
-	max    int
-	jobs   map[string]*memo
-	active map[string]struct{} // the jobs not settled: what an active pass looks at
+	max        int
+	jobs       map[string]*memo
+	active     map[string]struct{} // the jobs not settled: what an active pass looks at
+	activePeak int                 // the most active holds since it was last rebuilt
 }
+
+// minShrink is the size of active below which it is never rebuilt.
+const minShrink = 1024
 
 func newJobTable(max int) *jobTable {
 	if max <= 0 {
@@ -61,16 +65,37 @@ func (t *jobTable) get(id string) *memo {
 	}
 	m := &memo{}
 	t.jobs[id] = m
-	t.active[id] = struct{}{}
+	t.addActive(id)
 	return m
 }
 
 // touch files id among the active jobs or not after its memo changed.
 func (t *jobTable) touch(id string) {
 	if m, ok := t.jobs[id]; ok && !m.settled() {
-		t.active[id] = struct{}{}
+		t.addActive(id)
 	} else {
-		delete(t.active, id)
+		t.dropActive(id)
+	}
+}
+
+func (t *jobTable) addActive(id string) {
+	t.active[id] = struct{}{}
+	t.activePeak = max(t.activePeak, len(t.active))
+}
+
+// dropActive removes id from the active jobs, and rebuilds the set when
+// it holds a quarter of its peak: a Go map keeps its slots after deletes
+// and ranging over it visits every one, so a first pass that made 100,000
+// jobs active for a moment would leave every later pass (and start)
+// walking 100,000 empty slots.
+func (t *jobTable) dropActive(id string) {
+	delete(t.active, id)
+	if t.activePeak > minShrink && len(t.active) < t.activePeak/4 {
+		fresh := make(map[string]struct{}, len(t.active))
+		for k := range t.active {
+			fresh[k] = struct{}{}
+		}
+		t.active, t.activePeak = fresh, len(fresh)
 	}
 }
 
@@ -78,7 +103,7 @@ func (t *jobTable) peek(id string) *memo { return t.jobs[id] }
 
 func (t *jobTable) forget(id string) {
 	delete(t.jobs, id)
-	delete(t.active, id)
+	t.dropActive(id)
 }
 
 // evictSettled drops one settled job; false when none is settled.
