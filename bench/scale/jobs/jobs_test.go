@@ -118,6 +118,7 @@ type row struct {
 
 type agg struct {
 	starts, passes, reads []float64
+	busy                  []float64 // starts during a full pass
 	roundP50              []float64 // per-round start p50, for the spread
 }
 
@@ -125,6 +126,7 @@ func (a *agg) add(r Result) {
 	a.starts = append(a.starts, r.StartsMS...)
 	a.passes = append(a.passes, r.PassesMS...)
 	a.reads = append(a.reads, r.Reads...)
+	a.busy = append(a.busy, r.BusyMS...)
 	a.roundP50 = append(a.roundP50, Quantile(r.StartsMS, 0.5))
 }
 
@@ -142,7 +144,8 @@ func measureRow(b *testing.B, store string, n, rounds int, dir string, peer, our
 		starts = 8 // the peer reads the whole history per start
 	}
 	args := func(seed int) []string {
-		return []string{"-url", url, "-seed", strconv.Itoa(seed), "-starts", strconv.Itoa(starts), "-passes", "5", "-quiet", quiet}
+		return []string{"-url", url, "-seed", strconv.Itoa(seed), "-starts", strconv.Itoa(starts), "-passes", "5", "-quiet", quiet,
+			"-busy", strconv.Itoa(min(starts, 10))}
 	}
 	if seedOnce {
 		b.Logf("seeding %d jobs into %s", n, url)
@@ -280,23 +283,25 @@ func render(rows []row, rounds int, base string) string {
 	fmt.Fprintf(&sb, "## scale: job history\n\n")
 	fmt.Fprintf(&sb, "scheduler.Engine (mode 2, locallock) over a store holding N finished one-step jobs (3 records each,\n"+
 		"imported an hour old), against the engine and stores of commit %s (\"base\"), each measurement its own process,\n"+
-		"%d interleaved rounds (order alternating) after one unrecorded warm-up run on shared stores, %s/%s, GOMAXPROCS %d.\nStart: `Manager.Add` until the step\n"+
-		"starts (the Manager wakes its engine). Pass: `Wake()` until the last store call of the pass ends.\n"+
+		"%d interleaved rounds (order alternating) after one unrecorded warm-up run on shared stores, %s/%s,\n"+
+		"GOMAXPROCS %d. Start: `Manager.Add` until the step starts (the Manager wakes its engine). Busy start:\n"+
+		"the same, submitted while a full pass (`Wake()`) reads the store. Pass: `Wake()` until the last store call of the pass ends.\n"+
 		"Records: records read by one pass (gets, walked records, listed names). Medians over every\n"+
 		"sample of every round; spread = min-max of the per-round start p50s.\n"+
 		"Reproduce: `go test ./bench/scale/jobs -run '^$' -bench Jobs -benchtime 1x -v` (KYLIN_BENCH_README=1 writes this).\n\n",
 		base, rounds, runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
-	sb.WriteString("| store | finished jobs | start p50 base / ours (spread ours) | start p99 base / ours | start ratio | pass base / ours | records per pass base / ours |\n|---|---|---|---|---|---|---|\n")
+	sb.WriteString("| store | finished jobs | start p50 base / ours (spread ours) | start p99 base / ours | start ratio | busy start p50 base / ours | busy start p99 base / ours | pass base / ours | records per pass base / ours |\n|---|---|---|---|---|---|---|---|---|\n")
 	for _, r := range rows {
 		ps, os_ := Quantile(r.peer.starts, 0.5), Quantile(r.ours.starts, 0.5)
-		fmt.Fprintf(&sb, "| %s | %d | %.2f / %.2f ms (%.2f-%.2f) | %.2f / %.2f ms | %.1fx | %.2f / %.2f ms | %.0f / %.0f |\n",
+		fmt.Fprintf(&sb, "| %s | %d | %.2f / %.2f ms (%.2f-%.2f) | %.2f / %.2f ms | %.1fx | %.2f / %.2f ms | %.2f / %.2f ms | %.2f / %.2f ms | %.0f / %.0f |\n",
 			r.store, r.jobs, ps, os_, minOf(r.ours.roundP50), maxOf(r.ours.roundP50),
 			Quantile(r.peer.starts, 0.99), Quantile(r.ours.starts, 0.99), ratio(ps, os_),
+			Quantile(r.peer.busy, 0.5), Quantile(r.ours.busy, 0.5), Quantile(r.peer.busy, 0.99), Quantile(r.ours.busy, 0.99),
 			Quantile(r.peer.passes, 0.5), Quantile(r.ours.passes, 0.5),
 			Quantile(r.peer.reads, 0.5), Quantile(r.ours.reads, 0.5))
 	}
 	sb.WriteString("\nGrowth (cost at the largest history / cost at the smallest, per store):\n\n")
-	sb.WriteString("| store | sizes | start p50 growth base / ours | start p99 growth base / ours | pass growth base / ours |\n|---|---|---|---|---|\n")
+	sb.WriteString("| store | sizes | start p50 growth base / ours | start p99 growth base / ours | busy start p99 growth base / ours | pass growth base / ours |\n|---|---|---|---|---|---|\n")
 	for _, st := range storesOf(rows) {
 		lo, hi := first(rows, st), last(rows, st)
 		if lo == nil || hi == lo {
@@ -305,9 +310,10 @@ func render(rows []row, rounds int, base string) string {
 		g := func(f func(agg) float64) string {
 			return fmt.Sprintf("%.2fx / %.2fx", ratio(f(hi.peer), f(lo.peer)), ratio(f(hi.ours), f(lo.ours)))
 		}
-		fmt.Fprintf(&sb, "| %s | %d -> %d | %s | %s | %s |\n", st, lo.jobs, hi.jobs,
+		fmt.Fprintf(&sb, "| %s | %d -> %d | %s | %s | %s | %s |\n", st, lo.jobs, hi.jobs,
 			g(func(a agg) float64 { return Quantile(a.starts, 0.5) }),
 			g(func(a agg) float64 { return Quantile(a.starts, 0.99) }),
+			g(func(a agg) float64 { return Quantile(a.busy, 0.99) }),
 			g(func(a agg) float64 { return Quantile(a.passes, 0.5) }))
 	}
 	return sb.String()

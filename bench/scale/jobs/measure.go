@@ -22,6 +22,7 @@ type Config struct {
 	Passes  int           // full-pass samples
 	Quiet   time.Duration // no store call for this long ends a pass
 	Workers int           // seeding goroutines
+	Busy    int           // submit-to-start samples taken while a full pass reads the store
 }
 
 // Result is what one process measured, in milliseconds.
@@ -29,6 +30,7 @@ type Result struct {
 	StartsMS []float64 `json:"starts_ms"`
 	PassesMS []float64 `json:"passes_ms"`
 	Reads    []float64 `json:"reads"`
+	BusyMS   []float64 `json:"busy_ms"` // starts during a full pass
 	SeedMS   float64   `json:"seed_ms"`
 }
 
@@ -168,6 +170,17 @@ func Measure(ctx context.Context, s metastore.Store, c Config) (Result, error) {
 		}
 		res.StartsMS = append(res.StartsMS, ms(d))
 	}
+	for i := 0; i < c.Busy; i++ {
+		// A full pass first, then the job while its walk is in the store:
+		// the poll or a Wake coinciding with a submit.
+		e.Wake()
+		cs.busy(ctx, 100*time.Millisecond)
+		d, err := add()
+		if err != nil {
+			return res, err
+		}
+		res.BusyMS = append(res.BusyMS, ms(d))
+	}
 	for i := 0; i < c.Passes; i++ {
 		cs.reset()
 		n0 := cs.calls.Load()
@@ -240,6 +253,15 @@ func (c *countingStore) Put(ctx context.Context, p string, b []byte, old int64) 
 	ts, err := c.Store.Put(ctx, p, b, old)
 	c.done(0)
 	return ts, err
+}
+
+// busy waits until a store call is in flight (a pass's walk has begun),
+// at most d.
+func (c *countingStore) busy(ctx context.Context, d time.Duration) {
+	end := time.Now().Add(d)
+	for c.inflight.Load() == 0 && time.Now().Before(end) && ctx.Err() == nil {
+		time.Sleep(100 * time.Microsecond)
+	}
 }
 
 // quiet waits until a store call after the n0th has ended and then none

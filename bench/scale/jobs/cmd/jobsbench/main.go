@@ -26,6 +26,7 @@ func main() {
 	flag.IntVar(&c.Passes, "passes", 5, "full-pass samples")
 	flag.DurationVar(&c.Quiet, "quiet", 50*time.Millisecond, "a pass ends after this long without a store call")
 	flag.IntVar(&c.Workers, "workers", 8, "seeding goroutines")
+	flag.IntVar(&c.Busy, "busy", 0, "submit-to-start samples during a full pass")
 	timeout := flag.Duration("timeout", 30*time.Minute, "give up after")
 	flag.Parse()
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
