@@ -232,10 +232,15 @@ func buildPeer(b *testing.B, root, base, out string) error {
 	}
 	defer func() { _ = git(root, "worktree", "remove", "--force", wt) }()
 	dst := filepath.Join(wt, "bench", "scale", "jobs")
+	// The base's own copy, if it has one, is replaced: os.CopyFS does not
+	// overwrite, and the peer must measure what ours measures.
+	if err := os.RemoveAll(dst); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
 		return err
 	}
-	if err := os.CopyFS(dst, os.DirFS(filepath.Join(root, "bench", "scale", "jobs"))); err != nil && !os.IsExist(err) {
+	if err := os.CopyFS(dst, os.DirFS(filepath.Join(root, "bench", "scale", "jobs"))); err != nil {
 		return err
 	}
 	return goBuild(wt, out)
