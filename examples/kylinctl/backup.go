@@ -52,13 +52,7 @@ func backupCmd(fs *flag.FlagSet) action {
 		}
 		defer dst.Close()
 		p := e.progress("backup")
-		err = src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
-			if err := dst.(metastore.Importer).Import(ctx, r); err != nil {
-				return err
-			}
-			p.add(len(r.Content))
-			return nil
-		})
+		err = copyInto(ctx, src, dst, p)
 		p.done()
 		if err != nil {
 			return fmt.Errorf("backup stopped after %s; %s is incomplete, delete it: %w", p.summary(), dir, err)
@@ -66,6 +60,23 @@ func backupCmd(fs *flag.FlagSet) action {
 		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), rootOf(dst))
 		return skippedError(src)
 	}
+}
+
+// copyInto copies every resource of src into the filestore dst: one
+// goroutine walks src, copyWriters write the files without fsyncs
+// (filestore.Bulk), and one sync at the end makes them durable. Nothing is
+// durable, and the backup is not complete, until it returns nil.
+func copyInto(ctx context.Context, src, dst metastore.Store, p *progress) error {
+	bulk, err := filestore.NewBulk(dst)
+	if err != nil {
+		return err
+	}
+	w := startWriters(ctx, copyWriters, bulk.Import, func(r metastore.Resource) { p.add(len(r.Content)) })
+	readErr := src.Walk(ctx, metastore.Root, metastore.Window{}, w.send)
+	if err := copyErr(readErr, w.wait()); err != nil {
+		return err
+	}
+	return bulk.Sync(ctx)
 }
 
 // maxSkippedNamed bounds the entries a skipped-entries error names.

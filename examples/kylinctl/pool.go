@@ -1,0 +1,109 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"sync"
+
+	"github.com/kylin-go/kylin/metastore"
+)
+
+// copyWriters is how many goroutines write while one reads (backup and
+// restore). A few hide each write's latency (a file's syscalls, an HBase
+// round trip) behind the others without flooding the target.
+const copyWriters = 8
+
+// errWritersStopped is what send returns once a writer has failed; wait
+// returns that writer's error.
+var errWritersStopped = errors.New("writers stopped")
+
+// writers copies resources on a bounded set of goroutines: the reader
+// sends each resource, n writers run write on them, and done is called
+// (one call at a time) for each resource written. The first error stops
+// every writer and later sends; wait returns it once.
+type writers struct {
+	ctx    context.Context
+	cancel context.CancelFunc
+	in     chan metastore.Resource
+	wg     sync.WaitGroup
+	write  func(context.Context, metastore.Resource) error
+	done   func(metastore.Resource)
+
+	mu  sync.Mutex // serialises done and guards err
+	err error
+}
+
+// startWriters starts n writers; the caller must call wait.
+func startWriters(ctx context.Context, n int, write func(context.Context, metastore.Resource) error,
+	done func(metastore.Resource)) *writers {
+	ctx, cancel := context.WithCancel(ctx)
+	w := &writers{ctx: ctx, cancel: cancel, in: make(chan metastore.Resource, n), write: write, done: done}
+	w.wg.Add(n)
+	for range n {
+		go w.run()
+	}
+	return w
+}
+
+func (w *writers) run() {
+	defer w.wg.Done()
+	for r := range w.in {
+		if w.ctx.Err() != nil {
+			continue // drain: a writer failed or the caller gave up
+		}
+		if err := w.write(w.ctx, r); err != nil {
+			w.fail(err)
+			continue
+		}
+		w.mu.Lock()
+		w.done(r)
+		w.mu.Unlock()
+	}
+}
+
+// fail keeps the first error and stops the others.
+func (w *writers) fail(err error) {
+	w.mu.Lock()
+	if w.err == nil {
+		w.err = err
+	}
+	w.mu.Unlock()
+	w.cancel()
+}
+
+// send hands r to a writer, waiting while all are busy; after a failure
+// (or the end of the caller's ctx) it returns errWritersStopped or ctx's
+// error.
+func (w *writers) send(r metastore.Resource) error {
+	select {
+	case w.in <- r:
+		return nil
+	case <-w.ctx.Done():
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if w.err != nil {
+			return errWritersStopped
+		}
+		return w.ctx.Err()
+	}
+}
+
+// wait stops accepting resources, waits for every writer to finish what it
+// holds, and returns the first writer's error, if any.
+func (w *writers) wait() error {
+	close(w.in)
+	w.wg.Wait()
+	w.cancel()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
+}
+
+// copyErr is the one error of a copy: a writer's failure (the cause) over
+// the reader's, which then only says the writers stopped.
+func copyErr(readErr, writeErr error) error {
+	if writeErr != nil {
+		return writeErr
+	}
+	return readErr
+}
