@@ -10,8 +10,9 @@ import (
 
 // copyWriters is how many goroutines write while one reads (backup and
 // restore). A few hide each write's latency (a file's syscalls, an HBase
-// round trip) behind the others without flooding the target.
-const copyWriters = 8
+// round trip) behind the others without flooding the target. A variable
+// for the tests.
+var copyWriters = 8
 
 // errWritersStopped is what send returns once a writer has failed; wait
 // returns that writer's error.

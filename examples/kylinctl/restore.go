@@ -117,22 +117,38 @@ func checkTarget(ctx context.Context, dst metastore.Store, force, newTS bool) er
 	return nil
 }
 
-// copyAll writes every resource of src into dst and returns their paths.
+// copyAll writes every resource of src into dst and returns their paths:
+// one goroutine walks src, copyWriters write (a restore into HBase waits
+// for one round trip per resource, so several are in flight). Into a
+// filestore the files are written without fsyncs and synced once at the
+// end (filestore.Bulk). Only resources whose write returned are counted
+// and returned.
 func copyAll(ctx context.Context, e *env, src, dst metastore.Store) (map[string]bool, *progress, error) {
 	p := e.progress("restore")
 	p.expectFrom(src)
 	defer p.done()
-	imp, _ := dst.(metastore.Importer)
+	write, sync := restoreWriter(dst)
 	seen := map[string]bool{}
-	err := src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
-		if err := restoreOne(ctx, dst, imp, r); err != nil {
-			return err
-		}
+	w := startWriters(ctx, copyWriters, write, func(r metastore.Resource) {
 		seen[r.Path] = true
 		p.add(len(r.Content))
-		return nil
 	})
-	return seen, p, err
+	readErr := src.Walk(ctx, metastore.Root, metastore.Window{}, w.send)
+	if err := copyErr(readErr, w.wait()); err != nil {
+		return seen, p, err
+	}
+	return seen, p, sync(ctx)
+}
+
+// restoreWriter returns how to write one resource into dst and how to make
+// the writes durable afterwards (a no-op but for a filestore).
+func restoreWriter(dst metastore.Store) (write func(context.Context, metastore.Resource) error, sync func(context.Context) error) {
+	if bulk, err := filestore.NewBulk(dst); err == nil {
+		return bulk.Import, bulk.Sync
+	}
+	imp, _ := dst.(metastore.Importer)
+	return func(ctx context.Context, r metastore.Resource) error { return restoreOne(ctx, dst, imp, r) },
+		func(context.Context) error { return nil }
 }
 
 // restoreOne imports r, or, without an Importer, puts it over whatever is
