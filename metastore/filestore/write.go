@@ -106,7 +106,11 @@ func (s *dirStore) replace(ctx context.Context, rel string, content []byte, ts i
 // writeTemp writes content to a new temporary file, sets its time, and
 // flushes it to disk (when dur is synced).
 func (s *dirStore) writeTemp(content []byte, ts int64, dur durability) (*tempFile, error) {
-	t, err := newTemp(s.tmpFD, s.anonTemp)
+	// A deferred write takes a named temporary file: creating an anonymous
+	// one (O_TMPFILE) puts its inode on the file system's orphan list,
+	// which on ext4 is one lock for all writers and took most of a bulk
+	// import's time. A writer dying leaves the name, which Open removes.
+	t, err := newTemp(s.tmpFD, s.anonTemp && dur == synced)
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file in %s: %w", tmpRel, err)
 	}
