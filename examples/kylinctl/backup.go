@@ -71,7 +71,7 @@ func copyInto(ctx context.Context, src, dst metastore.Store, p *progress) error 
 	if err != nil {
 		return err
 	}
-	w := startWriters(ctx, copyWriters, bulk.Import, func(r metastore.Resource) { p.add(len(r.Content)) })
+	w := startWriters(ctx, copyWriters, one(bulk.Import), func(r metastore.Resource) { p.add(len(r.Content)) })
 	readErr := src.Walk(ctx, metastore.Root, metastore.Window{}, w.send)
 	if err := copyErr(readErr, w.wait()); err != nil {
 		return err

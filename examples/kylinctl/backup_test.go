@@ -177,7 +177,7 @@ func TestIdentityCheckCatchesDrift(t *testing.T) {
 	dst := memstore.New()
 	defer dst.Close()
 	for _, r := range want {
-		if err := restoreOne(ctx, dst, nil, r); err != nil { // the Put path
+		if err := restoreOne(ctx, dst, r); err != nil { // the Put path
 			t.Fatal(err)
 		}
 	}

@@ -19,15 +19,16 @@ var copyWriters = 8
 var errWritersStopped = errors.New("writers stopped")
 
 // writers copies resources on a bounded set of goroutines: the reader
-// sends each resource, n writers run write on them, and done is called
-// (one call at a time) for each resource written. The first error stops
-// every writer and later sends; wait returns it once.
-type writers struct {
+// sends jobs (a resource, or a batch of them), n writers run write on
+// them, and write calls done for each resource written (the calls are
+// serialised). The first error stops every writer and later sends; wait
+// returns it once.
+type writers[T any] struct {
 	ctx    context.Context
 	cancel context.CancelFunc
-	in     chan metastore.Resource
+	in     chan T
 	wg     sync.WaitGroup
-	write  func(context.Context, metastore.Resource) error
+	write  func(ctx context.Context, job T, done func(metastore.Resource)) error
 	done   func(metastore.Resource)
 
 	mu  sync.Mutex // serialises done and guards err
@@ -35,10 +36,10 @@ type writers struct {
 }
 
 // startWriters starts n writers; the caller must call wait.
-func startWriters(ctx context.Context, n int, write func(context.Context, metastore.Resource) error,
-	done func(metastore.Resource)) *writers {
+func startWriters[T any](ctx context.Context, n int, write func(ctx context.Context, job T, done func(metastore.Resource)) error,
+	done func(metastore.Resource)) *writers[T] {
 	ctx, cancel := context.WithCancel(ctx)
-	w := &writers{ctx: ctx, cancel: cancel, in: make(chan metastore.Resource, n), write: write, done: done}
+	w := &writers[T]{ctx: ctx, cancel: cancel, in: make(chan T, n), write: write, done: done}
 	w.wg.Add(n)
 	for range n {
 		go w.run()
@@ -46,24 +47,38 @@ func startWriters(ctx context.Context, n int, write func(context.Context, metast
 	return w
 }
 
-func (w *writers) run() {
+func (w *writers[T]) run() {
 	defer w.wg.Done()
-	for r := range w.in {
+	for job := range w.in {
 		if w.ctx.Err() != nil {
 			continue // drain: a writer failed or the caller gave up
 		}
-		if err := w.write(w.ctx, r); err != nil {
+		if err := w.write(w.ctx, job, w.written); err != nil {
 			w.fail(err)
-			continue
 		}
-		w.mu.Lock()
-		w.done(r)
-		w.mu.Unlock()
+	}
+}
+
+// written reports one resource written, one call at a time.
+func (w *writers[T]) written(r metastore.Resource) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.done(r)
+}
+
+// one adapts a function writing one resource to a writers job.
+func one(write func(context.Context, metastore.Resource) error) func(context.Context, metastore.Resource, func(metastore.Resource)) error {
+	return func(ctx context.Context, r metastore.Resource, done func(metastore.Resource)) error {
+		if err := write(ctx, r); err != nil {
+			return err
+		}
+		done(r)
+		return nil
 	}
 }
 
 // fail keeps the first error and stops the others.
-func (w *writers) fail(err error) {
+func (w *writers[T]) fail(err error) {
 	w.mu.Lock()
 	if w.err == nil {
 		w.err = err
@@ -72,12 +87,12 @@ func (w *writers) fail(err error) {
 	w.cancel()
 }
 
-// send hands r to a writer, waiting while all are busy; after a failure
+// send hands job to a writer, waiting while all are busy; after a failure
 // (or the end of the caller's ctx) it returns errWritersStopped or ctx's
 // error.
-func (w *writers) send(r metastore.Resource) error {
+func (w *writers[T]) send(job T) error {
 	select {
-	case w.in <- r:
+	case w.in <- job:
 		return nil
 	case <-w.ctx.Done():
 		w.mu.Lock()
@@ -91,7 +106,7 @@ func (w *writers) send(r metastore.Resource) error {
 
 // wait stops accepting resources, waits for every writer to finish what it
 // holds, and returns the first writer's error, if any.
-func (w *writers) wait() error {
+func (w *writers[T]) wait() error {
 	close(w.in)
 	w.wg.Wait()
 	w.cancel()

@@ -34,7 +34,7 @@ func copyThrough(n int, fail string, wrap func(func(context.Context, metastore.R
 		mu.Unlock()
 		return nil
 	}
-	w := startWriters(context.Background(), 3, wrap(write), func(r metastore.Resource) { out.done[r.Path] = true })
+	w := startWriters(context.Background(), 3, one(wrap(write)), func(r metastore.Resource) { out.done[r.Path] = true })
 	var readErr error
 	for i := range n {
 		if readErr = w.send(metastore.Resource{Path: fmt.Sprintf("/r/%05d", i)}); readErr != nil {
@@ -109,7 +109,7 @@ func TestWritersStopOnFailure(t *testing.T) {
 // error.
 func TestWritersCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
-	w := startWriters(ctx, 2, func(context.Context, metastore.Resource) error { return nil }, func(metastore.Resource) {})
+	w := startWriters(ctx, 2, one(func(context.Context, metastore.Resource) error { return nil }), func(metastore.Resource) {})
 	cancel()
 	var err error
 	for i := 0; i < 1000 && err == nil; i++ {

@@ -28,9 +28,10 @@ type tableStore struct {
 }
 
 var (
-	_ driver.Store     = (*tableStore)(nil)
-	_ driver.Importer  = (*tableStore)(nil)
-	_ driver.Describer = (*tableStore)(nil)
+	_ driver.Store         = (*tableStore)(nil)
+	_ driver.Importer      = (*tableStore)(nil)
+	_ driver.BatchImporter = (*tableStore)(nil)
+	_ driver.Describer     = (*tableStore)(nil)
 )
 
 func init() {
