@@ -188,11 +188,11 @@ func seedHBase(ctx context.Context, quorum, table string, n int) error {
 		return fmt.Errorf("seed %s: %w", table, err)
 	}
 	defer s.Close()
-	imp, ok := s.(metastore.Importer)
+	bi, ok := s.(metastore.BatchImporter)
 	if !ok {
-		return fmt.Errorf("hbasestore %T has no Importer", s)
+		return fmt.Errorf("hbasestore %T has no BatchImporter", s)
 	}
-	return importAll(ctx, imp, n)
+	return importAll(ctx, bi, n)
 }
 
 // walkHBase times a Walk of the whole table reading every resource's

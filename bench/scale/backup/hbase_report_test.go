@@ -10,14 +10,14 @@ import (
 func renderHBase(sizes []int, rounds int, res map[int]*hbaseRates) string {
 	var w strings.Builder
 	fmt.Fprintf(&w, "### scale: backup and restore on HBase against the Java client\n\n")
-	fmt.Fprintf(&w, "An HBase metastore table seeded through hbasestore's Importer (resources of 256 B-4 KiB in six\n")
+	fmt.Fprintf(&w, "An HBase metastore table seeded through hbasestore's ImportBatch (resources of 256 B-4 KiB in six\n")
 	fmt.Fprintf(&w, "folders, plus /UUID). Backup: `kylinctl metastore backup` into a new directory, the whole command\n")
-	fmt.Fprintf(&w, "timed (process start, the filestore it writes, with its fsyncs); Walk: hbasestore's Walk of the table\n")
+	fmt.Fprintf(&w, "timed (process start, the files it writes, the one syncfs at the end); Walk: hbasestore's Walk of the table\n")
 	fmt.Fprintf(&w, "alone (the read half of the backup, store opened before the clock); Java scan: HBase's own client\n")
 	fmt.Fprintf(&w, "scanning f:c and f:t of every row on a warm connection, scanner caching %d rows (Kylin's\n", javaCaching)
 	fmt.Fprintf(&w, "kylin.storage.hbase.scan-cache-rows default), as HBaseResourceStore reads for a backup. Restore:\n")
 	fmt.Fprintf(&w, "`kylinctl metastore restore --no-announce` of that backup into a fresh table (created before the\n")
-	fmt.Fprintf(&w, "clock); Java load: the same rows as Puts of f:c and f:t, %d per Table.put call, into another fresh\n", javaBatch)
+	fmt.Fprintf(&w, "clock; Multi calls of 100 Puts from 8 writers); Java load: the same rows as Puts of f:c and f:t, %d per Table.put call, into another fresh\n", javaBatch)
 	fmt.Fprintf(&w, "table. The Java peer is bench/hbase/java's BackupPeer. %d interleaved rounds (order alternating),\n", rounds)
 	fmt.Fprintf(&w, "medians with min-max, resources/s; ratio = ours / Java (above 1: ours faster). %s/%s, GOMAXPROCS %d.\n",
 		runtime.GOOS, runtime.GOARCH, runtime.GOMAXPROCS(0))
