@@ -27,6 +27,11 @@ FIFOs, devices, sockets) are not resources and are not copied: the backup is
 still written, then listed are how many were left out and which, and the
 command exits 1, so a script does not take the backup for a whole copy.
 
+The files are written by several writers without a flush each, and made
+durable together at the end (one sync of DIR's file system): only the
+success line says the backup is complete; after a failure or an interrupt
+DIR is incomplete.
+
 DIR must not exist or be empty. Resources written while the backup runs may or
 may not be in it (as with Kylin's backup); each copied resource is whole, with
 its own timestamp. The hidden DIR/.kylin-go holds only empty directories that

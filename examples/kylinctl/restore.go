@@ -26,6 +26,11 @@ The target must be empty (a /UUID alone counts as empty); --force restores over
 a store that holds resources: the backup's resources replace those at the same
 paths, and resources the backup does not hold are left in place and counted.
 
+Several writers copy at once: into HBase in Multi calls of up to 100
+resources, into a directory without a flush per file and one sync at the
+end. Only resources whose write succeeded are counted; a failure names the
+resource.
+
 Exact timestamps need a store that can import them (memstore and filestore;
 see metastore.Importer). Into any other store, --new-timestamps restores the
 content with fresh timestamps instead.
