@@ -144,7 +144,7 @@ func measureHBase(b *testing.B, peer *javaPeer, bin, quorum string, n, rounds in
 				return nil, err
 			}
 		}
-		os.RemoveAll(bk)
+		// bk stays until the benchmark ends, as in BenchmarkScaleBackup.
 	}
 	return out, nil
 }
