@@ -391,7 +391,7 @@ func (x *GetProcedureResultResponse_State) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use GetProcedureResultResponse_State.Descriptor instead.
 func (GetProcedureResultResponse_State) EnumDescriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{40, 0}
+	return file_hbase_proto_rawDescGZIP(), []int{41, 0}
 }
 
 type UserInformation struct {
@@ -2367,12 +2367,67 @@ func (x *SingleColumnValueFilter) GetLatestVersionOnly() bool {
 	return false
 }
 
+// Cell timestamps in [from, to), milliseconds (HBase.proto); absent bounds
+// are 0 and Long.MAX_VALUE.
+type TimeRange struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	From          *uint64                `protobuf:"varint,1,opt,name=from" json:"from,omitempty"`
+	To            *uint64                `protobuf:"varint,2,opt,name=to" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimeRange) Reset() {
+	*x = TimeRange{}
+	mi := &file_hbase_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimeRange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimeRange) ProtoMessage() {}
+
+func (x *TimeRange) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimeRange.ProtoReflect.Descriptor instead.
+func (*TimeRange) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *TimeRange) GetFrom() uint64 {
+	if x != nil && x.From != nil {
+		return *x.From
+	}
+	return 0
+}
+
+func (x *TimeRange) GetTo() uint64 {
+	if x != nil && x.To != nil {
+		return *x.To
+	}
+	return 0
+}
+
 type Scan struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Column          []*Column              `protobuf:"bytes,1,rep,name=column" json:"column,omitempty"`
 	StartRow        []byte                 `protobuf:"bytes,3,opt,name=start_row,json=startRow" json:"start_row,omitempty"`
 	StopRow         []byte                 `protobuf:"bytes,4,opt,name=stop_row,json=stopRow" json:"stop_row,omitempty"`
 	Filter          *Filter                `protobuf:"bytes,5,opt,name=filter" json:"filter,omitempty"`
+	TimeRange       *TimeRange             `protobuf:"bytes,6,opt,name=time_range,json=timeRange" json:"time_range,omitempty"`
 	MaxVersions     *uint32                `protobuf:"varint,7,opt,name=max_versions,json=maxVersions,def=1" json:"max_versions,omitempty"`
 	MaxResultSize   *uint64                `protobuf:"varint,10,opt,name=max_result_size,json=maxResultSize" json:"max_result_size,omitempty"`
 	Reversed        *bool                  `protobuf:"varint,15,opt,name=reversed,def=0" json:"reversed,omitempty"`
@@ -2393,7 +2448,7 @@ const (
 
 func (x *Scan) Reset() {
 	*x = Scan{}
-	mi := &file_hbase_proto_msgTypes[32]
+	mi := &file_hbase_proto_msgTypes[33]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2405,7 +2460,7 @@ func (x *Scan) String() string {
 func (*Scan) ProtoMessage() {}
 
 func (x *Scan) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[32]
+	mi := &file_hbase_proto_msgTypes[33]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2418,7 +2473,7 @@ func (x *Scan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Scan.ProtoReflect.Descriptor instead.
 func (*Scan) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{32}
+	return file_hbase_proto_rawDescGZIP(), []int{33}
 }
 
 func (x *Scan) GetColumn() []*Column {
@@ -2445,6 +2500,13 @@ func (x *Scan) GetStopRow() []byte {
 func (x *Scan) GetFilter() *Filter {
 	if x != nil {
 		return x.Filter
+	}
+	return nil
+}
+
+func (x *Scan) GetTimeRange() *TimeRange {
+	if x != nil {
+		return x.TimeRange
 	}
 	return nil
 }
@@ -2506,7 +2568,7 @@ type ScanRequest struct {
 
 func (x *ScanRequest) Reset() {
 	*x = ScanRequest{}
-	mi := &file_hbase_proto_msgTypes[33]
+	mi := &file_hbase_proto_msgTypes[34]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2518,7 +2580,7 @@ func (x *ScanRequest) String() string {
 func (*ScanRequest) ProtoMessage() {}
 
 func (x *ScanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[33]
+	mi := &file_hbase_proto_msgTypes[34]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2531,7 +2593,7 @@ func (x *ScanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanRequest.ProtoReflect.Descriptor instead.
 func (*ScanRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{33}
+	return file_hbase_proto_rawDescGZIP(), []int{34}
 }
 
 func (x *ScanRequest) GetRegion() *RegionSpecifier {
@@ -2600,7 +2662,7 @@ type ScanResponse struct {
 
 func (x *ScanResponse) Reset() {
 	*x = ScanResponse{}
-	mi := &file_hbase_proto_msgTypes[34]
+	mi := &file_hbase_proto_msgTypes[35]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2612,7 +2674,7 @@ func (x *ScanResponse) String() string {
 func (*ScanResponse) ProtoMessage() {}
 
 func (x *ScanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[34]
+	mi := &file_hbase_proto_msgTypes[35]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2625,7 +2687,7 @@ func (x *ScanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanResponse.ProtoReflect.Descriptor instead.
 func (*ScanResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{34}
+	return file_hbase_proto_rawDescGZIP(), []int{35}
 }
 
 func (x *ScanResponse) GetCellsPerResult() []uint32 {
@@ -2709,7 +2771,7 @@ const (
 
 func (x *CreateTableRequest) Reset() {
 	*x = CreateTableRequest{}
-	mi := &file_hbase_proto_msgTypes[35]
+	mi := &file_hbase_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2721,7 +2783,7 @@ func (x *CreateTableRequest) String() string {
 func (*CreateTableRequest) ProtoMessage() {}
 
 func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[35]
+	mi := &file_hbase_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2734,7 +2796,7 @@ func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableRequest.ProtoReflect.Descriptor instead.
 func (*CreateTableRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{35}
+	return file_hbase_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *CreateTableRequest) GetTableSchema() *TableSchema {
@@ -2774,7 +2836,7 @@ type CreateTableResponse struct {
 
 func (x *CreateTableResponse) Reset() {
 	*x = CreateTableResponse{}
-	mi := &file_hbase_proto_msgTypes[36]
+	mi := &file_hbase_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2786,7 +2848,7 @@ func (x *CreateTableResponse) String() string {
 func (*CreateTableResponse) ProtoMessage() {}
 
 func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[36]
+	mi := &file_hbase_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2799,7 +2861,7 @@ func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableResponse.ProtoReflect.Descriptor instead.
 func (*CreateTableResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{36}
+	return file_hbase_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *CreateTableResponse) GetProcId() uint64 {
@@ -2818,7 +2880,7 @@ type GetProcedureResultRequest struct {
 
 func (x *GetProcedureResultRequest) Reset() {
 	*x = GetProcedureResultRequest{}
-	mi := &file_hbase_proto_msgTypes[37]
+	mi := &file_hbase_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2830,7 +2892,7 @@ func (x *GetProcedureResultRequest) String() string {
 func (*GetProcedureResultRequest) ProtoMessage() {}
 
 func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[37]
+	mi := &file_hbase_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2843,7 +2905,7 @@ func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultRequest.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{37}
+	return file_hbase_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *GetProcedureResultRequest) GetProcId() uint64 {
@@ -2863,7 +2925,7 @@ type GenericExceptionMessage struct {
 
 func (x *GenericExceptionMessage) Reset() {
 	*x = GenericExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[38]
+	mi := &file_hbase_proto_msgTypes[39]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2875,7 +2937,7 @@ func (x *GenericExceptionMessage) String() string {
 func (*GenericExceptionMessage) ProtoMessage() {}
 
 func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[38]
+	mi := &file_hbase_proto_msgTypes[39]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2888,7 +2950,7 @@ func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenericExceptionMessage.ProtoReflect.Descriptor instead.
 func (*GenericExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{38}
+	return file_hbase_proto_rawDescGZIP(), []int{39}
 }
 
 func (x *GenericExceptionMessage) GetClassName() string {
@@ -2915,7 +2977,7 @@ type ForeignExceptionMessage struct {
 
 func (x *ForeignExceptionMessage) Reset() {
 	*x = ForeignExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2927,7 +2989,7 @@ func (x *ForeignExceptionMessage) String() string {
 func (*ForeignExceptionMessage) ProtoMessage() {}
 
 func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2940,7 +3002,7 @@ func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForeignExceptionMessage.ProtoReflect.Descriptor instead.
 func (*ForeignExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{39}
+	return file_hbase_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *ForeignExceptionMessage) GetSource() string {
@@ -2970,7 +3032,7 @@ type GetProcedureResultResponse struct {
 
 func (x *GetProcedureResultResponse) Reset() {
 	*x = GetProcedureResultResponse{}
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2982,7 +3044,7 @@ func (x *GetProcedureResultResponse) String() string {
 func (*GetProcedureResultResponse) ProtoMessage() {}
 
 func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2995,7 +3057,7 @@ func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultResponse.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{40}
+	return file_hbase_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *GetProcedureResultResponse) GetState() GetProcedureResultResponse_State {
@@ -3050,7 +3112,7 @@ const (
 
 func (x *GetTableDescriptorsRequest) Reset() {
 	*x = GetTableDescriptorsRequest{}
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3062,7 +3124,7 @@ func (x *GetTableDescriptorsRequest) String() string {
 func (*GetTableDescriptorsRequest) ProtoMessage() {}
 
 func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3075,7 +3137,7 @@ func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsRequest.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{41}
+	return file_hbase_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *GetTableDescriptorsRequest) GetTableNames() []*TableName {
@@ -3115,7 +3177,7 @@ type GetTableDescriptorsResponse struct {
 
 func (x *GetTableDescriptorsResponse) Reset() {
 	*x = GetTableDescriptorsResponse{}
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3127,7 +3189,7 @@ func (x *GetTableDescriptorsResponse) String() string {
 func (*GetTableDescriptorsResponse) ProtoMessage() {}
 
 func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3140,7 +3202,7 @@ func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsResponse.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{42}
+	return file_hbase_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *GetTableDescriptorsResponse) GetTableSchema() []*TableSchema {
@@ -3170,7 +3232,7 @@ const (
 
 func (x *SplitTableRegionRequest) Reset() {
 	*x = SplitTableRegionRequest{}
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3182,7 +3244,7 @@ func (x *SplitTableRegionRequest) String() string {
 func (*SplitTableRegionRequest) ProtoMessage() {}
 
 func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3195,7 +3257,7 @@ func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionRequest.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{43}
+	return file_hbase_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *SplitTableRegionRequest) GetRegionInfo() *RegionInfo {
@@ -3235,7 +3297,7 @@ type SplitTableRegionResponse struct {
 
 func (x *SplitTableRegionResponse) Reset() {
 	*x = SplitTableRegionResponse{}
-	mi := &file_hbase_proto_msgTypes[44]
+	mi := &file_hbase_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3247,7 +3309,7 @@ func (x *SplitTableRegionResponse) String() string {
 func (*SplitTableRegionResponse) ProtoMessage() {}
 
 func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[44]
+	mi := &file_hbase_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3260,7 +3322,7 @@ func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionResponse.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{44}
+	return file_hbase_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *SplitTableRegionResponse) GetProcId() uint64 {
@@ -3280,7 +3342,7 @@ type MutationProto_ColumnValue struct {
 
 func (x *MutationProto_ColumnValue) Reset() {
 	*x = MutationProto_ColumnValue{}
-	mi := &file_hbase_proto_msgTypes[45]
+	mi := &file_hbase_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3292,7 +3354,7 @@ func (x *MutationProto_ColumnValue) String() string {
 func (*MutationProto_ColumnValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[45]
+	mi := &file_hbase_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3334,7 +3396,7 @@ type MutationProto_ColumnValue_QualifierValue struct {
 
 func (x *MutationProto_ColumnValue_QualifierValue) Reset() {
 	*x = MutationProto_ColumnValue_QualifierValue{}
-	mi := &file_hbase_proto_msgTypes[46]
+	mi := &file_hbase_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3346,7 +3408,7 @@ func (x *MutationProto_ColumnValue_QualifierValue) String() string {
 func (*MutationProto_ColumnValue_QualifierValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue_QualifierValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[46]
+	mi := &file_hbase_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3582,12 +3644,17 @@ const file_hbase_proto_rawDesc = "" +
 	"comparator\x18\x04 \x02(\v2\x19.kylingo.hbase.ComparatorR\n" +
 	"comparator\x12*\n" +
 	"\x11filter_if_missing\x18\x05 \x01(\bR\x0ffilterIfMissing\x12.\n" +
-	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"\x8a\x03\n" +
+	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"/\n" +
+	"\tTimeRange\x12\x12\n" +
+	"\x04from\x18\x01 \x01(\x04R\x04from\x12\x0e\n" +
+	"\x02to\x18\x02 \x01(\x04R\x02to\"\xc3\x03\n" +
 	"\x04Scan\x12-\n" +
 	"\x06column\x18\x01 \x03(\v2\x15.kylingo.hbase.ColumnR\x06column\x12\x1b\n" +
 	"\tstart_row\x18\x03 \x01(\fR\bstartRow\x12\x19\n" +
 	"\bstop_row\x18\x04 \x01(\fR\astopRow\x12-\n" +
-	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x12$\n" +
+	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x127\n" +
+	"\n" +
+	"time_range\x18\x06 \x01(\v2\x18.kylingo.hbase.TimeRangeR\ttimeRange\x12$\n" +
 	"\fmax_versions\x18\a \x01(\r:\x011R\vmaxVersions\x12&\n" +
 	"\x0fmax_result_size\x18\n" +
 	" \x01(\x04R\rmaxResultSize\x12!\n" +
@@ -3683,7 +3750,7 @@ func file_hbase_proto_rawDescGZIP() []byte {
 }
 
 var file_hbase_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 48)
 var file_hbase_proto_goTypes = []any{
 	(CompareType)(0),                                 // 0: kylingo.hbase.CompareType
 	(RegionSpecifier_RegionSpecifierType)(0),         // 1: kylingo.hbase.RegionSpecifier.RegionSpecifierType
@@ -3723,21 +3790,22 @@ var file_hbase_proto_goTypes = []any{
 	(*Filter)(nil),                                   // 35: kylingo.hbase.Filter
 	(*FilterList)(nil),                               // 36: kylingo.hbase.FilterList
 	(*SingleColumnValueFilter)(nil),                  // 37: kylingo.hbase.SingleColumnValueFilter
-	(*Scan)(nil),                                     // 38: kylingo.hbase.Scan
-	(*ScanRequest)(nil),                              // 39: kylingo.hbase.ScanRequest
-	(*ScanResponse)(nil),                             // 40: kylingo.hbase.ScanResponse
-	(*CreateTableRequest)(nil),                       // 41: kylingo.hbase.CreateTableRequest
-	(*CreateTableResponse)(nil),                      // 42: kylingo.hbase.CreateTableResponse
-	(*GetProcedureResultRequest)(nil),                // 43: kylingo.hbase.GetProcedureResultRequest
-	(*GenericExceptionMessage)(nil),                  // 44: kylingo.hbase.GenericExceptionMessage
-	(*ForeignExceptionMessage)(nil),                  // 45: kylingo.hbase.ForeignExceptionMessage
-	(*GetProcedureResultResponse)(nil),               // 46: kylingo.hbase.GetProcedureResultResponse
-	(*GetTableDescriptorsRequest)(nil),               // 47: kylingo.hbase.GetTableDescriptorsRequest
-	(*GetTableDescriptorsResponse)(nil),              // 48: kylingo.hbase.GetTableDescriptorsResponse
-	(*SplitTableRegionRequest)(nil),                  // 49: kylingo.hbase.SplitTableRegionRequest
-	(*SplitTableRegionResponse)(nil),                 // 50: kylingo.hbase.SplitTableRegionResponse
-	(*MutationProto_ColumnValue)(nil),                // 51: kylingo.hbase.MutationProto.ColumnValue
-	(*MutationProto_ColumnValue_QualifierValue)(nil), // 52: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	(*TimeRange)(nil),                                // 38: kylingo.hbase.TimeRange
+	(*Scan)(nil),                                     // 39: kylingo.hbase.Scan
+	(*ScanRequest)(nil),                              // 40: kylingo.hbase.ScanRequest
+	(*ScanResponse)(nil),                             // 41: kylingo.hbase.ScanResponse
+	(*CreateTableRequest)(nil),                       // 42: kylingo.hbase.CreateTableRequest
+	(*CreateTableResponse)(nil),                      // 43: kylingo.hbase.CreateTableResponse
+	(*GetProcedureResultRequest)(nil),                // 44: kylingo.hbase.GetProcedureResultRequest
+	(*GenericExceptionMessage)(nil),                  // 45: kylingo.hbase.GenericExceptionMessage
+	(*ForeignExceptionMessage)(nil),                  // 46: kylingo.hbase.ForeignExceptionMessage
+	(*GetProcedureResultResponse)(nil),               // 47: kylingo.hbase.GetProcedureResultResponse
+	(*GetTableDescriptorsRequest)(nil),               // 48: kylingo.hbase.GetTableDescriptorsRequest
+	(*GetTableDescriptorsResponse)(nil),              // 49: kylingo.hbase.GetTableDescriptorsResponse
+	(*SplitTableRegionRequest)(nil),                  // 50: kylingo.hbase.SplitTableRegionRequest
+	(*SplitTableRegionResponse)(nil),                 // 51: kylingo.hbase.SplitTableRegionResponse
+	(*MutationProto_ColumnValue)(nil),                // 52: kylingo.hbase.MutationProto.ColumnValue
+	(*MutationProto_ColumnValue_QualifierValue)(nil), // 53: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
 }
 var file_hbase_proto_depIdxs = []int32{
 	6,  // 0: kylingo.hbase.ConnectionHeader.user_info:type_name -> kylingo.hbase.UserInformation
@@ -3762,7 +3830,7 @@ var file_hbase_proto_depIdxs = []int32{
 	0,  // 19: kylingo.hbase.Condition.compare_type:type_name -> kylingo.hbase.CompareType
 	30, // 20: kylingo.hbase.Condition.comparator:type_name -> kylingo.hbase.Comparator
 	2,  // 21: kylingo.hbase.MutationProto.mutate_type:type_name -> kylingo.hbase.MutationProto.MutationType
-	51, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
+	52, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
 	16, // 23: kylingo.hbase.MutateRequest.region:type_name -> kylingo.hbase.RegionSpecifier
 	32, // 24: kylingo.hbase.MutateRequest.mutation:type_name -> kylingo.hbase.MutationProto
 	31, // 25: kylingo.hbase.MutateRequest.condition:type_name -> kylingo.hbase.Condition
@@ -3773,23 +3841,24 @@ var file_hbase_proto_depIdxs = []int32{
 	30, // 30: kylingo.hbase.SingleColumnValueFilter.comparator:type_name -> kylingo.hbase.Comparator
 	23, // 31: kylingo.hbase.Scan.column:type_name -> kylingo.hbase.Column
 	35, // 32: kylingo.hbase.Scan.filter:type_name -> kylingo.hbase.Filter
-	16, // 33: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
-	38, // 34: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
-	25, // 35: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
-	21, // 36: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
-	44, // 37: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
-	5,  // 38: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
-	45, // 39: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
-	15, // 40: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
-	21, // 41: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
-	17, // 42: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
-	52, // 43: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
-	3,  // 44: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
-	45, // [45:45] is the sub-list for method output_type
-	45, // [45:45] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	38, // 33: kylingo.hbase.Scan.time_range:type_name -> kylingo.hbase.TimeRange
+	16, // 34: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
+	39, // 35: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
+	25, // 36: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
+	21, // 37: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
+	45, // 38: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
+	5,  // 39: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
+	46, // 40: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
+	15, // 41: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
+	21, // 42: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
+	17, // 43: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
+	53, // 44: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	3,  // 45: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
+	46, // [46:46] is the sub-list for method output_type
+	46, // [46:46] is the sub-list for method input_type
+	46, // [46:46] is the sub-list for extension type_name
+	46, // [46:46] is the sub-list for extension extendee
+	0,  // [0:46] is the sub-list for field type_name
 }
 
 func init() { file_hbase_proto_init() }
@@ -3803,7 +3872,7 @@ func file_hbase_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hbase_proto_rawDesc), len(file_hbase_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   47,
+			NumMessages:   48,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
