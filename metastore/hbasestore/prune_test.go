@@ -292,3 +292,24 @@ func TestWindowSkewUnsafe(t *testing.T) {
 		t.Fatalf("Walk(/y) again = %q, %v; want %q", got, err, want)
 	}
 }
+
+// FuzzClockSkew: whatever the parameter says, the margin is off (0) only
+// for "off", else from 1 ms to a year; a refusal names the key.
+func FuzzClockSkew(f *testing.F) {
+	for _, s := range []string{"300000", "off", "0", "-1", "5m", "9223372036854775807", " 10"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := parseClockSkew(map[string]string{ParamClockSkew: s})
+		switch {
+		case err != nil:
+			if !strings.Contains(err.Error(), ParamClockSkew) {
+				t.Fatalf("%q: error %v does not name the key", s, err)
+			}
+		case d == 0 && s != "" && !strings.EqualFold(s, "off"):
+			t.Fatalf("%q read as off", s)
+		case d != 0 && (d < time.Millisecond || d > 365*24*time.Hour):
+			t.Fatalf("%q read as %v", s, d)
+		}
+	})
+}
