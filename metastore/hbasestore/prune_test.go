@@ -313,3 +313,37 @@ func FuzzClockSkew(f *testing.F) {
 		}
 	})
 }
+
+// TestPrunerGuard: a writer ahead by up to half the margin is tolerated;
+// past it pruning stops (one warning per store); past the whole margin the
+// pruned walks in flight are unsafe. Writers behind the region server and
+// rows without f:t never trip it.
+func TestPrunerGuard(t *testing.T) {
+	const cellTS = 1_800_000_000_000
+	row := func(ahead time.Duration) hbase.Row {
+		return hbase.Row{Key: []byte("/a"), Cells: []hbase.Cell{
+			{Family: family, Qualifier: qualContent, Value: []byte("x"), Timestamp: cellTS - 3_600_000},
+			{Family: family, Qualifier: qualTS, Value: encodeTS(cellTS + ahead.Milliseconds()), Timestamp: cellTS}}}
+	}
+	core, logs := observer.New(zap.WarnLevel)
+	p := &pruner{margin: time.Minute, log: zap.New(core)}
+	w := metastore.Window{From: cellTS}
+	for _, ok := range []hbase.Row{row(-time.Hour), row(0), row(30 * time.Second), {Key: []byte("/b")}} {
+		if p.observe("/a", ok) || p.tripped.Load() || p.timeRange(w) == nil {
+			t.Fatalf("tripped by %v", ok.Cells)
+		}
+	}
+	if p.observe("/a", row(30*time.Second+time.Millisecond)) || !p.tripped.Load() || p.unsafe.Load() || p.timeRange(w) != nil {
+		t.Fatalf("past half the margin: tripped %v, unsafe %v", p.tripped.Load(), p.unsafe.Load())
+	}
+	if !p.observe("/a", row(time.Minute+time.Millisecond)) || !p.unsafe.Load() {
+		t.Fatal("past the whole margin: not unsafe")
+	}
+	if logs.Len() != 1 {
+		t.Fatalf("%d warnings; want 1: %v", logs.Len(), logs.All())
+	}
+	off := &pruner{log: zap.NewNop()}
+	if off.observe("/a", row(time.Hour)) || off.tripped.Load() {
+		t.Fatal("pruning off: the guard tripped")
+	}
+}
