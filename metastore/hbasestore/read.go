@@ -136,7 +136,8 @@ func complete(row hbase.Row) bool {
 // 8-byte big-endian timestamp as both Kylin and this driver write it,
 // within [From, To). Timestamps are positive, so byte order is number
 // order. It relies on f:t only, never on cell timestamps: Kylin's cells
-// carry the region server's clock, not the resource's timestamp. A row
+// carry the region server's clock, not the resource's timestamp (the cell
+// time range of a pruned walk is a hint with a margin, see pruner). A row
 // without f:t passes (it is checked on the client); a row whose f:t is not
 // 8 bytes, which a full walk reports as corrupt, may be dropped by it.
 // Nil (no filter) for the whole range.
