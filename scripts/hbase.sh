@@ -136,12 +136,31 @@ tool() {
 		-cp "$dir/conf:$cache/kylin-hbase-tools.jar:$cache/lib/*" kylingo.hbase.Tool "$@"
 }
 
+# fail_start DIR MESSAGE... reports a start that failed with what this start
+# left behind: who listens on its ports, the JVM's main thread when it is
+# still alive (a thread dump, SIGQUIT), and the log lines written since the
+# launch (log_offset; a restart appends to the previous run's log). Then it
+# stops the JVM and exits 1.
 fail_start() {
-	local dir=$1
+	local dir=$1 pid p log=$1/logs/hbase.log end
 	shift
 	log "$*"
-	log "last lines of $dir/logs/hbase.log:"
-	tail -n 40 "$dir/logs/hbase.log" >&2 || true
+	pid=$(read_pid "$dir/hbase.pid")
+	for p in "$zk_port" "$master_port" "$rs_port"; do
+		command -v ss >/dev/null && log "port $p: $(ss -Hltnp "( sport = :$p )" 2>/dev/null | tr -s ' ' | head -n 1)"
+	done
+	end=$(stat -c %s "$log" 2>/dev/null || echo 0)
+	if [ "$end" -le "$log_offset" ]; then
+		log "HBase wrote nothing to $log since this start"
+	else
+		log "last lines this start wrote to $log:"
+		head -c "$end" "$log" | tail -c +$((log_offset + 1)) | tail -n 40 >&2 || true
+	fi
+	if kill -0 "$pid" 2>/dev/null; then
+		kill -QUIT "$pid" 2>/dev/null && sleep 2
+		log "main thread of HBase pid $pid (thread dump at the end of $log):"
+		tail -c +$((end + 1)) "$log" | awk '/^"main"/ { p = 1 } p && /^$/ { exit } p' | head -n 30 >&2 || true
+	fi
 	do_stop "$dir" >/dev/null 2>&1 || true
 	exit 1
 }
@@ -171,6 +190,7 @@ wait_ready() {
 
 do_start() {
 	local dir=$1 cache
+	log_offset=0
 	ensure_jdk_maven
 	mkdir -p "$dir"
 	dir=$(cd "$dir" && pwd)
@@ -184,6 +204,7 @@ do_start() {
 	local t0
 	t0=$(date +%s)
 	log "starting HBase in $dir (zk 127.0.0.1:$zk_port, master $master_port, rs $rs_port; log $dir/logs/hbase.log)"
+	log_offset=$(stat -c %s "$dir/logs/hbase.log" 2>/dev/null || echo 0)
 	launch "$dir" "$cache"
 	wait_ready "$dir" "$cache"
 	log "HBase ready after $(($(date +%s) - t0))s, pid $(read_pid "$dir/hbase.pid"); stop with: $0 stop --dir $dir"

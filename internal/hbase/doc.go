@@ -18,7 +18,10 @@
 //     last delivered row when a scanner or region is lost;
 //   - CreateTable (with split keys) and TableExists through the master;
 //     creating a table that exists is success; SplitRegion splits a region
-//     at a row and waits until both daughters are online (tests).
+//     at a row and waits until both daughters are online (tests);
+//   - a Scan's cell TimeRange, which lets region servers skip store files
+//     of older cells; FlushTable and StoreFiles through each region's
+//     server's AdminService (tests and benchmarks).
 //
 // Results always travel inside the protobuf messages: the client announces
 // no cellblock codec.

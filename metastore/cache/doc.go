@@ -14,9 +14,11 @@
 // The cache holds at most a byte budget (kylin.go.metadata.cache-bytes,
 // 64 MiB by default), counting each entry's path, content and bookkeeping;
 // beyond it the oldest entries are evicted, those read since they were
-// cached getting a second round. Content is packed into segments evicted
-// whole, so the budget bounds the memory the process really holds, not
-// just the bytes stored (see table.go). InvalidateAll, the "all"
+// cached getting a second round. Content is packed into segments of
+// budget/64 bytes (4 KiB to 1 MiB) that are evicted whole, so the budget
+// bounds the memory the process really holds, not just the bytes stored:
+// Stats.Bytes counts every open segment at its full size, which is why
+// one small resource in a 64 MiB cache shows as about 1 MiB. InvalidateAll, the "all"
 // event, takes constant time whatever the cache holds. A read whose answer
 // predates an invalidation, or a write that failed, never fills the cache.
 // Stats and the kylin_metastore_cache_total counter report hits, misses,

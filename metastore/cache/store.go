@@ -185,7 +185,7 @@ type Stats struct {
 	Evictions     uint64 // entries dropped to stay within the budget
 	Invalidations uint64 // Invalidate and InvalidateAll calls, writes included
 	Entries       int    // resources cached now
-	Bytes         int64  // their cost against the budget
+	Bytes         int64  // memory held against the budget: whole segments (package doc), not content bytes
 	Budget        int64  // kylin.go.metadata.cache-bytes
 }
 

@@ -41,6 +41,11 @@ func (b *reqBody) release() {
 // to a node: the node is not to blame and the client gets no answer.
 var errClient = errors.New("client connection failed while sending its body")
 
+// errAborted is an attempt not made because the proxy closed the client's
+// connection (Shutdown past its deadline, or the sweeper); like errClient,
+// the attempt is abandoned and nothing is answered.
+var errAborted = errors.New("client connection closed by the proxy before the request reached a node")
+
 // readBody reads the request body ahead: whole up to the replay limit,
 // else its first part.
 func (cc *clientConn) readBody() *httpError {

@@ -50,6 +50,7 @@ type clientConn struct {
 	// So a node connection goes back to its pool only once no abort can
 	// reach it, never while another request may have taken it.
 	active    atomic.Pointer[nodeConn]
+	aborted   atomic.Bool // abort ran: no new node connection may become active
 	cancelled atomic.Bool // the sweeper saw the client hang up mid-request
 	holding   atomic.Bool // request resources are held (see shed)
 }
@@ -87,6 +88,7 @@ func (cc *clientConn) release() {
 	cc.in, cc.wd = readBuf{}, time.Time{}
 	cc.p, cc.c = nil, nil
 	cc.cancelled.Store(false)
+	cc.aborted.Store(false)
 	cc.vec = vectors{}
 	connPool.Put(cc)
 }
@@ -126,10 +128,26 @@ func (cc *clientConn) busy() {
 // request in flight (Shutdown past its deadline, the sweeper), taking the
 // latter out of active first (see active).
 func (cc *clientConn) abort() {
+	cc.aborted.Store(true) // before the Swap: see clientConn.activate
 	cc.c.Close()
 	if nc := cc.active.Swap(nil); nc != nil {
 		nc.Close()
 	}
+}
+
+// activate makes nc the request's node connection (see active). False
+// when the request was aborted meanwhile (between taking nc from its pool
+// and here, abort's Swap found nothing to close): nc is then closed
+// rather than sent a request whose client is gone. abort sets aborted
+// before its Swap, and activate stores nc before reading aborted, so
+// either abort's Swap finds nc or activate sees aborted.
+func (cc *clientConn) activate(nc *nodeConn) bool {
+	cc.active.Store(nc)
+	if !cc.aborted.Load() {
+		return true
+	}
+	cc.closeNode(nc)
+	return false
 }
 
 // disown takes nc out of active (see active); false if abort took it

@@ -71,7 +71,7 @@ func (cc *clientConn) exchange(x *query.Exchange) (int, bool) {
 		switch {
 		case err == nil:
 			return cc.answer(x, nc)
-		case errors.Is(err, errClient):
+		case errors.Is(err, errClient), errors.Is(err, errAborted):
 			return cc.clientFailed()
 		}
 		return cc.fail(err, x.Deadline())
@@ -86,7 +86,9 @@ func (cc *clientConn) attempt(addr string, deadline time.Time) (*nodeConn, error
 	if err != nil {
 		return nil, err
 	}
-	cc.active.Store(nc)
+	if !cc.activate(nc) {
+		return nil, errAborted
+	}
 	if err := cc.roundTrip(nc, deadline); err != nil {
 		cc.closeNode(nc)
 		return nil, err
@@ -104,7 +106,7 @@ func (cc *clientConn) result(err error, deadline time.Time) query.Result {
 		return query.ResultUnavailable
 	case err == nil:
 		return query.ResultOK
-	case errors.Is(err, query.ErrNodeBusy), errors.Is(err, errClient):
+	case errors.Is(err, query.ErrNodeBusy), errors.Is(err, errClient), errors.Is(err, errAborted):
 		return query.ResultAbandoned
 	case notSent(err):
 		return query.ResultNotSent

@@ -94,3 +94,39 @@ func TestAbortedConnectionNotPooled(t *testing.T) {
 		t.Fatal("the aborted request still refers to its node connection")
 	}
 }
+
+// An abort that lands after a request took a node connection from its pool
+// but before the connection became the request's (abort's Swap finds
+// nothing) must still end that attempt: the connection is closed, not sent
+// a request whose client is gone, and its pool slot is given back. The
+// other order (activate, then abort) is the ordinary one: abort closes it.
+func TestAbortBeforeActivate(t *testing.T) {
+	node := startRawNode(t, cannedResp{raw: okResp})
+	now := time.Now()
+	for _, abortFirst := range []bool{true, false} {
+		pool := testPool(node.addr(), 1, 1)
+		nc := dialFor(t, pool, now)
+		a, b := net.Pipe()
+		defer b.Close()
+		cc := &clientConn{c: a}
+		if abortFirst {
+			cc.abort()
+		}
+		got := cc.activate(nc)
+		if !abortFirst {
+			cc.abort()
+		}
+		if got == abortFirst {
+			t.Fatalf("abort first %v: activate = %v", abortFirst, got)
+		}
+		if !nc.closed.Load() {
+			t.Fatalf("abort first %v: the aborted request's node connection is still open", abortFirst)
+		}
+		if cc.active.Load() != nil {
+			t.Fatalf("abort first %v: the aborted request still refers to its node connection", abortFirst)
+		}
+		if open, idle, _ := pool.counts(); open != 0 || idle != 0 {
+			t.Fatalf("abort first %v: the pool has %d open, %d idle; want none", abortFirst, open, idle)
+		}
+	}
+}

@@ -391,7 +391,7 @@ func (x *GetProcedureResultResponse_State) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use GetProcedureResultResponse_State.Descriptor instead.
 func (GetProcedureResultResponse_State) EnumDescriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{47, 0}
+	return file_hbase_proto_rawDescGZIP(), []int{48, 0}
 }
 
 type UserInformation struct {
@@ -2752,12 +2752,67 @@ func (x *SingleColumnValueFilter) GetLatestVersionOnly() bool {
 	return false
 }
 
+// Cell timestamps in [from, to), milliseconds (HBase.proto); absent bounds
+// are 0 and Long.MAX_VALUE.
+type TimeRange struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	From          *uint64                `protobuf:"varint,1,opt,name=from" json:"from,omitempty"`
+	To            *uint64                `protobuf:"varint,2,opt,name=to" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimeRange) Reset() {
+	*x = TimeRange{}
+	mi := &file_hbase_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimeRange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimeRange) ProtoMessage() {}
+
+func (x *TimeRange) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimeRange.ProtoReflect.Descriptor instead.
+func (*TimeRange) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *TimeRange) GetFrom() uint64 {
+	if x != nil && x.From != nil {
+		return *x.From
+	}
+	return 0
+}
+
+func (x *TimeRange) GetTo() uint64 {
+	if x != nil && x.To != nil {
+		return *x.To
+	}
+	return 0
+}
+
 type Scan struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Column          []*Column              `protobuf:"bytes,1,rep,name=column" json:"column,omitempty"`
 	StartRow        []byte                 `protobuf:"bytes,3,opt,name=start_row,json=startRow" json:"start_row,omitempty"`
 	StopRow         []byte                 `protobuf:"bytes,4,opt,name=stop_row,json=stopRow" json:"stop_row,omitempty"`
 	Filter          *Filter                `protobuf:"bytes,5,opt,name=filter" json:"filter,omitempty"`
+	TimeRange       *TimeRange             `protobuf:"bytes,6,opt,name=time_range,json=timeRange" json:"time_range,omitempty"`
 	MaxVersions     *uint32                `protobuf:"varint,7,opt,name=max_versions,json=maxVersions,def=1" json:"max_versions,omitempty"`
 	MaxResultSize   *uint64                `protobuf:"varint,10,opt,name=max_result_size,json=maxResultSize" json:"max_result_size,omitempty"`
 	Reversed        *bool                  `protobuf:"varint,15,opt,name=reversed,def=0" json:"reversed,omitempty"`
@@ -2778,7 +2833,7 @@ const (
 
 func (x *Scan) Reset() {
 	*x = Scan{}
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2790,7 +2845,7 @@ func (x *Scan) String() string {
 func (*Scan) ProtoMessage() {}
 
 func (x *Scan) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2803,7 +2858,7 @@ func (x *Scan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Scan.ProtoReflect.Descriptor instead.
 func (*Scan) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{39}
+	return file_hbase_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Scan) GetColumn() []*Column {
@@ -2830,6 +2885,13 @@ func (x *Scan) GetStopRow() []byte {
 func (x *Scan) GetFilter() *Filter {
 	if x != nil {
 		return x.Filter
+	}
+	return nil
+}
+
+func (x *Scan) GetTimeRange() *TimeRange {
+	if x != nil {
+		return x.TimeRange
 	}
 	return nil
 }
@@ -2891,7 +2953,7 @@ type ScanRequest struct {
 
 func (x *ScanRequest) Reset() {
 	*x = ScanRequest{}
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2903,7 +2965,7 @@ func (x *ScanRequest) String() string {
 func (*ScanRequest) ProtoMessage() {}
 
 func (x *ScanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2916,7 +2978,7 @@ func (x *ScanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanRequest.ProtoReflect.Descriptor instead.
 func (*ScanRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{40}
+	return file_hbase_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ScanRequest) GetRegion() *RegionSpecifier {
@@ -2985,7 +3047,7 @@ type ScanResponse struct {
 
 func (x *ScanResponse) Reset() {
 	*x = ScanResponse{}
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2997,7 +3059,7 @@ func (x *ScanResponse) String() string {
 func (*ScanResponse) ProtoMessage() {}
 
 func (x *ScanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3010,7 +3072,7 @@ func (x *ScanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanResponse.ProtoReflect.Descriptor instead.
 func (*ScanResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{41}
+	return file_hbase_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ScanResponse) GetCellsPerResult() []uint32 {
@@ -3094,7 +3156,7 @@ const (
 
 func (x *CreateTableRequest) Reset() {
 	*x = CreateTableRequest{}
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3106,7 +3168,7 @@ func (x *CreateTableRequest) String() string {
 func (*CreateTableRequest) ProtoMessage() {}
 
 func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3119,7 +3181,7 @@ func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableRequest.ProtoReflect.Descriptor instead.
 func (*CreateTableRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{42}
+	return file_hbase_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CreateTableRequest) GetTableSchema() *TableSchema {
@@ -3159,7 +3221,7 @@ type CreateTableResponse struct {
 
 func (x *CreateTableResponse) Reset() {
 	*x = CreateTableResponse{}
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3171,7 +3233,7 @@ func (x *CreateTableResponse) String() string {
 func (*CreateTableResponse) ProtoMessage() {}
 
 func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3184,7 +3246,7 @@ func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableResponse.ProtoReflect.Descriptor instead.
 func (*CreateTableResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{43}
+	return file_hbase_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *CreateTableResponse) GetProcId() uint64 {
@@ -3203,7 +3265,7 @@ type GetProcedureResultRequest struct {
 
 func (x *GetProcedureResultRequest) Reset() {
 	*x = GetProcedureResultRequest{}
-	mi := &file_hbase_proto_msgTypes[44]
+	mi := &file_hbase_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3215,7 +3277,7 @@ func (x *GetProcedureResultRequest) String() string {
 func (*GetProcedureResultRequest) ProtoMessage() {}
 
 func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[44]
+	mi := &file_hbase_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3228,7 +3290,7 @@ func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultRequest.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{44}
+	return file_hbase_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetProcedureResultRequest) GetProcId() uint64 {
@@ -3248,7 +3310,7 @@ type GenericExceptionMessage struct {
 
 func (x *GenericExceptionMessage) Reset() {
 	*x = GenericExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[45]
+	mi := &file_hbase_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3260,7 +3322,7 @@ func (x *GenericExceptionMessage) String() string {
 func (*GenericExceptionMessage) ProtoMessage() {}
 
 func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[45]
+	mi := &file_hbase_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3273,7 +3335,7 @@ func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenericExceptionMessage.ProtoReflect.Descriptor instead.
 func (*GenericExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{45}
+	return file_hbase_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GenericExceptionMessage) GetClassName() string {
@@ -3300,7 +3362,7 @@ type ForeignExceptionMessage struct {
 
 func (x *ForeignExceptionMessage) Reset() {
 	*x = ForeignExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[46]
+	mi := &file_hbase_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3312,7 +3374,7 @@ func (x *ForeignExceptionMessage) String() string {
 func (*ForeignExceptionMessage) ProtoMessage() {}
 
 func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[46]
+	mi := &file_hbase_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3325,7 +3387,7 @@ func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForeignExceptionMessage.ProtoReflect.Descriptor instead.
 func (*ForeignExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{46}
+	return file_hbase_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ForeignExceptionMessage) GetSource() string {
@@ -3355,7 +3417,7 @@ type GetProcedureResultResponse struct {
 
 func (x *GetProcedureResultResponse) Reset() {
 	*x = GetProcedureResultResponse{}
-	mi := &file_hbase_proto_msgTypes[47]
+	mi := &file_hbase_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3367,7 +3429,7 @@ func (x *GetProcedureResultResponse) String() string {
 func (*GetProcedureResultResponse) ProtoMessage() {}
 
 func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[47]
+	mi := &file_hbase_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3380,7 +3442,7 @@ func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultResponse.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{47}
+	return file_hbase_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetProcedureResultResponse) GetState() GetProcedureResultResponse_State {
@@ -3435,7 +3497,7 @@ const (
 
 func (x *GetTableDescriptorsRequest) Reset() {
 	*x = GetTableDescriptorsRequest{}
-	mi := &file_hbase_proto_msgTypes[48]
+	mi := &file_hbase_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3447,7 +3509,7 @@ func (x *GetTableDescriptorsRequest) String() string {
 func (*GetTableDescriptorsRequest) ProtoMessage() {}
 
 func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[48]
+	mi := &file_hbase_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3460,7 +3522,7 @@ func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsRequest.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{48}
+	return file_hbase_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetTableDescriptorsRequest) GetTableNames() []*TableName {
@@ -3500,7 +3562,7 @@ type GetTableDescriptorsResponse struct {
 
 func (x *GetTableDescriptorsResponse) Reset() {
 	*x = GetTableDescriptorsResponse{}
-	mi := &file_hbase_proto_msgTypes[49]
+	mi := &file_hbase_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3512,7 +3574,7 @@ func (x *GetTableDescriptorsResponse) String() string {
 func (*GetTableDescriptorsResponse) ProtoMessage() {}
 
 func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[49]
+	mi := &file_hbase_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3525,7 +3587,7 @@ func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsResponse.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{49}
+	return file_hbase_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *GetTableDescriptorsResponse) GetTableSchema() []*TableSchema {
@@ -3555,7 +3617,7 @@ const (
 
 func (x *SplitTableRegionRequest) Reset() {
 	*x = SplitTableRegionRequest{}
-	mi := &file_hbase_proto_msgTypes[50]
+	mi := &file_hbase_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3567,7 +3629,7 @@ func (x *SplitTableRegionRequest) String() string {
 func (*SplitTableRegionRequest) ProtoMessage() {}
 
 func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[50]
+	mi := &file_hbase_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3580,7 +3642,7 @@ func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionRequest.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{50}
+	return file_hbase_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SplitTableRegionRequest) GetRegionInfo() *RegionInfo {
@@ -3620,7 +3682,7 @@ type SplitTableRegionResponse struct {
 
 func (x *SplitTableRegionResponse) Reset() {
 	*x = SplitTableRegionResponse{}
-	mi := &file_hbase_proto_msgTypes[51]
+	mi := &file_hbase_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3632,7 +3694,7 @@ func (x *SplitTableRegionResponse) String() string {
 func (*SplitTableRegionResponse) ProtoMessage() {}
 
 func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[51]
+	mi := &file_hbase_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3645,7 +3707,7 @@ func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionResponse.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{51}
+	return file_hbase_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *SplitTableRegionResponse) GetProcId() uint64 {
@@ -3665,7 +3727,7 @@ type MutationProto_ColumnValue struct {
 
 func (x *MutationProto_ColumnValue) Reset() {
 	*x = MutationProto_ColumnValue{}
-	mi := &file_hbase_proto_msgTypes[52]
+	mi := &file_hbase_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3677,7 +3739,7 @@ func (x *MutationProto_ColumnValue) String() string {
 func (*MutationProto_ColumnValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[52]
+	mi := &file_hbase_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3719,7 +3781,7 @@ type MutationProto_ColumnValue_QualifierValue struct {
 
 func (x *MutationProto_ColumnValue_QualifierValue) Reset() {
 	*x = MutationProto_ColumnValue_QualifierValue{}
-	mi := &file_hbase_proto_msgTypes[53]
+	mi := &file_hbase_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3731,7 +3793,7 @@ func (x *MutationProto_ColumnValue_QualifierValue) String() string {
 func (*MutationProto_ColumnValue_QualifierValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue_QualifierValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[53]
+	mi := &file_hbase_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3991,12 +4053,17 @@ const file_hbase_proto_rawDesc = "" +
 	"comparator\x18\x04 \x02(\v2\x19.kylingo.hbase.ComparatorR\n" +
 	"comparator\x12*\n" +
 	"\x11filter_if_missing\x18\x05 \x01(\bR\x0ffilterIfMissing\x12.\n" +
-	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"\x8a\x03\n" +
+	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"/\n" +
+	"\tTimeRange\x12\x12\n" +
+	"\x04from\x18\x01 \x01(\x04R\x04from\x12\x0e\n" +
+	"\x02to\x18\x02 \x01(\x04R\x02to\"\xc3\x03\n" +
 	"\x04Scan\x12-\n" +
 	"\x06column\x18\x01 \x03(\v2\x15.kylingo.hbase.ColumnR\x06column\x12\x1b\n" +
 	"\tstart_row\x18\x03 \x01(\fR\bstartRow\x12\x19\n" +
 	"\bstop_row\x18\x04 \x01(\fR\astopRow\x12-\n" +
-	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x12$\n" +
+	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x127\n" +
+	"\n" +
+	"time_range\x18\x06 \x01(\v2\x18.kylingo.hbase.TimeRangeR\ttimeRange\x12$\n" +
 	"\fmax_versions\x18\a \x01(\r:\x011R\vmaxVersions\x12&\n" +
 	"\x0fmax_result_size\x18\n" +
 	" \x01(\x04R\rmaxResultSize\x12!\n" +
@@ -4092,7 +4159,7 @@ func file_hbase_proto_rawDescGZIP() []byte {
 }
 
 var file_hbase_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 54)
+var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_hbase_proto_goTypes = []any{
 	(CompareType)(0),                                 // 0: kylingo.hbase.CompareType
 	(RegionSpecifier_RegionSpecifierType)(0),         // 1: kylingo.hbase.RegionSpecifier.RegionSpecifierType
@@ -4139,21 +4206,22 @@ var file_hbase_proto_goTypes = []any{
 	(*Filter)(nil),                                   // 42: kylingo.hbase.Filter
 	(*FilterList)(nil),                               // 43: kylingo.hbase.FilterList
 	(*SingleColumnValueFilter)(nil),                  // 44: kylingo.hbase.SingleColumnValueFilter
-	(*Scan)(nil),                                     // 45: kylingo.hbase.Scan
-	(*ScanRequest)(nil),                              // 46: kylingo.hbase.ScanRequest
-	(*ScanResponse)(nil),                             // 47: kylingo.hbase.ScanResponse
-	(*CreateTableRequest)(nil),                       // 48: kylingo.hbase.CreateTableRequest
-	(*CreateTableResponse)(nil),                      // 49: kylingo.hbase.CreateTableResponse
-	(*GetProcedureResultRequest)(nil),                // 50: kylingo.hbase.GetProcedureResultRequest
-	(*GenericExceptionMessage)(nil),                  // 51: kylingo.hbase.GenericExceptionMessage
-	(*ForeignExceptionMessage)(nil),                  // 52: kylingo.hbase.ForeignExceptionMessage
-	(*GetProcedureResultResponse)(nil),               // 53: kylingo.hbase.GetProcedureResultResponse
-	(*GetTableDescriptorsRequest)(nil),               // 54: kylingo.hbase.GetTableDescriptorsRequest
-	(*GetTableDescriptorsResponse)(nil),              // 55: kylingo.hbase.GetTableDescriptorsResponse
-	(*SplitTableRegionRequest)(nil),                  // 56: kylingo.hbase.SplitTableRegionRequest
-	(*SplitTableRegionResponse)(nil),                 // 57: kylingo.hbase.SplitTableRegionResponse
-	(*MutationProto_ColumnValue)(nil),                // 58: kylingo.hbase.MutationProto.ColumnValue
-	(*MutationProto_ColumnValue_QualifierValue)(nil), // 59: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	(*TimeRange)(nil),                                // 45: kylingo.hbase.TimeRange
+	(*Scan)(nil),                                     // 46: kylingo.hbase.Scan
+	(*ScanRequest)(nil),                              // 47: kylingo.hbase.ScanRequest
+	(*ScanResponse)(nil),                             // 48: kylingo.hbase.ScanResponse
+	(*CreateTableRequest)(nil),                       // 49: kylingo.hbase.CreateTableRequest
+	(*CreateTableResponse)(nil),                      // 50: kylingo.hbase.CreateTableResponse
+	(*GetProcedureResultRequest)(nil),                // 51: kylingo.hbase.GetProcedureResultRequest
+	(*GenericExceptionMessage)(nil),                  // 52: kylingo.hbase.GenericExceptionMessage
+	(*ForeignExceptionMessage)(nil),                  // 53: kylingo.hbase.ForeignExceptionMessage
+	(*GetProcedureResultResponse)(nil),               // 54: kylingo.hbase.GetProcedureResultResponse
+	(*GetTableDescriptorsRequest)(nil),               // 55: kylingo.hbase.GetTableDescriptorsRequest
+	(*GetTableDescriptorsResponse)(nil),              // 56: kylingo.hbase.GetTableDescriptorsResponse
+	(*SplitTableRegionRequest)(nil),                  // 57: kylingo.hbase.SplitTableRegionRequest
+	(*SplitTableRegionResponse)(nil),                 // 58: kylingo.hbase.SplitTableRegionResponse
+	(*MutationProto_ColumnValue)(nil),                // 59: kylingo.hbase.MutationProto.ColumnValue
+	(*MutationProto_ColumnValue_QualifierValue)(nil), // 60: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
 }
 var file_hbase_proto_depIdxs = []int32{
 	6,  // 0: kylingo.hbase.ConnectionHeader.user_info:type_name -> kylingo.hbase.UserInformation
@@ -4178,7 +4246,7 @@ var file_hbase_proto_depIdxs = []int32{
 	0,  // 19: kylingo.hbase.Condition.compare_type:type_name -> kylingo.hbase.CompareType
 	30, // 20: kylingo.hbase.Condition.comparator:type_name -> kylingo.hbase.Comparator
 	2,  // 21: kylingo.hbase.MutationProto.mutate_type:type_name -> kylingo.hbase.MutationProto.MutationType
-	58, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
+	59, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
 	16, // 23: kylingo.hbase.MutateRequest.region:type_name -> kylingo.hbase.RegionSpecifier
 	32, // 24: kylingo.hbase.MutateRequest.mutation:type_name -> kylingo.hbase.MutationProto
 	31, // 25: kylingo.hbase.MutateRequest.condition:type_name -> kylingo.hbase.Condition
@@ -4198,23 +4266,24 @@ var file_hbase_proto_depIdxs = []int32{
 	30, // 39: kylingo.hbase.SingleColumnValueFilter.comparator:type_name -> kylingo.hbase.Comparator
 	23, // 40: kylingo.hbase.Scan.column:type_name -> kylingo.hbase.Column
 	42, // 41: kylingo.hbase.Scan.filter:type_name -> kylingo.hbase.Filter
-	16, // 42: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
-	45, // 43: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
-	25, // 44: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
-	21, // 45: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
-	51, // 46: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
-	5,  // 47: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
-	52, // 48: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
-	15, // 49: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
-	21, // 50: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
-	17, // 51: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
-	59, // 52: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
-	3,  // 53: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
-	54, // [54:54] is the sub-list for method output_type
-	54, // [54:54] is the sub-list for method input_type
-	54, // [54:54] is the sub-list for extension type_name
-	54, // [54:54] is the sub-list for extension extendee
-	0,  // [0:54] is the sub-list for field type_name
+	45, // 42: kylingo.hbase.Scan.time_range:type_name -> kylingo.hbase.TimeRange
+	16, // 43: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
+	46, // 44: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
+	25, // 45: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
+	21, // 46: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
+	52, // 47: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
+	5,  // 48: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
+	53, // 49: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
+	15, // 50: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
+	21, // 51: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
+	17, // 52: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
+	60, // 53: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	3,  // 54: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
+	55, // [55:55] is the sub-list for method output_type
+	55, // [55:55] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_hbase_proto_init() }
@@ -4228,7 +4297,7 @@ func file_hbase_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hbase_proto_rawDesc), len(file_hbase_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   54,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   0,
 		},

@@ -70,6 +70,14 @@ func (s *scriptServer) Start() {
 	}
 	out, err := s.run(s.startTimeout, "start")
 	if err != nil {
+		// A JVM server on a loaded machine now and then never becomes
+		// ready (seen once in many runs for a restarted HBase, its log
+		// silent). The script stopped it and printed what it found; one
+		// more start tells that apart from a server that cannot start.
+		s.t.Logf("testenv: start %s failed, starting once more: %v", s.name, err)
+		out, err = s.run(s.startTimeout, "start")
+	}
+	if err != nil {
 		s.t.Fatalf("testenv: start %s: %v", s.name, err)
 	}
 	addr, err := s.parse(out)
