@@ -29,9 +29,12 @@ const (
 // scanning the same table (BackupPeer in bench/hbase/java), hbasestore's
 // Walk alone (the read half of the backup), and `kylinctl metastore
 // restore` into a fresh table against the Java client writing the same rows
-// into another fresh table. Needs KYLIN_TEST_HBASE_ZK, java and mvn (or
-// KYLIN_SCALE_JAVA_CP, the peer's classpath); skips without them and under
-// -short. KYLIN_SCALE_HBASE_BACKUP_SIZES (default 1000,10000) and
+// into another fresh table. Our backup also runs against Kylin 3.1.3's own
+// backup of the table (ResourceTool download, as metastore.sh backup runs
+// it; needs KYLIN_TEST_KYLIN_JARS, without it that column says "not run").
+// Needs KYLIN_TEST_HBASE_ZK, java and mvn (or KYLIN_SCALE_JAVA_CP, the
+// peer's classpath); skips without them and under -short.
+// KYLIN_SCALE_HBASE_BACKUP_SIZES (default 1000,10000) and
 // KYLIN_SCALE_ROUNDS (3) change the curve.
 func BenchmarkScaleBackupHBase(b *testing.B) {
 	if testing.Short() {
