@@ -20,3 +20,16 @@ type Importer interface {
 	// compare-and-set.
 	Import(ctx context.Context, r Resource) error
 }
+
+// BatchImporter is Importer for many resources at once: a restore into
+// HBase sends them in few round trips instead of one per resource. A Store
+// from New or Open offers it whenever it offers Importer; over a driver
+// without driver.BatchImporter it imports one resource after another.
+type BatchImporter interface {
+	Importer
+	// ImportBatch imports every resource of rs as Import does and returns
+	// one error per resource, in the order of rs (nil: written), or nil
+	// when every one was written. Each error is worded as Import's, naming
+	// its resource; a failed resource does not stop the others.
+	ImportBatch(ctx context.Context, rs []Resource) []error
+}

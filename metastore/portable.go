@@ -44,9 +44,10 @@ type importing struct {
 }
 
 var (
-	_ Store    = (*portable)(nil)
-	_ Lister   = (*portable)(nil)
-	_ Importer = importing{}
+	_ Store         = (*portable)(nil)
+	_ Lister        = (*portable)(nil)
+	_ Importer      = importing{}
+	_ BatchImporter = importing{}
 )
 
 // New returns the portable Store over d: hosts and tests use it to wrap a

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/kylin-go/kylin/metastore/driver"
 )
 
 // Put stores content at path if the stored timestamp equals oldTS and
@@ -69,6 +71,53 @@ func (s *portable) DeleteIf(ctx context.Context, path string, ts int64) error {
 
 // Import stores r exactly as given; see Importer.
 func (s importing) Import(ctx context.Context, r Resource) error {
+	c, r, err := s.checkImport(ctx, r)
+	if err == nil {
+		err = s.imp.Import(ctx, r)
+	}
+	return s.end(ctx, c, err)
+}
+
+// ImportBatch imports every resource of rs; see BatchImporter.
+func (s importing) ImportBatch(ctx context.Context, rs []Resource) []error {
+	errs := make([]error, len(rs))
+	calls := make([]call, len(rs))
+	var ok []Resource
+	var at []int // index in rs of each resource of ok
+	for i, r := range rs {
+		c, r, err := s.checkImport(ctx, r)
+		calls[i] = c
+		if err != nil {
+			errs[i] = s.end(ctx, c, err)
+			continue
+		}
+		ok = append(ok, r)
+		at = append(at, i)
+	}
+	if b, batch := s.imp.(driver.BatchImporter); batch && len(ok) > 0 {
+		derrs := b.ImportBatch(ctx, ok)
+		for k, i := range at {
+			var err error
+			if derrs != nil {
+				err = derrs[k]
+			}
+			errs[i] = s.end(ctx, calls[i], err)
+		}
+	} else {
+		for k, i := range at {
+			errs[i] = s.end(ctx, calls[i], s.imp.Import(ctx, ok[k]))
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return errs
+		}
+	}
+	return nil
+}
+
+// checkImport runs Import's checks and returns r with its clean path.
+func (s importing) checkImport(ctx context.Context, r Resource) (call, Resource, error) {
 	c, err := s.begin(ctx, opImport, r.Path, false)
 	if err == nil && r.Timestamp < 1 {
 		err = fmt.Errorf("timestamp %d is not positive; an imported resource needs its original timestamp (ms since 1970, at least 1)",
@@ -77,9 +126,6 @@ func (s importing) Import(ctx context.Context, r Resource) error {
 	if err == nil {
 		err = s.fits(r.Content)
 	}
-	if err == nil {
-		r.Path = c.path
-		err = s.imp.Import(ctx, r)
-	}
-	return s.end(ctx, c, err)
+	r.Path = c.path
+	return c, r, err
 }

@@ -149,12 +149,16 @@ func hostNames(addr string) map[string]bool {
 func (e *Engine) Manager() *Manager { return e.mgr }
 
 // Register sets the Executor for jobType, replacing any earlier one, and
-// wakes the engine. Jobs of a type with no Executor are never touched.
+// wakes a started engine (before Start, its first pass looks at every
+// job). Jobs of a type with no Executor are never touched.
 func (e *Engine) Register(jobType string, ex Executor) {
 	e.mu.Lock()
 	e.executors[jobType] = ex
+	started := e.started
 	e.mu.Unlock()
-	e.Wake()
+	if started {
+		e.Wake()
+	}
 }
 
 // Wake makes the engine do a full pass now instead of at the next poll:

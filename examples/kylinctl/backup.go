@@ -27,6 +27,11 @@ FIFOs, devices, sockets) are not resources and are not copied: the backup is
 still written, then listed are how many were left out and which, and the
 command exits 1, so a script does not take the backup for a whole copy.
 
+The files are written by several writers without a flush each, and made
+durable together at the end (one sync of DIR's file system): only the
+success line says the backup is complete; after a failure or an interrupt
+DIR is incomplete.
+
 DIR must not exist or be empty. Resources written while the backup runs may or
 may not be in it (as with Kylin's backup); each copied resource is whole, with
 its own timestamp. The hidden DIR/.kylin-go holds only empty directories that
@@ -52,13 +57,7 @@ func backupCmd(fs *flag.FlagSet) action {
 		}
 		defer dst.Close()
 		p := e.progress("backup")
-		err = src.Walk(ctx, metastore.Root, metastore.Window{}, func(r metastore.Resource) error {
-			if err := dst.(metastore.Importer).Import(ctx, r); err != nil {
-				return err
-			}
-			p.add(len(r.Content))
-			return nil
-		})
+		err = copyInto(ctx, src, dst, p)
 		p.done()
 		if err != nil {
 			return fmt.Errorf("backup stopped after %s; %s is incomplete, delete it: %w", p.summary(), dir, err)
@@ -66,6 +65,23 @@ func backupCmd(fs *flag.FlagSet) action {
 		fmt.Fprintf(e.stdout, "backup: %s written to %s\n", p.summary(), rootOf(dst))
 		return skippedError(src)
 	}
+}
+
+// copyInto copies every resource of src into the filestore dst: one
+// goroutine walks src, copyWriters write the files without fsyncs
+// (filestore.Bulk), and one sync at the end makes them durable. Nothing is
+// durable, and the backup is not complete, until it returns nil.
+func copyInto(ctx context.Context, src, dst metastore.Store, p *progress) error {
+	bulk, err := filestore.NewBulk(dst)
+	if err != nil {
+		return err
+	}
+	w := startWriters(ctx, copyWriters, one(bulk.Import), func(r metastore.Resource) { p.add(len(r.Content)) })
+	readErr := src.Walk(ctx, metastore.Root, metastore.Window{}, w.send)
+	if err := copyErr(readErr, w.wait()); err != nil {
+		return err
+	}
+	return bulk.Sync(ctx)
 }
 
 // maxSkippedNamed bounds the entries a skipped-entries error names.

@@ -177,7 +177,7 @@ func TestIdentityCheckCatchesDrift(t *testing.T) {
 	dst := memstore.New()
 	defer dst.Close()
 	for _, r := range want {
-		if err := restoreOne(ctx, dst, nil, r); err != nil { // the Put path
+		if err := restoreOne(ctx, dst, r); err != nil { // the Put path
 			t.Fatal(err)
 		}
 	}
@@ -209,8 +209,11 @@ func TestBackupShapeConflict(t *testing.T) {
 	}
 	bk := filepath.Join(t.TempDir(), "bk")
 	r := fails(t, testHooks(), exitFailure, "incomplete, delete it", "--metadata-url", "shape@mem", "metastore", "backup", bk)
-	if !strings.Contains(r.stderr, "a resource and a folder cannot share a path") {
-		t.Fatalf("the reason is not named: %v", r)
+	if strings.Count(r.stderr, "a resource and a folder cannot share a path") != 1 {
+		t.Fatalf("the reason is not named exactly once: %v", r)
+	}
+	if strings.Contains(r.stdout, "backup:") {
+		t.Fatalf("a failed backup printed a success line: %v", r)
 	}
 }
 

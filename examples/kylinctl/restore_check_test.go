@@ -92,15 +92,28 @@ func TestRestoreRefusesBeforeWriting(t *testing.T) {
 		t.Fatalf("a refused restore wrote %d resources: %v", len(got), got)
 	}
 
-	// Control: the same copy without the check stops part way.
+	// Control: the same copy without the check stops part way. One writer,
+	// so that what is written before the refused resource stops the copy
+	// does not depend on how the writers are scheduled.
+	defer func(n int) { copyWriters = n }(copyWriters)
+	copyWriters = 1
 	src, err := openBackup(ctx, bk)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer src.Close()
 	e := &env{stdout: &strings.Builder{}, stderr: &strings.Builder{}, hooks: testHooks()}
-	if _, _, err := copyAll(ctx, e, src, dst); err == nil {
+	seen, _, err := copyAll(ctx, e, src, dst)
+	if err == nil {
 		t.Fatal("control: the unchecked copy into the limited target succeeded; the test cannot see a half-written restore")
+	}
+	if !strings.Contains(err.Error(), "/cube_statistics/big.seq") {
+		t.Fatalf("control: the copy's error does not name the refused resource: %v", err)
+	}
+	for p := range seen {
+		if _, err := dst.Get(ctx, p); err != nil {
+			t.Fatalf("control: %s counted as restored but not in the target: %v", p, err)
+		}
 	}
 	if got := all(t, dst); len(got) < 2 {
 		t.Fatalf("control: the unchecked copy wrote %d resources before failing; want some (a half-written target)", len(got))

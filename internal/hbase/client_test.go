@@ -98,6 +98,8 @@ func (fc *fakeCluster) handle(c *wiretest.Call) {
 		c.Reply(&pb.MutateResponse{Processed: proto.Bool(true)})
 	case "Scan":
 		fc.scan(c)
+	case "Multi":
+		fc.multi(c)
 	default:
 		c.Fail("org.apache.hadoop.hbase.exceptions.UnknownProtocolException", true)
 	}

@@ -16,9 +16,16 @@
 //   - Get, Put, Delete, CheckAndPut and CheckAndDelete (value equal, or cell
 //     absent), Scan over [start, stop) across regions, resuming after the
 //     last delivered row when a scanner or region is lost;
+//   - PutMulti: many Puts in Multi calls (ClientService.Multi), grouped per
+//     region, 100 per call, one outcome per Put; an action the server
+//     refuses as passing (region moved, busy) is sent again, any other
+//     refusal fails that Put alone;
 //   - CreateTable (with split keys) and TableExists through the master;
 //     creating a table that exists is success; SplitRegion splits a region
-//     at a row and waits until both daughters are online (tests).
+//     at a row and waits until both daughters are online (tests);
+//   - a Scan's cell TimeRange, which lets region servers skip store files
+//     of older cells; FlushTable and StoreFiles through each region's
+//     server's AdminService (tests and benchmarks).
 //
 // Results always travel inside the protobuf messages: the client announces
 // no cellblock codec.
@@ -56,8 +63,8 @@
 // after giving up says how long the call waited and names the setting.
 //
 // A request that was sent but never answered (the connection broke, or the
-// attempt timed out) has an unknown outcome. Get, Put, Delete and Scan are
-// retried after it. CheckAndPut and CheckAndDelete are not: they return an
+// attempt timed out) has an unknown outcome. Get, Put, PutMulti, Delete and
+// Scan are retried after it. CheckAndPut and CheckAndDelete are not: they return an
 // error wrapping ErrUnknownOutcome and the caller decides, typically by
 // reading the row back (metastore/hbasestore does). When the caller's ctx
 // ends, ctx.Err() is returned unwrapped.

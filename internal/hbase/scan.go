@@ -23,6 +23,9 @@ type ScanOptions struct {
 	MaxResultSize int64
 	// Filter, when set, drops rows on the server (see ValueRange).
 	Filter *ValueRange
+	// TimeRange, when set, limits the scan to cells whose timestamp is in
+	// it (see TimeRange).
+	TimeRange *TimeRange
 }
 
 // PrefixStop returns the stop row of a scan over every row starting with
@@ -84,6 +87,7 @@ func (s *scanState) region(ctx context.Context, cn *wire.Conn, r *region) error 
 		Region: regionSpec(r.Name),
 		Scan: &pb.Scan{
 			Column: pbColumns(s.opt.Columns), StartRow: s.next, StopRow: s.opt.Stop, Filter: s.opt.Filter.pbFilter(),
+			TimeRange:     s.opt.TimeRange.pbTimeRange(),
 			MaxResultSize: proto.Uint64(uint64(s.opt.MaxResultSize)),
 		},
 		NumberOfRows: proto.Uint32(uint32(s.opt.Rows)),

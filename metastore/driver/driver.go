@@ -64,6 +64,15 @@ type Importer interface {
 	Import(ctx context.Context, r Resource) error
 }
 
+// BatchImporter is an optional Importer ability: import many resources in
+// few round trips (hbasestore: Multi calls). ImportBatch returns one error
+// per resource of rs, in order (nil: written), or nil when every one was
+// written. The portable Store checks each resource first, as for Import,
+// and passes on only those it accepts.
+type BatchImporter interface {
+	ImportBatch(ctx context.Context, rs []Resource) []error
+}
+
 // SliceLister is an optional Store ability: the children of folder as one
 // slice, for a driver that holds them sorted already and can copy them in
 // one step (memstore), cheaper than one callback per child. The portable

@@ -37,6 +37,14 @@
 //     directories it left empty, so folders never linger after their last
 //     resource goes (Kylin does not list empty directories either).
 //
+// Bulk (NewBulk) imports without those fsyncs, for filling a directory
+// nobody uses yet (a backup, a restore, a seed): each import is still an
+// atomic rename of a named temporary file, and Sync makes all of them
+// durable at once with one syncfs(2) of the root's file system. On ext4,
+// 10,000 files took 0.1 s to sync that way against 3.3-4.3 s for an fsync
+// of every file and directory at the end (and far more for two fsyncs per
+// import as they are written).
+//
 // The locks are spread over 64 stripes by a hash of the path. Each stripe is
 // a one-slot channel (goroutines of one Store, waits honour ctx) and flock
 // on an empty directory <root>/.kylin-go/locks/NN (other Stores and other

@@ -24,7 +24,7 @@ import (
 // the new one, whole, and a crash loses neither. A ctx that ends before
 // the rename leaves the store unchanged.
 func (s *dirStore) Put(ctx context.Context, p string, content []byte, oldTS, newTS int64) error {
-	return s.write(ctx, p, content, newTS, func(stored int64) error {
+	return s.write(ctx, p, content, newTS, synced, func(stored int64) error {
 		if stored != oldTS {
 			return &driver.Conflict{Stored: stored}
 		}
@@ -36,13 +36,22 @@ func (s *dirStore) Put(ctx context.Context, p string, content []byte, oldTS, new
 // modification time, replacing whatever is at r.Path without a
 // compare-and-set. The write is atomic and durable as a Put's is.
 func (s *dirStore) Import(ctx context.Context, r driver.Resource) error {
-	return s.write(ctx, r.Path, r.Content, r.Timestamp, func(int64) error { return nil })
+	return s.write(ctx, r.Path, r.Content, r.Timestamp, synced, func(int64) error { return nil })
 }
+
+// durability says whether a write fsyncs what it changed before it
+// returns (synced) or leaves that to a later syncfs (deferred; see Bulk).
+type durability bool
+
+const (
+	synced   durability = true
+	deferred durability = false
+)
 
 // write replaces the resource at p with content at timestamp ts, under the
 // path's lock, when allow(stored timestamp) returns nil. It is the one
-// place that writes a resource.
-func (s *dirStore) write(ctx context.Context, p string, content []byte, ts int64, allow func(int64) error) error {
+// place that writes a resource; dur says whether it fsyncs.
+func (s *dirStore) write(ctx context.Context, p string, content []byte, ts int64, dur durability, allow func(int64) error) error {
 	end, err := s.begin()
 	if err != nil {
 		return err
@@ -67,7 +76,7 @@ func (s *dirStore) write(ctx context.Context, p string, content []byte, ts int64
 	if err := allow(stored); err != nil {
 		return err
 	}
-	return s.native(s.replace(ctx, r, content, ts))
+	return s.native(s.replace(ctx, r, content, ts, dur))
 }
 
 // maxRenameAttempts bounds the retries when a concurrent delete removes
@@ -75,8 +84,8 @@ func (s *dirStore) write(ctx context.Context, p string, content []byte, ts int64
 const maxRenameAttempts = 8
 
 // replace writes content with modification time ts to rel, atomically.
-func (s *dirStore) replace(ctx context.Context, rel string, content []byte, ts int64) error {
-	t, err := s.writeTemp(content, ts)
+func (s *dirStore) replace(ctx context.Context, rel string, content []byte, ts int64, dur durability) error {
+	t, err := s.writeTemp(content, ts, dur)
 	if err != nil {
 		return err
 	}
@@ -86,7 +95,7 @@ func (s *dirStore) replace(ctx context.Context, rel string, content []byte, ts i
 	}
 	dir, base := splitRel(rel)
 	for attempt := 1; ; attempt++ {
-		err := s.renameInto(t, dir, base)
+		err := s.renameInto(t, dir, base, dur)
 		if errors.Is(err, unix.ENOENT) && attempt < maxRenameAttempts {
 			continue
 		}
@@ -95,9 +104,13 @@ func (s *dirStore) replace(ctx context.Context, rel string, content []byte, ts i
 }
 
 // writeTemp writes content to a new temporary file, sets its time, and
-// flushes it to disk.
-func (s *dirStore) writeTemp(content []byte, ts int64) (*tempFile, error) {
-	t, err := newTemp(s.tmpFD, s.anonTemp)
+// flushes it to disk (when dur is synced).
+func (s *dirStore) writeTemp(content []byte, ts int64, dur durability) (*tempFile, error) {
+	// A deferred write takes a named temporary file: creating an anonymous
+	// one (O_TMPFILE) puts its inode on the file system's orphan list,
+	// which on ext4 is one lock for all writers and took most of a bulk
+	// import's time. A writer dying leaves the name, which Open removes.
+	t, err := newTemp(s.tmpFD, s.anonTemp && dur == synced)
 	if err != nil {
 		return nil, fmt.Errorf("create temporary file in %s: %w", tmpRel, err)
 	}
@@ -110,7 +123,7 @@ func (s *dirStore) writeTemp(content []byte, ts int64) (*tempFile, error) {
 		t.discard()
 		return nil, fmt.Errorf("set modification time: %w", err)
 	}
-	if err := fsync(t.fd); err != nil {
+	if err := dur.fsync(t.fd); err != nil {
 		t.discard()
 		return nil, fmt.Errorf("fsync temporary file: %w", err)
 	}
@@ -118,9 +131,9 @@ func (s *dirStore) writeTemp(content []byte, ts int64) (*tempFile, error) {
 	return t, nil
 }
 
-// renameInto moves t to dir/base and fsyncs dir.
-func (s *dirStore) renameInto(t *tempFile, dir, base string) error {
-	pfd, err := s.ensureDir(dir)
+// renameInto moves t to dir/base and fsyncs dir (when dur is synced).
+func (s *dirStore) renameInto(t *tempFile, dir, base string, dur durability) error {
+	pfd, err := s.ensureDir(dir, dur)
 	if err != nil {
 		return err
 	}
@@ -137,15 +150,16 @@ func (s *dirStore) renameInto(t *tempFile, dir, base string) error {
 	}
 	t.renamed()
 	stage("renamed")
-	if err := fsync(pfd); err != nil {
+	if err := dur.fsync(pfd); err != nil {
 		return fmt.Errorf("fsync directory: %w", err)
 	}
 	return nil
 }
 
 // ensureDir opens the directory dir below the root, creating what is
-// missing (and fsyncing the parent of each directory it creates).
-func (s *dirStore) ensureDir(dir string) (int, error) {
+// missing (and, when dur is synced, fsyncing the parent of each directory
+// it creates).
+func (s *dirStore) ensureDir(dir string, dur durability) (int, error) {
 	fd, err := openDir(s.rootFD, dir)
 	if err == nil || !errors.Is(err, unix.ENOENT) {
 		return fd, dirErr(err)
@@ -155,7 +169,7 @@ func (s *dirStore) ensureDir(dir string) (int, error) {
 		return -1, err
 	}
 	for _, name := range splitAll(dir) {
-		next, err := mkdirOpen(cur, name)
+		next, err := mkdirOpen(cur, name, dur)
 		unix.Close(cur)
 		if err != nil {
 			return -1, dirErr(err)
@@ -166,13 +180,13 @@ func (s *dirStore) ensureDir(dir string) (int, error) {
 }
 
 // mkdirOpen creates name in dirfd if missing and opens it.
-func mkdirOpen(dirfd int, name string) (int, error) {
+func mkdirOpen(dirfd int, name string, dur durability) (int, error) {
 	err := unix.Mkdirat(dirfd, name, 0o777)
 	if err != nil && err != unix.EEXIST {
 		return -1, err
 	}
 	if err == nil {
-		if err := fsync(dirfd); err != nil {
+		if err := dur.fsync(dirfd); err != nil {
 			return -1, err
 		}
 	}
@@ -192,6 +206,15 @@ func splitAll(rel string) []string {
 		return nil
 	}
 	return strings.Split(rel, "/")
+}
+
+// fsync flushes fd when d is synced; a deferred write leaves it to Sync.
+func (d durability) fsync(fd int) error {
+	if d == deferred {
+		return nil
+	}
+	stage("fsync")
+	return fsync(fd)
 }
 
 // stageHook is nil outside tests. The crash tests set it in a child process

@@ -15,11 +15,32 @@ import (
 )
 
 // restartDeadline bounds every call of the restart test; restartSlack is
-// what a call may take beyond it (scheduling on a loaded machine).
+// what a call may take beyond it: scheduling on a loaded 2-core machine
+// under -race (a call once returned more than 0.5 s late with load average
+// 20). A call that ignored its deadline would instead wait for the server
+// that is down, which stays down for several seconds.
 const (
 	restartDeadline = 8 * time.Second
-	restartSlack    = 500 * time.Millisecond
+	restartSlack    = 2 * time.Second
 )
+
+// overruns counts the calls that returned past restartDeadline+restartSlack
+// and keeps the worst overrun of any call past its deadline, for the log.
+type overruns struct {
+	n, worst atomic.Int64 // worst in nanoseconds
+}
+
+func (o *overruns) observe(took time.Duration) {
+	over := took - restartDeadline
+	for w := o.worst.Load(); over > time.Duration(w); w = o.worst.Load() {
+		if o.worst.CompareAndSwap(w, int64(over)) {
+			break
+		}
+	}
+	if took > restartDeadline+restartSlack {
+		o.n.Add(1)
+	}
+}
 
 // TestBigCellRestart runs 4 writers of big cells (each on its own path and
 // handle) while the DataNode, then the NameNode, of a dedicated HDFS stop
@@ -31,7 +52,8 @@ func TestBigCellRestart(t *testing.T) {
 	cfg := storeConfig(uniqueTable(t), testenv.HBase(t))
 	cfg.URL += ",fs.defaultFS=hdfs://" + h.Addr()
 	cfg.HDFSWorkingDir = "/kylin-restart"
-	var writes, failures, late atomic.Int64
+	var writes, failures atomic.Int64
+	var late overruns
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
 	type state struct{ acked, inflight version }
@@ -96,9 +118,10 @@ func TestBigCellRestart(t *testing.T) {
 			t.Logf("path %d: read %v at %d; acknowledged %s at %d", i, err, r.Timestamp, short(st.acked.sum), st.acked.ts)
 		}
 	}
-	t.Logf("restart test: %d writes, %d failures, %d lost, %d calls past their deadline", writes.Load(), failures.Load(), lost, late.Load())
-	if lost != 0 || late.Load() != 0 {
-		t.Fatalf("%d lost, %d calls past their deadline", lost, late.Load())
+	t.Logf("restart test: %d writes, %d failures, %d lost, %d calls past their deadline (worst overrun %v)",
+		writes.Load(), failures.Load(), lost, late.n.Load(), time.Duration(late.worst.Load()))
+	if lost != 0 || late.n.Load() != 0 {
+		t.Fatalf("%d lost, %d calls past their deadline and slack %v", lost, late.n.Load(), restartSlack)
 	}
 	if writes.Load() == 0 || failures.Load() == 0 {
 		t.Fatalf("writes %d, failures %d: the test did not exercise both", writes.Load(), failures.Load())
@@ -106,24 +129,20 @@ func TestBigCellRestart(t *testing.T) {
 }
 
 // timedPut is a Put under restartDeadline that counts a late return.
-func timedPut(s metastore.Store, p string, c []byte, old int64, late *atomic.Int64) (int64, error) {
+func timedPut(s metastore.Store, p string, c []byte, old int64, late *overruns) (int64, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), restartDeadline)
 	defer cancel()
 	start := time.Now()
 	ts, err := s.Put(ctx, p, c, old)
-	if time.Since(start) > restartDeadline+restartSlack {
-		late.Add(1)
-	}
+	late.observe(time.Since(start))
 	return ts, err
 }
 
-func timedGet(s metastore.Store, p string, late *atomic.Int64) (metastore.Resource, error) {
+func timedGet(s metastore.Store, p string, late *overruns) (metastore.Resource, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), restartDeadline)
 	defer cancel()
 	start := time.Now()
 	r, err := s.Get(ctx, p)
-	if time.Since(start) > restartDeadline+restartSlack {
-		late.Add(1)
-	}
+	late.observe(time.Since(start))
 	return r, err
 }

@@ -126,3 +126,35 @@ func (s *tableStore) deleteWith(ctx context.Context, p string, del func() error)
 	s.big.Remove(ctx, p)
 	return nil
 }
+
+// ImportBatch writes rs as Import does, the rows in Multi calls (content
+// pushed to HDFS one resource at a time, as Import).
+func (s *tableStore) ImportBatch(ctx context.Context, rs []driver.Resource) []error {
+	errs := make([]error, len(rs))
+	var puts []hbase.RowPut
+	var at []int // index in rs of each put
+	for i, r := range rs {
+		if s.big != nil && s.big.pushed(r.Content) {
+			errs[i] = s.Import(ctx, r)
+			continue
+		}
+		cells, err := s.cells(ctx, r.Path, r.Content, r.Timestamp)
+		if err != nil {
+			errs[i] = err
+			continue
+		}
+		puts = append(puts, hbase.RowPut{Row: []byte(r.Path), Cells: cells})
+		at = append(at, i)
+	}
+	if perrs := s.cl.PutMulti(ctx, s.table, puts); perrs != nil {
+		for k, i := range at {
+			errs[i] = native(perrs[k])
+		}
+	}
+	for _, err := range errs {
+		if err != nil {
+			return errs
+		}
+	}
+	return nil
+}

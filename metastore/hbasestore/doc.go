@@ -18,9 +18,27 @@
 // hbase.zookeeper.quorum (required), hbase.zookeeper.property.clientPort,
 // zookeeper.znode.parent, zookeeper.session.timeout, hbase.rpc.timeout,
 // hbase.client.retries.number, hbase.client.pause,
-// hbase.client.operation.timeout and hbase.client.scanner.caching; the rest
-// are ignored. Without them the config.Metastore values apply (Kylin's
+// hbase.client.operation.timeout and hbase.client.scanner.caching, and our
+// own kylin.go.metadata.hbase-clock-skew (below); the rest are ignored. Without them the config.Metastore values apply (Kylin's
 // kylin.metadata.hbase-* keys).
+//
+// # Windowed walks and cell time
+//
+// A Walk with a window [From, To) sends a filter on f:t to the region
+// server, the exact test. When From is set it also sends a cell time range
+// from From less a clock-skew margin, so that the region server skips the
+// store files and memstore segments holding only older cells: a walk of
+// what changed does not read years of history. Cells carry the region
+// server's clock (Kylin and this driver leave cell timestamps to it) and
+// f:t the writer's, so the margin is the clock skew tolerated between
+// writers and region servers: the metadata URL parameter
+// kylin.go.metadata.hbase-clock-skew, in milliseconds (default 300000,
+// 5 minutes; "off" never prunes). Every walked or listed row shows how far
+// its writer was ahead (f:t less its cell's timestamp); past half the
+// margin the store logs a warning and stops pruning until it is reopened,
+// and a pruned walk that meets a writer past the whole margin walks again
+// unpruned, or fails when it has already delivered rows. Walks without
+// From never prune.
 //
 // A region in transition (split, move) refuses requests without applying
 // them, for about a second or two. Such refusals are retried past

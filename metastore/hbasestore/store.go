@@ -23,14 +23,16 @@ type tableStore struct {
 	external string // HDFS folder of pushed-down content, without the path
 	log      *zap.Logger
 	big      *bigCells // nil without HDFS: big cells are refused and reported
+	prune    *pruner   // the cell time range of windowed walks (prune.go)
 
 	noRecheck bool // tests only: the negative control of the recheck
 }
 
 var (
-	_ driver.Store     = (*tableStore)(nil)
-	_ driver.Importer  = (*tableStore)(nil)
-	_ driver.Describer = (*tableStore)(nil)
+	_ driver.Store         = (*tableStore)(nil)
+	_ driver.Importer      = (*tableStore)(nil)
+	_ driver.BatchImporter = (*tableStore)(nil)
+	_ driver.Describer     = (*tableStore)(nil)
 )
 
 func init() {
@@ -73,13 +75,18 @@ func openDriver(ctx context.Context, cfg config.Metastore, hopts []hbase.Option,
 	if err != nil {
 		return nil, err
 	}
+	skew, err := parseClockSkew(u.Params)
+	if err != nil {
+		return nil, err
+	}
 	hopts = append([]hbase.Option{hbase.WithLogger(o.Logger), hbase.WithRegisterer(o.Registerer)}, hopts...)
 	cl, err := hbase.New(hc, hopts...)
 	if err != nil {
 		return nil, err
 	}
 	s := &tableStore{cl: cl, table: u.Identifier, cfg: cfg, scanRows: rows, log: o.Logger,
-		external: strings.TrimRight(cfg.HDFSWorkingDir, "/") + "/" + u.Identifier + "/resources"}
+		external: strings.TrimRight(cfg.HDFSWorkingDir, "/") + "/" + u.Identifier + "/resources",
+		prune:    &pruner{margin: skew, log: o.Logger}}
 	if s.big, err = newBigCells(cfg, u, rawProperties(o), o.Logger); err != nil {
 		cl.Close()
 		return nil, err

@@ -74,6 +74,38 @@ func (w touchRewritingStore) Touch(ctx context.Context, p string, oldTS, newTS i
 	return w.Store.(metastore.Importer).Import(ctx, metastore.Resource{Path: p, Content: []byte("x"), Timestamp: newTS})
 }
 
+// batchDroppingStore's ImportBatch leaves the last resource out and
+// reports every one written.
+type batchDroppingStore struct{ metastore.Store }
+
+func (b batchDroppingStore) ImportBatch(ctx context.Context, rs []metastore.Resource) []error {
+	errs := b.Store.(metastore.BatchImporter).ImportBatch(ctx, rs[:len(rs)-1])
+	if errs == nil {
+		return nil
+	}
+	return append(errs, nil)
+}
+
+func (b batchDroppingStore) Import(ctx context.Context, r metastore.Resource) error {
+	return b.Store.(metastore.Importer).Import(ctx, r)
+}
+
+// batchPuttingStore's ImportBatch puts each resource with a new timestamp.
+type batchPuttingStore struct{ metastore.Store }
+
+func (b batchPuttingStore) ImportBatch(ctx context.Context, rs []metastore.Resource) []error {
+	errs := make([]error, len(rs))
+	for i, r := range rs {
+		old, _ := b.Store.Get(ctx, r.Path)
+		_, errs[i] = b.Store.Put(ctx, r.Path, r.Content, old.Timestamp)
+	}
+	return errs
+}
+
+func (b batchPuttingStore) Import(ctx context.Context, r metastore.Resource) error {
+	return b.Store.(metastore.Importer).Import(ctx, r)
+}
+
 // TestNegativeControlVariants checks that each check named here must catch the
 // broken behaviour wrapped around an otherwise correct memstore.
 func TestNegativeControlVariants(t *testing.T) {
@@ -89,6 +121,8 @@ func TestNegativeControlVariants(t *testing.T) {
 		{"Touch", func(s metastore.Store) metastore.Store { return touchBlindStore{s} }},
 		{"Touch", func(s metastore.Store) metastore.Store { return touchNoopStore{s} }},
 		{"Touch", func(s metastore.Store) metastore.Store { return touchRewritingStore{s} }},
+		{"ImportBatch", func(s metastore.Store) metastore.Store { return batchDroppingStore{s} }},
+		{"ImportBatch", func(s metastore.Store) metastore.Store { return batchPuttingStore{s} }},
 	}
 	for _, c := range cases {
 		t.Run(c.check, func(t *testing.T) {

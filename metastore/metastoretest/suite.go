@@ -77,6 +77,7 @@ var checks = []check{
 	{"Delete", checkDelete},
 	{"DeleteIf", checkDeleteIf},
 	{"Touch", checkTouch},
+	{"ImportBatch", checkImportBatch},
 	{"Cancelled", checkCancelled},
 	{"Closed", checkClosed},
 	{"ConcurrentCAS", checkConcurrentCAS},

@@ -29,9 +29,12 @@ const (
 // scanning the same table (BackupPeer in bench/hbase/java), hbasestore's
 // Walk alone (the read half of the backup), and `kylinctl metastore
 // restore` into a fresh table against the Java client writing the same rows
-// into another fresh table. Needs KYLIN_TEST_HBASE_ZK, java and mvn (or
-// KYLIN_SCALE_JAVA_CP, the peer's classpath); skips without them and under
-// -short. KYLIN_SCALE_HBASE_BACKUP_SIZES (default 1000,10000) and
+// into another fresh table. Our backup also runs against Kylin 3.1.3's own
+// backup of the table (ResourceTool download, as metastore.sh backup runs
+// it; needs KYLIN_TEST_KYLIN_JARS, without it that column says "not run").
+// Needs KYLIN_TEST_HBASE_ZK, java and mvn (or KYLIN_SCALE_JAVA_CP, the
+// peer's classpath); skips without them and under -short.
+// KYLIN_SCALE_HBASE_BACKUP_SIZES (default 1000,10000) and
 // KYLIN_SCALE_ROUNDS (3) change the curve.
 func BenchmarkScaleBackupHBase(b *testing.B) {
 	if testing.Short() {
@@ -44,16 +47,20 @@ func BenchmarkScaleBackupHBase(b *testing.B) {
 	sizes, rounds := envSizes("KYLIN_SCALE_HBASE_BACKUP_SIZES", []int{1000, 10000}), envInt("KYLIN_SCALE_ROUNDS", 3)
 	bin := buildKylinctl(b)
 	peer := startPeer(b, quorum)
+	kyl, why := newKylinBackup(b)
+	if kyl == nil {
+		b.Logf("Kylin's own backup is not measured: %s", why)
+	}
 	for range b.N {
 		res := map[int]*hbaseRates{}
 		for _, n := range sizes {
-			r, err := measureHBase(b, peer, bin, quorum, n, rounds)
+			r, err := measureHBase(b, peer, kyl, bin, quorum, n, rounds)
 			if err != nil {
 				b.Fatal(err)
 			}
 			res[n] = r
 		}
-		table := renderHBase(sizes, rounds, res)
+		table := renderHBase(sizes, rounds, res, why)
 		fmt.Print(table)
 		if os.Getenv("KYLIN_BENCH_README") != "" {
 			if err := readme.Replace("../../README.md", "scale backup hbase", table); err != nil {
@@ -63,13 +70,16 @@ func BenchmarkScaleBackupHBase(b *testing.B) {
 	}
 }
 
-// hbaseRates holds resources/s per round of each side.
+// hbaseRates holds resources/s per round of each side; kylin is Kylin's
+// own backup (empty when it did not run), kylinJVM the same without the
+// JVM's start and exit.
 type hbaseRates struct {
 	backup, walk, scan, restore, load []float64
+	kylin, kylinJVM                   []float64
 }
 
 // measureHBase seeds a table of n resources and runs the rounds on it.
-func measureHBase(b *testing.B, peer *javaPeer, bin, quorum string, n, rounds int) (*hbaseRates, error) {
+func measureHBase(b *testing.B, peer *javaPeer, kyl *kylinBackup, bin, quorum string, n, rounds int) (*hbaseRates, error) {
 	ctx := context.Background()
 	stamp := time.Now().UnixNano()
 	name := func(kind string, r int) string { return fmt.Sprintf("kgo_bkbench_%s_%d_%d_%d", kind, n, r, stamp) }
@@ -114,8 +124,22 @@ func measureHBase(b *testing.B, peer *javaPeer, bin, quorum string, n, rounds in
 			out.scan = append(out.scan, rate(d))
 			return err
 		}
-		if err := inOrder(r, ours, java); err != nil {
+		sides := []func() error{ours, java}
+		kbk := filepath.Join(dir, "kylin"+strconv.Itoa(r))
+		if kyl != nil {
+			sides = append(sides, func() error {
+				wall, in, err := kyl.run(hbaseURL(src, quorum), kbk)
+				out.kylin, out.kylinJVM = append(out.kylin, rate(wall)), append(out.kylinJVM, rate(in))
+				return err
+			})
+		}
+		if err := rotated(r, sides...); err != nil {
 			return nil, err
+		}
+		if kyl != nil {
+			if err := sameFiles(kbk, bk, n+1); err != nil { // and /UUID
+				return nil, err
+			}
 		}
 		dst, jdst := name("dst", r), name("java", r)
 		tables = append(tables, dst, jdst)
@@ -144,7 +168,7 @@ func measureHBase(b *testing.B, peer *javaPeer, bin, quorum string, n, rounds in
 				return nil, err
 			}
 		}
-		os.RemoveAll(bk)
+		// bk stays until the benchmark ends, as in BenchmarkScaleBackup.
 	}
 	return out, nil
 }
@@ -158,6 +182,16 @@ func inOrder(round int, a, b func() error) error {
 		return err
 	}
 	return b()
+}
+
+// rotated runs fns starting with fns[round%len(fns)], wrapping around.
+func rotated(round int, fns ...func() error) error {
+	for i := range fns {
+		if err := fns[(round+i)%len(fns)](); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // hbaseURL is the metadata URL of table; KYLIN_SCALE_HBASE_PARAMS adds
@@ -188,11 +222,11 @@ func seedHBase(ctx context.Context, quorum, table string, n int) error {
 		return fmt.Errorf("seed %s: %w", table, err)
 	}
 	defer s.Close()
-	imp, ok := s.(metastore.Importer)
+	bi, ok := s.(metastore.BatchImporter)
 	if !ok {
-		return fmt.Errorf("hbasestore %T has no Importer", s)
+		return fmt.Errorf("hbasestore %T has no BatchImporter", s)
 	}
-	return importAll(ctx, imp, n)
+	return importAll(ctx, bi, n)
 }
 
 // walkHBase times a Walk of the whole table reading every resource's

@@ -332,7 +332,7 @@ func (x *FilterList_Operator) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use FilterList_Operator.Descriptor instead.
 func (FilterList_Operator) EnumDescriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{30, 0}
+	return file_hbase_proto_rawDescGZIP(), []int{37, 0}
 }
 
 type GetProcedureResultResponse_State int32
@@ -391,7 +391,7 @@ func (x *GetProcedureResultResponse_State) UnmarshalJSON(b []byte) error {
 
 // Deprecated: Use GetProcedureResultResponse_State.Descriptor instead.
 func (GetProcedureResultResponse_State) EnumDescriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{40, 0}
+	return file_hbase_proto_rawDescGZIP(), []int{48, 0}
 }
 
 type UserInformation struct {
@@ -2177,6 +2177,391 @@ func (x *MutateResponse) GetProcessed() bool {
 	return false
 }
 
+// An exception as a Multi response carries it per action or per region:
+// the Java class name and the server's text of it.
+type NameBytesPair struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Name          *string                `protobuf:"bytes,1,req,name=name" json:"name,omitempty"`
+	Value         []byte                 `protobuf:"bytes,2,opt,name=value" json:"value,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *NameBytesPair) Reset() {
+	*x = NameBytesPair{}
+	mi := &file_hbase_proto_msgTypes[29]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *NameBytesPair) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*NameBytesPair) ProtoMessage() {}
+
+func (x *NameBytesPair) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[29]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use NameBytesPair.ProtoReflect.Descriptor instead.
+func (*NameBytesPair) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{29}
+}
+
+func (x *NameBytesPair) GetName() string {
+	if x != nil && x.Name != nil {
+		return *x.Name
+	}
+	return ""
+}
+
+func (x *NameBytesPair) GetValue() []byte {
+	if x != nil {
+		return x.Value
+	}
+	return nil
+}
+
+// One action of a RegionAction; index is echoed in its result.
+type Action struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Index         *uint32                `protobuf:"varint,1,opt,name=index" json:"index,omitempty"`
+	Mutation      *MutationProto         `protobuf:"bytes,2,opt,name=mutation" json:"mutation,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *Action) Reset() {
+	*x = Action{}
+	mi := &file_hbase_proto_msgTypes[30]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *Action) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*Action) ProtoMessage() {}
+
+func (x *Action) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[30]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use Action.ProtoReflect.Descriptor instead.
+func (*Action) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{30}
+}
+
+func (x *Action) GetIndex() uint32 {
+	if x != nil && x.Index != nil {
+		return *x.Index
+	}
+	return 0
+}
+
+func (x *Action) GetMutation() *MutationProto {
+	if x != nil {
+		return x.Mutation
+	}
+	return nil
+}
+
+// The actions for one region (not atomic unless atomic is set).
+type RegionAction struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Region        *RegionSpecifier       `protobuf:"bytes,1,req,name=region" json:"region,omitempty"`
+	Atomic        *bool                  `protobuf:"varint,2,opt,name=atomic" json:"atomic,omitempty"`
+	Action        []*Action              `protobuf:"bytes,3,rep,name=action" json:"action,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *RegionAction) Reset() {
+	*x = RegionAction{}
+	mi := &file_hbase_proto_msgTypes[31]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegionAction) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegionAction) ProtoMessage() {}
+
+func (x *RegionAction) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[31]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegionAction.ProtoReflect.Descriptor instead.
+func (*RegionAction) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{31}
+}
+
+func (x *RegionAction) GetRegion() *RegionSpecifier {
+	if x != nil {
+		return x.Region
+	}
+	return nil
+}
+
+func (x *RegionAction) GetAtomic() bool {
+	if x != nil && x.Atomic != nil {
+		return *x.Atomic
+	}
+	return false
+}
+
+func (x *RegionAction) GetAction() []*Action {
+	if x != nil {
+		return x.Action
+	}
+	return nil
+}
+
+type ResultOrException struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	Index         *uint32                `protobuf:"varint,1,opt,name=index" json:"index,omitempty"`
+	Result        *Result                `protobuf:"bytes,2,opt,name=result" json:"result,omitempty"`
+	Exception     *NameBytesPair         `protobuf:"bytes,3,opt,name=exception" json:"exception,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *ResultOrException) Reset() {
+	*x = ResultOrException{}
+	mi := &file_hbase_proto_msgTypes[32]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *ResultOrException) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*ResultOrException) ProtoMessage() {}
+
+func (x *ResultOrException) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[32]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use ResultOrException.ProtoReflect.Descriptor instead.
+func (*ResultOrException) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{32}
+}
+
+func (x *ResultOrException) GetIndex() uint32 {
+	if x != nil && x.Index != nil {
+		return *x.Index
+	}
+	return 0
+}
+
+func (x *ResultOrException) GetResult() *Result {
+	if x != nil {
+		return x.Result
+	}
+	return nil
+}
+
+func (x *ResultOrException) GetException() *NameBytesPair {
+	if x != nil {
+		return x.Exception
+	}
+	return nil
+}
+
+// The results of one RegionAction, or one exception for all of it.
+type RegionActionResult struct {
+	state             protoimpl.MessageState `protogen:"open.v1"`
+	ResultOrException []*ResultOrException   `protobuf:"bytes,1,rep,name=result_or_exception,json=resultOrException" json:"result_or_exception,omitempty"`
+	Exception         *NameBytesPair         `protobuf:"bytes,2,opt,name=exception" json:"exception,omitempty"`
+	unknownFields     protoimpl.UnknownFields
+	sizeCache         protoimpl.SizeCache
+}
+
+func (x *RegionActionResult) Reset() {
+	*x = RegionActionResult{}
+	mi := &file_hbase_proto_msgTypes[33]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *RegionActionResult) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*RegionActionResult) ProtoMessage() {}
+
+func (x *RegionActionResult) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[33]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use RegionActionResult.ProtoReflect.Descriptor instead.
+func (*RegionActionResult) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{33}
+}
+
+func (x *RegionActionResult) GetResultOrException() []*ResultOrException {
+	if x != nil {
+		return x.ResultOrException
+	}
+	return nil
+}
+
+func (x *RegionActionResult) GetException() *NameBytesPair {
+	if x != nil {
+		return x.Exception
+	}
+	return nil
+}
+
+type MultiRequest struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	RegionAction  []*RegionAction        `protobuf:"bytes,1,rep,name=region_action,json=regionAction" json:"region_action,omitempty"`
+	NonceGroup    *uint64                `protobuf:"varint,2,opt,name=nonce_group,json=nonceGroup" json:"nonce_group,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *MultiRequest) Reset() {
+	*x = MultiRequest{}
+	mi := &file_hbase_proto_msgTypes[34]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MultiRequest) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MultiRequest) ProtoMessage() {}
+
+func (x *MultiRequest) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[34]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MultiRequest.ProtoReflect.Descriptor instead.
+func (*MultiRequest) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{34}
+}
+
+func (x *MultiRequest) GetRegionAction() []*RegionAction {
+	if x != nil {
+		return x.RegionAction
+	}
+	return nil
+}
+
+func (x *MultiRequest) GetNonceGroup() uint64 {
+	if x != nil && x.NonceGroup != nil {
+		return *x.NonceGroup
+	}
+	return 0
+}
+
+type MultiResponse struct {
+	state              protoimpl.MessageState `protogen:"open.v1"`
+	RegionActionResult []*RegionActionResult  `protobuf:"bytes,1,rep,name=region_action_result,json=regionActionResult" json:"region_action_result,omitempty"`
+	Processed          *bool                  `protobuf:"varint,2,opt,name=processed" json:"processed,omitempty"`
+	unknownFields      protoimpl.UnknownFields
+	sizeCache          protoimpl.SizeCache
+}
+
+func (x *MultiResponse) Reset() {
+	*x = MultiResponse{}
+	mi := &file_hbase_proto_msgTypes[35]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *MultiResponse) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*MultiResponse) ProtoMessage() {}
+
+func (x *MultiResponse) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[35]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use MultiResponse.ProtoReflect.Descriptor instead.
+func (*MultiResponse) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{35}
+}
+
+func (x *MultiResponse) GetRegionActionResult() []*RegionActionResult {
+	if x != nil {
+		return x.RegionActionResult
+	}
+	return nil
+}
+
+func (x *MultiResponse) GetProcessed() bool {
+	if x != nil && x.Processed != nil {
+		return *x.Processed
+	}
+	return false
+}
+
 // A filter the server applies during a scan: the Java class name and its
 // serialized message (Filter.proto).
 type Filter struct {
@@ -2189,7 +2574,7 @@ type Filter struct {
 
 func (x *Filter) Reset() {
 	*x = Filter{}
-	mi := &file_hbase_proto_msgTypes[29]
+	mi := &file_hbase_proto_msgTypes[36]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2201,7 +2586,7 @@ func (x *Filter) String() string {
 func (*Filter) ProtoMessage() {}
 
 func (x *Filter) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[29]
+	mi := &file_hbase_proto_msgTypes[36]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2214,7 +2599,7 @@ func (x *Filter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Filter.ProtoReflect.Descriptor instead.
 func (*Filter) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{29}
+	return file_hbase_proto_rawDescGZIP(), []int{36}
 }
 
 func (x *Filter) GetName() string {
@@ -2241,7 +2626,7 @@ type FilterList struct {
 
 func (x *FilterList) Reset() {
 	*x = FilterList{}
-	mi := &file_hbase_proto_msgTypes[30]
+	mi := &file_hbase_proto_msgTypes[37]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2253,7 +2638,7 @@ func (x *FilterList) String() string {
 func (*FilterList) ProtoMessage() {}
 
 func (x *FilterList) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[30]
+	mi := &file_hbase_proto_msgTypes[37]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2266,7 +2651,7 @@ func (x *FilterList) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use FilterList.ProtoReflect.Descriptor instead.
 func (*FilterList) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{30}
+	return file_hbase_proto_rawDescGZIP(), []int{37}
 }
 
 func (x *FilterList) GetOperator() FilterList_Operator {
@@ -2297,7 +2682,7 @@ type SingleColumnValueFilter struct {
 
 func (x *SingleColumnValueFilter) Reset() {
 	*x = SingleColumnValueFilter{}
-	mi := &file_hbase_proto_msgTypes[31]
+	mi := &file_hbase_proto_msgTypes[38]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2309,7 +2694,7 @@ func (x *SingleColumnValueFilter) String() string {
 func (*SingleColumnValueFilter) ProtoMessage() {}
 
 func (x *SingleColumnValueFilter) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[31]
+	mi := &file_hbase_proto_msgTypes[38]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2322,7 +2707,7 @@ func (x *SingleColumnValueFilter) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SingleColumnValueFilter.ProtoReflect.Descriptor instead.
 func (*SingleColumnValueFilter) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{31}
+	return file_hbase_proto_rawDescGZIP(), []int{38}
 }
 
 func (x *SingleColumnValueFilter) GetColumnFamily() []byte {
@@ -2367,12 +2752,67 @@ func (x *SingleColumnValueFilter) GetLatestVersionOnly() bool {
 	return false
 }
 
+// Cell timestamps in [from, to), milliseconds (HBase.proto); absent bounds
+// are 0 and Long.MAX_VALUE.
+type TimeRange struct {
+	state         protoimpl.MessageState `protogen:"open.v1"`
+	From          *uint64                `protobuf:"varint,1,opt,name=from" json:"from,omitempty"`
+	To            *uint64                `protobuf:"varint,2,opt,name=to" json:"to,omitempty"`
+	unknownFields protoimpl.UnknownFields
+	sizeCache     protoimpl.SizeCache
+}
+
+func (x *TimeRange) Reset() {
+	*x = TimeRange{}
+	mi := &file_hbase_proto_msgTypes[39]
+	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+	ms.StoreMessageInfo(mi)
+}
+
+func (x *TimeRange) String() string {
+	return protoimpl.X.MessageStringOf(x)
+}
+
+func (*TimeRange) ProtoMessage() {}
+
+func (x *TimeRange) ProtoReflect() protoreflect.Message {
+	mi := &file_hbase_proto_msgTypes[39]
+	if x != nil {
+		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
+		if ms.LoadMessageInfo() == nil {
+			ms.StoreMessageInfo(mi)
+		}
+		return ms
+	}
+	return mi.MessageOf(x)
+}
+
+// Deprecated: Use TimeRange.ProtoReflect.Descriptor instead.
+func (*TimeRange) Descriptor() ([]byte, []int) {
+	return file_hbase_proto_rawDescGZIP(), []int{39}
+}
+
+func (x *TimeRange) GetFrom() uint64 {
+	if x != nil && x.From != nil {
+		return *x.From
+	}
+	return 0
+}
+
+func (x *TimeRange) GetTo() uint64 {
+	if x != nil && x.To != nil {
+		return *x.To
+	}
+	return 0
+}
+
 type Scan struct {
 	state           protoimpl.MessageState `protogen:"open.v1"`
 	Column          []*Column              `protobuf:"bytes,1,rep,name=column" json:"column,omitempty"`
 	StartRow        []byte                 `protobuf:"bytes,3,opt,name=start_row,json=startRow" json:"start_row,omitempty"`
 	StopRow         []byte                 `protobuf:"bytes,4,opt,name=stop_row,json=stopRow" json:"stop_row,omitempty"`
 	Filter          *Filter                `protobuf:"bytes,5,opt,name=filter" json:"filter,omitempty"`
+	TimeRange       *TimeRange             `protobuf:"bytes,6,opt,name=time_range,json=timeRange" json:"time_range,omitempty"`
 	MaxVersions     *uint32                `protobuf:"varint,7,opt,name=max_versions,json=maxVersions,def=1" json:"max_versions,omitempty"`
 	MaxResultSize   *uint64                `protobuf:"varint,10,opt,name=max_result_size,json=maxResultSize" json:"max_result_size,omitempty"`
 	Reversed        *bool                  `protobuf:"varint,15,opt,name=reversed,def=0" json:"reversed,omitempty"`
@@ -2393,7 +2833,7 @@ const (
 
 func (x *Scan) Reset() {
 	*x = Scan{}
-	mi := &file_hbase_proto_msgTypes[32]
+	mi := &file_hbase_proto_msgTypes[40]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2405,7 +2845,7 @@ func (x *Scan) String() string {
 func (*Scan) ProtoMessage() {}
 
 func (x *Scan) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[32]
+	mi := &file_hbase_proto_msgTypes[40]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2418,7 +2858,7 @@ func (x *Scan) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use Scan.ProtoReflect.Descriptor instead.
 func (*Scan) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{32}
+	return file_hbase_proto_rawDescGZIP(), []int{40}
 }
 
 func (x *Scan) GetColumn() []*Column {
@@ -2445,6 +2885,13 @@ func (x *Scan) GetStopRow() []byte {
 func (x *Scan) GetFilter() *Filter {
 	if x != nil {
 		return x.Filter
+	}
+	return nil
+}
+
+func (x *Scan) GetTimeRange() *TimeRange {
+	if x != nil {
+		return x.TimeRange
 	}
 	return nil
 }
@@ -2506,7 +2953,7 @@ type ScanRequest struct {
 
 func (x *ScanRequest) Reset() {
 	*x = ScanRequest{}
-	mi := &file_hbase_proto_msgTypes[33]
+	mi := &file_hbase_proto_msgTypes[41]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2518,7 +2965,7 @@ func (x *ScanRequest) String() string {
 func (*ScanRequest) ProtoMessage() {}
 
 func (x *ScanRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[33]
+	mi := &file_hbase_proto_msgTypes[41]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2531,7 +2978,7 @@ func (x *ScanRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanRequest.ProtoReflect.Descriptor instead.
 func (*ScanRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{33}
+	return file_hbase_proto_rawDescGZIP(), []int{41}
 }
 
 func (x *ScanRequest) GetRegion() *RegionSpecifier {
@@ -2600,7 +3047,7 @@ type ScanResponse struct {
 
 func (x *ScanResponse) Reset() {
 	*x = ScanResponse{}
-	mi := &file_hbase_proto_msgTypes[34]
+	mi := &file_hbase_proto_msgTypes[42]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2612,7 +3059,7 @@ func (x *ScanResponse) String() string {
 func (*ScanResponse) ProtoMessage() {}
 
 func (x *ScanResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[34]
+	mi := &file_hbase_proto_msgTypes[42]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2625,7 +3072,7 @@ func (x *ScanResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ScanResponse.ProtoReflect.Descriptor instead.
 func (*ScanResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{34}
+	return file_hbase_proto_rawDescGZIP(), []int{42}
 }
 
 func (x *ScanResponse) GetCellsPerResult() []uint32 {
@@ -2709,7 +3156,7 @@ const (
 
 func (x *CreateTableRequest) Reset() {
 	*x = CreateTableRequest{}
-	mi := &file_hbase_proto_msgTypes[35]
+	mi := &file_hbase_proto_msgTypes[43]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2721,7 +3168,7 @@ func (x *CreateTableRequest) String() string {
 func (*CreateTableRequest) ProtoMessage() {}
 
 func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[35]
+	mi := &file_hbase_proto_msgTypes[43]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2734,7 +3181,7 @@ func (x *CreateTableRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableRequest.ProtoReflect.Descriptor instead.
 func (*CreateTableRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{35}
+	return file_hbase_proto_rawDescGZIP(), []int{43}
 }
 
 func (x *CreateTableRequest) GetTableSchema() *TableSchema {
@@ -2774,7 +3221,7 @@ type CreateTableResponse struct {
 
 func (x *CreateTableResponse) Reset() {
 	*x = CreateTableResponse{}
-	mi := &file_hbase_proto_msgTypes[36]
+	mi := &file_hbase_proto_msgTypes[44]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2786,7 +3233,7 @@ func (x *CreateTableResponse) String() string {
 func (*CreateTableResponse) ProtoMessage() {}
 
 func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[36]
+	mi := &file_hbase_proto_msgTypes[44]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2799,7 +3246,7 @@ func (x *CreateTableResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use CreateTableResponse.ProtoReflect.Descriptor instead.
 func (*CreateTableResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{36}
+	return file_hbase_proto_rawDescGZIP(), []int{44}
 }
 
 func (x *CreateTableResponse) GetProcId() uint64 {
@@ -2818,7 +3265,7 @@ type GetProcedureResultRequest struct {
 
 func (x *GetProcedureResultRequest) Reset() {
 	*x = GetProcedureResultRequest{}
-	mi := &file_hbase_proto_msgTypes[37]
+	mi := &file_hbase_proto_msgTypes[45]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2830,7 +3277,7 @@ func (x *GetProcedureResultRequest) String() string {
 func (*GetProcedureResultRequest) ProtoMessage() {}
 
 func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[37]
+	mi := &file_hbase_proto_msgTypes[45]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2843,7 +3290,7 @@ func (x *GetProcedureResultRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultRequest.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{37}
+	return file_hbase_proto_rawDescGZIP(), []int{45}
 }
 
 func (x *GetProcedureResultRequest) GetProcId() uint64 {
@@ -2863,7 +3310,7 @@ type GenericExceptionMessage struct {
 
 func (x *GenericExceptionMessage) Reset() {
 	*x = GenericExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[38]
+	mi := &file_hbase_proto_msgTypes[46]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2875,7 +3322,7 @@ func (x *GenericExceptionMessage) String() string {
 func (*GenericExceptionMessage) ProtoMessage() {}
 
 func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[38]
+	mi := &file_hbase_proto_msgTypes[46]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2888,7 +3335,7 @@ func (x *GenericExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GenericExceptionMessage.ProtoReflect.Descriptor instead.
 func (*GenericExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{38}
+	return file_hbase_proto_rawDescGZIP(), []int{46}
 }
 
 func (x *GenericExceptionMessage) GetClassName() string {
@@ -2915,7 +3362,7 @@ type ForeignExceptionMessage struct {
 
 func (x *ForeignExceptionMessage) Reset() {
 	*x = ForeignExceptionMessage{}
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[47]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2927,7 +3374,7 @@ func (x *ForeignExceptionMessage) String() string {
 func (*ForeignExceptionMessage) ProtoMessage() {}
 
 func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[39]
+	mi := &file_hbase_proto_msgTypes[47]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2940,7 +3387,7 @@ func (x *ForeignExceptionMessage) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use ForeignExceptionMessage.ProtoReflect.Descriptor instead.
 func (*ForeignExceptionMessage) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{39}
+	return file_hbase_proto_rawDescGZIP(), []int{47}
 }
 
 func (x *ForeignExceptionMessage) GetSource() string {
@@ -2970,7 +3417,7 @@ type GetProcedureResultResponse struct {
 
 func (x *GetProcedureResultResponse) Reset() {
 	*x = GetProcedureResultResponse{}
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[48]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -2982,7 +3429,7 @@ func (x *GetProcedureResultResponse) String() string {
 func (*GetProcedureResultResponse) ProtoMessage() {}
 
 func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[40]
+	mi := &file_hbase_proto_msgTypes[48]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -2995,7 +3442,7 @@ func (x *GetProcedureResultResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetProcedureResultResponse.ProtoReflect.Descriptor instead.
 func (*GetProcedureResultResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{40}
+	return file_hbase_proto_rawDescGZIP(), []int{48}
 }
 
 func (x *GetProcedureResultResponse) GetState() GetProcedureResultResponse_State {
@@ -3050,7 +3497,7 @@ const (
 
 func (x *GetTableDescriptorsRequest) Reset() {
 	*x = GetTableDescriptorsRequest{}
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[49]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3062,7 +3509,7 @@ func (x *GetTableDescriptorsRequest) String() string {
 func (*GetTableDescriptorsRequest) ProtoMessage() {}
 
 func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[41]
+	mi := &file_hbase_proto_msgTypes[49]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3075,7 +3522,7 @@ func (x *GetTableDescriptorsRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsRequest.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{41}
+	return file_hbase_proto_rawDescGZIP(), []int{49}
 }
 
 func (x *GetTableDescriptorsRequest) GetTableNames() []*TableName {
@@ -3115,7 +3562,7 @@ type GetTableDescriptorsResponse struct {
 
 func (x *GetTableDescriptorsResponse) Reset() {
 	*x = GetTableDescriptorsResponse{}
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[50]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3127,7 +3574,7 @@ func (x *GetTableDescriptorsResponse) String() string {
 func (*GetTableDescriptorsResponse) ProtoMessage() {}
 
 func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[42]
+	mi := &file_hbase_proto_msgTypes[50]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3140,7 +3587,7 @@ func (x *GetTableDescriptorsResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use GetTableDescriptorsResponse.ProtoReflect.Descriptor instead.
 func (*GetTableDescriptorsResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{42}
+	return file_hbase_proto_rawDescGZIP(), []int{50}
 }
 
 func (x *GetTableDescriptorsResponse) GetTableSchema() []*TableSchema {
@@ -3170,7 +3617,7 @@ const (
 
 func (x *SplitTableRegionRequest) Reset() {
 	*x = SplitTableRegionRequest{}
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[51]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3182,7 +3629,7 @@ func (x *SplitTableRegionRequest) String() string {
 func (*SplitTableRegionRequest) ProtoMessage() {}
 
 func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[43]
+	mi := &file_hbase_proto_msgTypes[51]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3195,7 +3642,7 @@ func (x *SplitTableRegionRequest) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionRequest.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionRequest) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{43}
+	return file_hbase_proto_rawDescGZIP(), []int{51}
 }
 
 func (x *SplitTableRegionRequest) GetRegionInfo() *RegionInfo {
@@ -3235,7 +3682,7 @@ type SplitTableRegionResponse struct {
 
 func (x *SplitTableRegionResponse) Reset() {
 	*x = SplitTableRegionResponse{}
-	mi := &file_hbase_proto_msgTypes[44]
+	mi := &file_hbase_proto_msgTypes[52]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3247,7 +3694,7 @@ func (x *SplitTableRegionResponse) String() string {
 func (*SplitTableRegionResponse) ProtoMessage() {}
 
 func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[44]
+	mi := &file_hbase_proto_msgTypes[52]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3260,7 +3707,7 @@ func (x *SplitTableRegionResponse) ProtoReflect() protoreflect.Message {
 
 // Deprecated: Use SplitTableRegionResponse.ProtoReflect.Descriptor instead.
 func (*SplitTableRegionResponse) Descriptor() ([]byte, []int) {
-	return file_hbase_proto_rawDescGZIP(), []int{44}
+	return file_hbase_proto_rawDescGZIP(), []int{52}
 }
 
 func (x *SplitTableRegionResponse) GetProcId() uint64 {
@@ -3280,7 +3727,7 @@ type MutationProto_ColumnValue struct {
 
 func (x *MutationProto_ColumnValue) Reset() {
 	*x = MutationProto_ColumnValue{}
-	mi := &file_hbase_proto_msgTypes[45]
+	mi := &file_hbase_proto_msgTypes[53]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3292,7 +3739,7 @@ func (x *MutationProto_ColumnValue) String() string {
 func (*MutationProto_ColumnValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[45]
+	mi := &file_hbase_proto_msgTypes[53]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3334,7 +3781,7 @@ type MutationProto_ColumnValue_QualifierValue struct {
 
 func (x *MutationProto_ColumnValue_QualifierValue) Reset() {
 	*x = MutationProto_ColumnValue_QualifierValue{}
-	mi := &file_hbase_proto_msgTypes[46]
+	mi := &file_hbase_proto_msgTypes[54]
 	ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 	ms.StoreMessageInfo(mi)
 }
@@ -3346,7 +3793,7 @@ func (x *MutationProto_ColumnValue_QualifierValue) String() string {
 func (*MutationProto_ColumnValue_QualifierValue) ProtoMessage() {}
 
 func (x *MutationProto_ColumnValue_QualifierValue) ProtoReflect() protoreflect.Message {
-	mi := &file_hbase_proto_msgTypes[46]
+	mi := &file_hbase_proto_msgTypes[54]
 	if x != nil {
 		ms := protoimpl.X.MessageStateOf(protoimpl.Pointer(x))
 		if ms.LoadMessageInfo() == nil {
@@ -3562,6 +4009,30 @@ const file_hbase_proto_rawDesc = "" +
 	"nonceGroup\"]\n" +
 	"\x0eMutateResponse\x12-\n" +
 	"\x06result\x18\x01 \x01(\v2\x15.kylingo.hbase.ResultR\x06result\x12\x1c\n" +
+	"\tprocessed\x18\x02 \x01(\bR\tprocessed\"9\n" +
+	"\rNameBytesPair\x12\x12\n" +
+	"\x04name\x18\x01 \x02(\tR\x04name\x12\x14\n" +
+	"\x05value\x18\x02 \x01(\fR\x05value\"X\n" +
+	"\x06Action\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x128\n" +
+	"\bmutation\x18\x02 \x01(\v2\x1c.kylingo.hbase.MutationProtoR\bmutation\"\x8d\x01\n" +
+	"\fRegionAction\x126\n" +
+	"\x06region\x18\x01 \x02(\v2\x1e.kylingo.hbase.RegionSpecifierR\x06region\x12\x16\n" +
+	"\x06atomic\x18\x02 \x01(\bR\x06atomic\x12-\n" +
+	"\x06action\x18\x03 \x03(\v2\x15.kylingo.hbase.ActionR\x06action\"\x94\x01\n" +
+	"\x11ResultOrException\x12\x14\n" +
+	"\x05index\x18\x01 \x01(\rR\x05index\x12-\n" +
+	"\x06result\x18\x02 \x01(\v2\x15.kylingo.hbase.ResultR\x06result\x12:\n" +
+	"\texception\x18\x03 \x01(\v2\x1c.kylingo.hbase.NameBytesPairR\texception\"\xa2\x01\n" +
+	"\x12RegionActionResult\x12P\n" +
+	"\x13result_or_exception\x18\x01 \x03(\v2 .kylingo.hbase.ResultOrExceptionR\x11resultOrException\x12:\n" +
+	"\texception\x18\x02 \x01(\v2\x1c.kylingo.hbase.NameBytesPairR\texception\"q\n" +
+	"\fMultiRequest\x12@\n" +
+	"\rregion_action\x18\x01 \x03(\v2\x1b.kylingo.hbase.RegionActionR\fregionAction\x12\x1f\n" +
+	"\vnonce_group\x18\x02 \x01(\x04R\n" +
+	"nonceGroup\"\x82\x01\n" +
+	"\rMultiResponse\x12S\n" +
+	"\x14region_action_result\x18\x01 \x03(\v2!.kylingo.hbase.RegionActionResultR\x12regionActionResult\x12\x1c\n" +
 	"\tprocessed\x18\x02 \x01(\bR\tprocessed\"I\n" +
 	"\x06Filter\x12\x12\n" +
 	"\x04name\x18\x01 \x02(\tR\x04name\x12+\n" +
@@ -3582,12 +4053,17 @@ const file_hbase_proto_rawDesc = "" +
 	"comparator\x18\x04 \x02(\v2\x19.kylingo.hbase.ComparatorR\n" +
 	"comparator\x12*\n" +
 	"\x11filter_if_missing\x18\x05 \x01(\bR\x0ffilterIfMissing\x12.\n" +
-	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"\x8a\x03\n" +
+	"\x13latest_version_only\x18\x06 \x01(\bR\x11latestVersionOnly\"/\n" +
+	"\tTimeRange\x12\x12\n" +
+	"\x04from\x18\x01 \x01(\x04R\x04from\x12\x0e\n" +
+	"\x02to\x18\x02 \x01(\x04R\x02to\"\xc3\x03\n" +
 	"\x04Scan\x12-\n" +
 	"\x06column\x18\x01 \x03(\v2\x15.kylingo.hbase.ColumnR\x06column\x12\x1b\n" +
 	"\tstart_row\x18\x03 \x01(\fR\bstartRow\x12\x19\n" +
 	"\bstop_row\x18\x04 \x01(\fR\astopRow\x12-\n" +
-	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x12$\n" +
+	"\x06filter\x18\x05 \x01(\v2\x15.kylingo.hbase.FilterR\x06filter\x127\n" +
+	"\n" +
+	"time_range\x18\x06 \x01(\v2\x18.kylingo.hbase.TimeRangeR\ttimeRange\x12$\n" +
 	"\fmax_versions\x18\a \x01(\r:\x011R\vmaxVersions\x12&\n" +
 	"\x0fmax_result_size\x18\n" +
 	" \x01(\x04R\rmaxResultSize\x12!\n" +
@@ -3683,7 +4159,7 @@ func file_hbase_proto_rawDescGZIP() []byte {
 }
 
 var file_hbase_proto_enumTypes = make([]protoimpl.EnumInfo, 6)
-var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 47)
+var file_hbase_proto_msgTypes = make([]protoimpl.MessageInfo, 55)
 var file_hbase_proto_goTypes = []any{
 	(CompareType)(0),                                 // 0: kylingo.hbase.CompareType
 	(RegionSpecifier_RegionSpecifierType)(0),         // 1: kylingo.hbase.RegionSpecifier.RegionSpecifierType
@@ -3720,24 +4196,32 @@ var file_hbase_proto_goTypes = []any{
 	(*MutationProto)(nil),                            // 32: kylingo.hbase.MutationProto
 	(*MutateRequest)(nil),                            // 33: kylingo.hbase.MutateRequest
 	(*MutateResponse)(nil),                           // 34: kylingo.hbase.MutateResponse
-	(*Filter)(nil),                                   // 35: kylingo.hbase.Filter
-	(*FilterList)(nil),                               // 36: kylingo.hbase.FilterList
-	(*SingleColumnValueFilter)(nil),                  // 37: kylingo.hbase.SingleColumnValueFilter
-	(*Scan)(nil),                                     // 38: kylingo.hbase.Scan
-	(*ScanRequest)(nil),                              // 39: kylingo.hbase.ScanRequest
-	(*ScanResponse)(nil),                             // 40: kylingo.hbase.ScanResponse
-	(*CreateTableRequest)(nil),                       // 41: kylingo.hbase.CreateTableRequest
-	(*CreateTableResponse)(nil),                      // 42: kylingo.hbase.CreateTableResponse
-	(*GetProcedureResultRequest)(nil),                // 43: kylingo.hbase.GetProcedureResultRequest
-	(*GenericExceptionMessage)(nil),                  // 44: kylingo.hbase.GenericExceptionMessage
-	(*ForeignExceptionMessage)(nil),                  // 45: kylingo.hbase.ForeignExceptionMessage
-	(*GetProcedureResultResponse)(nil),               // 46: kylingo.hbase.GetProcedureResultResponse
-	(*GetTableDescriptorsRequest)(nil),               // 47: kylingo.hbase.GetTableDescriptorsRequest
-	(*GetTableDescriptorsResponse)(nil),              // 48: kylingo.hbase.GetTableDescriptorsResponse
-	(*SplitTableRegionRequest)(nil),                  // 49: kylingo.hbase.SplitTableRegionRequest
-	(*SplitTableRegionResponse)(nil),                 // 50: kylingo.hbase.SplitTableRegionResponse
-	(*MutationProto_ColumnValue)(nil),                // 51: kylingo.hbase.MutationProto.ColumnValue
-	(*MutationProto_ColumnValue_QualifierValue)(nil), // 52: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	(*NameBytesPair)(nil),                            // 35: kylingo.hbase.NameBytesPair
+	(*Action)(nil),                                   // 36: kylingo.hbase.Action
+	(*RegionAction)(nil),                             // 37: kylingo.hbase.RegionAction
+	(*ResultOrException)(nil),                        // 38: kylingo.hbase.ResultOrException
+	(*RegionActionResult)(nil),                       // 39: kylingo.hbase.RegionActionResult
+	(*MultiRequest)(nil),                             // 40: kylingo.hbase.MultiRequest
+	(*MultiResponse)(nil),                            // 41: kylingo.hbase.MultiResponse
+	(*Filter)(nil),                                   // 42: kylingo.hbase.Filter
+	(*FilterList)(nil),                               // 43: kylingo.hbase.FilterList
+	(*SingleColumnValueFilter)(nil),                  // 44: kylingo.hbase.SingleColumnValueFilter
+	(*TimeRange)(nil),                                // 45: kylingo.hbase.TimeRange
+	(*Scan)(nil),                                     // 46: kylingo.hbase.Scan
+	(*ScanRequest)(nil),                              // 47: kylingo.hbase.ScanRequest
+	(*ScanResponse)(nil),                             // 48: kylingo.hbase.ScanResponse
+	(*CreateTableRequest)(nil),                       // 49: kylingo.hbase.CreateTableRequest
+	(*CreateTableResponse)(nil),                      // 50: kylingo.hbase.CreateTableResponse
+	(*GetProcedureResultRequest)(nil),                // 51: kylingo.hbase.GetProcedureResultRequest
+	(*GenericExceptionMessage)(nil),                  // 52: kylingo.hbase.GenericExceptionMessage
+	(*ForeignExceptionMessage)(nil),                  // 53: kylingo.hbase.ForeignExceptionMessage
+	(*GetProcedureResultResponse)(nil),               // 54: kylingo.hbase.GetProcedureResultResponse
+	(*GetTableDescriptorsRequest)(nil),               // 55: kylingo.hbase.GetTableDescriptorsRequest
+	(*GetTableDescriptorsResponse)(nil),              // 56: kylingo.hbase.GetTableDescriptorsResponse
+	(*SplitTableRegionRequest)(nil),                  // 57: kylingo.hbase.SplitTableRegionRequest
+	(*SplitTableRegionResponse)(nil),                 // 58: kylingo.hbase.SplitTableRegionResponse
+	(*MutationProto_ColumnValue)(nil),                // 59: kylingo.hbase.MutationProto.ColumnValue
+	(*MutationProto_ColumnValue_QualifierValue)(nil), // 60: kylingo.hbase.MutationProto.ColumnValue.QualifierValue
 }
 var file_hbase_proto_depIdxs = []int32{
 	6,  // 0: kylingo.hbase.ConnectionHeader.user_info:type_name -> kylingo.hbase.UserInformation
@@ -3762,34 +4246,44 @@ var file_hbase_proto_depIdxs = []int32{
 	0,  // 19: kylingo.hbase.Condition.compare_type:type_name -> kylingo.hbase.CompareType
 	30, // 20: kylingo.hbase.Condition.comparator:type_name -> kylingo.hbase.Comparator
 	2,  // 21: kylingo.hbase.MutationProto.mutate_type:type_name -> kylingo.hbase.MutationProto.MutationType
-	51, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
+	59, // 22: kylingo.hbase.MutationProto.column_value:type_name -> kylingo.hbase.MutationProto.ColumnValue
 	16, // 23: kylingo.hbase.MutateRequest.region:type_name -> kylingo.hbase.RegionSpecifier
 	32, // 24: kylingo.hbase.MutateRequest.mutation:type_name -> kylingo.hbase.MutationProto
 	31, // 25: kylingo.hbase.MutateRequest.condition:type_name -> kylingo.hbase.Condition
 	25, // 26: kylingo.hbase.MutateResponse.result:type_name -> kylingo.hbase.Result
-	4,  // 27: kylingo.hbase.FilterList.operator:type_name -> kylingo.hbase.FilterList.Operator
-	35, // 28: kylingo.hbase.FilterList.filters:type_name -> kylingo.hbase.Filter
-	0,  // 29: kylingo.hbase.SingleColumnValueFilter.compare_op:type_name -> kylingo.hbase.CompareType
-	30, // 30: kylingo.hbase.SingleColumnValueFilter.comparator:type_name -> kylingo.hbase.Comparator
-	23, // 31: kylingo.hbase.Scan.column:type_name -> kylingo.hbase.Column
-	35, // 32: kylingo.hbase.Scan.filter:type_name -> kylingo.hbase.Filter
-	16, // 33: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
-	38, // 34: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
-	25, // 35: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
-	21, // 36: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
-	44, // 37: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
-	5,  // 38: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
-	45, // 39: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
-	15, // 40: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
-	21, // 41: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
-	17, // 42: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
-	52, // 43: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
-	3,  // 44: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
-	45, // [45:45] is the sub-list for method output_type
-	45, // [45:45] is the sub-list for method input_type
-	45, // [45:45] is the sub-list for extension type_name
-	45, // [45:45] is the sub-list for extension extendee
-	0,  // [0:45] is the sub-list for field type_name
+	32, // 27: kylingo.hbase.Action.mutation:type_name -> kylingo.hbase.MutationProto
+	16, // 28: kylingo.hbase.RegionAction.region:type_name -> kylingo.hbase.RegionSpecifier
+	36, // 29: kylingo.hbase.RegionAction.action:type_name -> kylingo.hbase.Action
+	25, // 30: kylingo.hbase.ResultOrException.result:type_name -> kylingo.hbase.Result
+	35, // 31: kylingo.hbase.ResultOrException.exception:type_name -> kylingo.hbase.NameBytesPair
+	38, // 32: kylingo.hbase.RegionActionResult.result_or_exception:type_name -> kylingo.hbase.ResultOrException
+	35, // 33: kylingo.hbase.RegionActionResult.exception:type_name -> kylingo.hbase.NameBytesPair
+	37, // 34: kylingo.hbase.MultiRequest.region_action:type_name -> kylingo.hbase.RegionAction
+	39, // 35: kylingo.hbase.MultiResponse.region_action_result:type_name -> kylingo.hbase.RegionActionResult
+	4,  // 36: kylingo.hbase.FilterList.operator:type_name -> kylingo.hbase.FilterList.Operator
+	42, // 37: kylingo.hbase.FilterList.filters:type_name -> kylingo.hbase.Filter
+	0,  // 38: kylingo.hbase.SingleColumnValueFilter.compare_op:type_name -> kylingo.hbase.CompareType
+	30, // 39: kylingo.hbase.SingleColumnValueFilter.comparator:type_name -> kylingo.hbase.Comparator
+	23, // 40: kylingo.hbase.Scan.column:type_name -> kylingo.hbase.Column
+	42, // 41: kylingo.hbase.Scan.filter:type_name -> kylingo.hbase.Filter
+	45, // 42: kylingo.hbase.Scan.time_range:type_name -> kylingo.hbase.TimeRange
+	16, // 43: kylingo.hbase.ScanRequest.region:type_name -> kylingo.hbase.RegionSpecifier
+	46, // 44: kylingo.hbase.ScanRequest.scan:type_name -> kylingo.hbase.Scan
+	25, // 45: kylingo.hbase.ScanResponse.results:type_name -> kylingo.hbase.Result
+	21, // 46: kylingo.hbase.CreateTableRequest.table_schema:type_name -> kylingo.hbase.TableSchema
+	52, // 47: kylingo.hbase.ForeignExceptionMessage.generic_exception:type_name -> kylingo.hbase.GenericExceptionMessage
+	5,  // 48: kylingo.hbase.GetProcedureResultResponse.state:type_name -> kylingo.hbase.GetProcedureResultResponse.State
+	53, // 49: kylingo.hbase.GetProcedureResultResponse.exception:type_name -> kylingo.hbase.ForeignExceptionMessage
+	15, // 50: kylingo.hbase.GetTableDescriptorsRequest.table_names:type_name -> kylingo.hbase.TableName
+	21, // 51: kylingo.hbase.GetTableDescriptorsResponse.table_schema:type_name -> kylingo.hbase.TableSchema
+	17, // 52: kylingo.hbase.SplitTableRegionRequest.region_info:type_name -> kylingo.hbase.RegionInfo
+	60, // 53: kylingo.hbase.MutationProto.ColumnValue.qualifier_value:type_name -> kylingo.hbase.MutationProto.ColumnValue.QualifierValue
+	3,  // 54: kylingo.hbase.MutationProto.ColumnValue.QualifierValue.delete_type:type_name -> kylingo.hbase.MutationProto.DeleteType
+	55, // [55:55] is the sub-list for method output_type
+	55, // [55:55] is the sub-list for method input_type
+	55, // [55:55] is the sub-list for extension type_name
+	55, // [55:55] is the sub-list for extension extendee
+	0,  // [0:55] is the sub-list for field type_name
 }
 
 func init() { file_hbase_proto_init() }
@@ -3803,7 +4297,7 @@ func file_hbase_proto_init() {
 			GoPackagePath: reflect.TypeOf(x{}).PkgPath(),
 			RawDescriptor: unsafe.Slice(unsafe.StringData(file_hbase_proto_rawDesc), len(file_hbase_proto_rawDesc)),
 			NumEnums:      6,
-			NumMessages:   47,
+			NumMessages:   55,
 			NumExtensions: 0,
 			NumServices:   0,
 		},
