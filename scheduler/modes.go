@@ -104,6 +104,10 @@ func (e *Engine) watchJobLocks() {
 			}
 			continue
 		}
+		// Locks released before the watch began send no event: look at
+		// the jobs not settled once it is up (a takeover would otherwise
+		// wait for the poll).
+		e.nudge()
 		for ev := range events {
 			if ev.Type != lock.EventLocked {
 				e.nudge()
