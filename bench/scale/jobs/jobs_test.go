@@ -16,6 +16,7 @@ import (
 
 	"github.com/kylin-go/kylin/bench/internal/readme"
 	"github.com/kylin-go/kylin/internal/testing/testenv"
+	"github.com/kylin-go/kylin/metastore/hbasestore"
 	"github.com/kylin-go/kylin/metastore/memstore"
 )
 
@@ -138,7 +139,7 @@ func measureRow(b *testing.B, store string, n, rounds int, dir string, peer, our
 		return r, err
 	}
 	starts, quiet := 20, "200ms"
-	if store == "hbase" {
+	if strings.HasPrefix(store, "hbase") {
 		quiet = "400ms"
 	}
 	if n >= 10000 && store != "mem" {
@@ -151,6 +152,11 @@ func measureRow(b *testing.B, store string, n, rounds int, dir string, peer, our
 	if seedOnce {
 		b.Logf("seeding %d jobs into %s", n, url)
 		if _, err := runSide(ours, append(args(n)[:4], "-starts", "0", "-passes", "0", "-workers", "16")); err != nil {
+			return r, err
+		}
+	}
+	if store == "hbase-aged" && seedOnce {
+		if err := age(b, url); err != nil {
 			return r, err
 		}
 	}
@@ -197,8 +203,15 @@ func storeURL(store string, n int, dir string) (string, bool, error) {
 			return "", false, fmt.Errorf("hbase needs %s", testenv.EnvHBaseZK)
 		}
 		return fmt.Sprintf("bench_jobs_%d_%d@hbase,hbase.zookeeper.quorum=%s", n, time.Now().Unix(), zk), true, nil
+	case "hbase-aged":
+		zk := os.Getenv(testenv.EnvHBaseZK)
+		if zk == "" {
+			return "", false, fmt.Errorf("hbase-aged needs %s", testenv.EnvHBaseZK)
+		}
+		return fmt.Sprintf("bench_jobs_aged_%d_%d@hbase,hbase.zookeeper.quorum=%s,%s=%d",
+			n, time.Now().Unix(), zk, hbasestore.ParamClockSkew, agedSkew.Milliseconds()), true, nil
 	}
-	return "", false, fmt.Errorf("unknown store %q; use mem, file or hbase", store)
+	return "", false, fmt.Errorf("unknown store %q; use mem, file, hbase or hbase-aged", store)
 }
 
 func runSide(s side, args []string) (Result, error) {
