@@ -74,7 +74,7 @@ type Engine struct {
 	table         *jobTable           // what the engine remembers of each job
 	bad           badRecords          // unparsable records by (path, timestamp)
 	spaced        badRecords          // records claimed through another lock space, by (path, timestamp)
-	named         map[string]struct{} // jobs named by WakeJob since the last pass
+	named         map[string]bool     // jobs named since the last pass; true: changed in a way unknown here (stale)
 	scanned       bool                // a full pass has read every job once
 	scanGen       uint64              // counts Rescans: a walk begun before one does not set scanned
 	lastWalk      time.Time           // when the last full pass's walk started
@@ -110,7 +110,7 @@ func New(cfg config.Job, store metastore.Store, locks lock.Locker, opts ...Optio
 		met: newMetrics(o.reg), mode: cfg.Scheduler, hosts: hostNames(cfg.HostAddress),
 		runs: mode.CanBuild() && cfg.Scheduler != SchedulerNoop, wakeC: make(chan struct{}, 1), nudgeC: make(chan struct{}, 1),
 		namedC: make(chan struct{}, 1), ctx: ctx, cancel: cancel, executors: map[string]Executor{},
-		table: newJobTable(o.maxJobs), bad: badRecords{}, spaced: badRecords{}, named: map[string]struct{}{}, running: map[string]*run{}, stopped: make(chan struct{})}
+		table: newJobTable(o.maxJobs), bad: badRecords{}, spaced: badRecords{}, named: map[string]bool{}, running: map[string]*run{}, stopped: make(chan struct{})}
 	e.mgr.changed = e.changed
 	if o.noSpace {
 		e.space = ""
@@ -175,11 +175,16 @@ func (e *Engine) Wake() { signal(e.wakeC) }
 // listener for "execute" and "execute_output" events calls it with the
 // event's key (the listener Engine.Listener returns does). It never blocks; a burst of more
 // distinct ids than the engine queues becomes one full pass.
-func (e *Engine) WakeJob(id string) {
+func (e *Engine) WakeJob(id string) { e.wakeNamed(id, true) }
+
+// wakeNamed queues id for a named pass. stale: the job's record changed in
+// a way this engine does not know, so the pass that takes id does not trust
+// a state a walk left fresh (see takeNamed).
+func (e *Engine) wakeNamed(id string, stale bool) {
 	if ValidateID(id) == nil {
 		e.mu.Lock()
 		if len(e.named) < maxPendingIDs {
-			e.named[id] = struct{}{}
+			e.named[id] = e.named[id] || stale
 		} else {
 			e.namedOverflow = true
 		}
@@ -214,8 +219,23 @@ func (e *Engine) changed(id string, j *Job) {
 			e.table.touch(id)
 		}
 		e.mu.Unlock()
+		e.wakeNamed(id, false)
+		return
 	}
 	e.WakeJob(id)
+}
+
+// unfresh drops the fresh mark of id, and of its job when id names a step
+// (an execute_output event's key), so jobState reads the record; e.mu held.
+func (e *Engine) unfresh(id string) {
+	if m := e.table.peek(id); m != nil {
+		m.fresh = false
+	}
+	if job, isStep := stepOf(id); isStep {
+		if m := e.table.peek(job); m != nil {
+			m.fresh = false
+		}
+	}
 }
 
 // nudge asks for an active pass: what a run's end or a lock resync can

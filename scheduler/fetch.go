@@ -151,6 +151,10 @@ func (e *Engine) resolveNamed(ctx context.Context, id string) string {
 // assigned server, READY, or RUNNING with nobody holding it.
 func (e *Engine) look(ctx context.Context, id string, act *activation) {
 	if e.isRunning(id) {
+		// Named while its run here is ending (resumed after the run wrote
+		// ERROR or STOPPED, before it unregistered): the active pass after
+		// the run ends looks at it again.
+		e.remember(id)
 		return
 	}
 	j, ok := e.definition(ctx, id)
@@ -485,7 +489,14 @@ func (e *Engine) takeNamed() ([]string, bool) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	ids := make([]string, 0, len(e.named))
-	for id := range e.named {
+	for id, stale := range e.named {
+		if stale {
+			// A walk read before the wake, applied at the start of this
+			// pass, may have left the job's old state fresh: a job resumed
+			// while a walk found it STOPPED was looked at with that
+			// STOPPED and not started until the poll.
+			e.unfresh(id)
+		}
 		ids = append(ids, id)
 	}
 	clear(e.named)
