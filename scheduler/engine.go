@@ -71,13 +71,13 @@ type Engine struct {
 	mu            sync.Mutex
 	namedOverflow bool // more jobs were named than named holds
 	executors     map[string]Executor
-	table         *jobTable           // what the engine remembers of each job
-	bad           badRecords          // unparsable records by (path, timestamp)
-	spaced        badRecords          // records claimed through another lock space, by (path, timestamp)
-	named         map[string]bool     // jobs named since the last pass; true: changed in a way unknown here (stale)
-	scanned       bool                // a full pass has read every job once
-	scanGen       uint64              // counts Rescans: a walk begun before one does not set scanned
-	lastWalk      time.Time           // when the last full pass's walk started
+	table         *jobTable       // what the engine remembers of each job
+	bad           badRecords      // unparsable records by (path, timestamp)
+	spaced        badRecords      // records claimed through another lock space, by (path, timestamp)
+	named         map[string]bool // jobs named since the last pass; true: changed in a way unknown here (stale)
+	scanned       bool            // a full pass has read every job once
+	scanGen       uint64          // counts Rescans: a walk begun before one does not set scanned
+	lastWalk      time.Time       // when the last full pass's walk started
 	running       map[string]*run
 	active        *activation
 	started       bool
