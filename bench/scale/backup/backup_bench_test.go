@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kylin-go/kylin/bench/internal/benchenv"
 	"github.com/kylin-go/kylin/bench/internal/readme"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/filestore"
@@ -24,7 +25,7 @@ import (
 // progress lines). KYLIN_SCALE_BACKUP_SIZES (default 1000,10000,100000)
 // and KYLIN_SCALE_ROUNDS (3) change the curve. -short: 100 resources, one round.
 func BenchmarkScaleBackup(b *testing.B) {
-	sizes, rounds := envSizes("KYLIN_SCALE_BACKUP_SIZES", []int{1000, 10000, 100000}), envInt("KYLIN_SCALE_ROUNDS", 3)
+	sizes, rounds := benchenv.Sizes("KYLIN_SCALE_BACKUP_SIZES", []int{1000, 10000, 100000}), benchenv.Int("KYLIN_SCALE_ROUNDS", 3)
 	if testing.Short() {
 		sizes, rounds = []int{100}, 1
 	}
@@ -165,24 +166,4 @@ func render(sizes []int, rounds int, backup, restore map[int][]float64) string {
 		fmt.Fprintf(&w, "| growth of time per resource, %d over %d | %.2fx | %.2fx |\n", sizes[len(sizes)-1], sizes[0], b0/b1, r0/r1)
 	}
 	return w.String()
-}
-
-func envSizes(name string, def []int) []int {
-	var out []int
-	for _, f := range strings.Split(os.Getenv(name), ",") {
-		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
-			out = append(out, n)
-		}
-	}
-	if len(out) == 0 {
-		return def
-	}
-	return out
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
 }

@@ -9,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kylin-go/kylin/bench/internal/benchenv"
 	"github.com/kylin-go/kylin/bench/internal/readme"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/metastore"
@@ -44,7 +45,7 @@ func BenchmarkScaleBackupHBase(b *testing.B) {
 	if quorum == "" {
 		b.Skip("KYLIN_TEST_HBASE_ZK is not set (start one with scripts/hbase.sh)")
 	}
-	sizes, rounds := envSizes("KYLIN_SCALE_HBASE_BACKUP_SIZES", []int{1000, 10000}), envInt("KYLIN_SCALE_ROUNDS", 3)
+	sizes, rounds := benchenv.Sizes("KYLIN_SCALE_HBASE_BACKUP_SIZES", []int{1000, 10000}), benchenv.Int("KYLIN_SCALE_ROUNDS", 3)
 	bin := buildKylinctl(b)
 	peer := startPeer(b, quorum)
 	kyl, why := newKylinBackup(b)

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/kylin-go/kylin/bench/internal/benchenv"
 	"github.com/kylin-go/kylin/bench/internal/readme"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/hbase"
@@ -39,7 +40,7 @@ func BenchmarkScaleWindowHBase(b *testing.B) {
 	if quorum == "" {
 		b.Skip("KYLIN_TEST_HBASE_ZK is not set (start one with scripts/hbase.sh)")
 	}
-	sizes, rounds := envSizes("KYLIN_SCALE_WINDOW_SIZES", []int{1000, 10000, 100000}), envInt("KYLIN_SCALE_ROUNDS", 3)
+	sizes, rounds := benchenv.Sizes("KYLIN_SCALE_WINDOW_SIZES", []int{1000, 10000, 100000}), benchenv.Int("KYLIN_SCALE_ROUNDS", 3)
 	if testing.Short() {
 		sizes, rounds = []int{1000}, 1
 	}
@@ -240,24 +241,4 @@ func median(v []float64) float64 {
 		return s[len(s)/2]
 	}
 	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
-func envSizes(name string, def []int) []int {
-	var out []int
-	for _, f := range strings.Split(os.Getenv(name), ",") {
-		if n, err := strconv.Atoi(strings.TrimSpace(f)); err == nil && n > 0 {
-			out = append(out, n)
-		}
-	}
-	if len(out) == 0 {
-		return def
-	}
-	return out
-}
-
-func envInt(name string, def int) int {
-	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
-		return v
-	}
-	return def
 }
