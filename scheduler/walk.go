@@ -80,8 +80,9 @@ func (e *Engine) startWalk(wk *walks) {
 // walk reads the job records changed since the last full pass (every job
 // on the first): metastore.Store.Walk with a timestamp window on /execute
 // and /execute_output. Every backend serves it (memstore from a timestamp
-// index, hbasestore with a filter on f:t in the region server, filestore
-// with one fstatat per file), and the window keeps what is read and parsed
+// index, hbasestore with a filter on f:t in the region server and a cell
+// time range that skips store files of old history, filestore with one
+// fstatat per file), and the window keeps what is read and parsed
 // proportional to what changed.
 func (e *Engine) walk(ctx context.Context, in walkInput) walkResult {
 	res := walkResult{in: in, start: time.Now()}
