@@ -35,8 +35,8 @@ const baseline = "137ed3f"
 //
 // Environment: KYLIN_BENCH_JOBS (comma list of history sizes, default
 // 1000,10000,100000; KYLIN_BENCH_JOBS_HBASE and so on per store),
-// KYLIN_BENCH_STORES (default mem,file, plus hbase
-// when KYLIN_TEST_HBASE_ZK is set), KYLIN_BENCH_ROUNDS (default 3),
+// KYLIN_BENCH_STORES (default mem,file, plus hbase and hbase-aged
+// when KYLIN_TEST_HBASE_ZK is set; hbase-aged: see agedSkew), KYLIN_BENCH_ROUNDS (default 3),
 // KYLIN_BENCH_BASE (the peer's commit), KYLIN_BENCH_README=1 (rewrite the
 // section of bench/README.md). With -short it measures this engine alone
 // in-process on 200 finished jobs, as a smoke test.
@@ -93,7 +93,7 @@ func compare(b *testing.B) (string, error) {
 	sizes := intList(envOr("KYLIN_BENCH_JOBS", "1000,10000,100000"))
 	storesDefault := "mem,file"
 	if os.Getenv(testenv.EnvHBaseZK) != "" {
-		storesDefault += ",hbase"
+		storesDefault += ",hbase,hbase-aged"
 	}
 	rounds, _ := strconv.Atoi(envOr("KYLIN_BENCH_ROUNDS", "3"))
 	var rows []row
