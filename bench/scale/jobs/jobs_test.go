@@ -82,7 +82,7 @@ func compare(b *testing.B) (string, error) {
 	root := repoRoot(b)
 	dir := b.TempDir()
 	ours := side{"ours", filepath.Join(dir, "ours")}
-	if err := goBuild(root, ours.bin); err != nil {
+	if err := goBuild(root, ours.bin, "-tags", "bulkseed"); err != nil {
 		return "", err
 	}
 	base := envOr("KYLIN_BENCH_BASE", baseline)
@@ -228,8 +228,8 @@ func runSide(s side, args []string) (Result, error) {
 	return res, json.Unmarshal(out.Bytes(), &res)
 }
 
-func goBuild(dir, out string) error {
-	cmd := exec.Command("go", "build", "-o", out, "./bench/scale/jobs/cmd/jobsbench")
+func goBuild(dir, out string, flags ...string) error {
+	cmd := exec.Command("go", append(append([]string{"build"}, flags...), "-o", out, "./bench/scale/jobs/cmd/jobsbench")...)
 	cmd.Dir = dir
 	if b, err := cmd.CombinedOutput(); err != nil {
 		return fmt.Errorf("go build in %s: %w: %s", dir, err, b)

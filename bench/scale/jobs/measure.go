@@ -40,9 +40,9 @@ const benchType = "bench.scale"
 // Seed imports n finished one-step jobs (job, job output, step output),
 // stamped an hour ago, with workers goroutines.
 func Seed(ctx context.Context, s metastore.Store, n, workers int) error {
-	imp, ok := s.(metastore.Importer)
-	if !ok {
-		return fmt.Errorf("the store %T cannot import", s)
+	imp, flush, err := seedImporter(s)
+	if err != nil {
+		return err
 	}
 	ts := time.Now().Add(-time.Hour).UnixMilli()
 	ids := make(chan int)
@@ -60,7 +60,6 @@ func Seed(ctx context.Context, s metastore.Store, n, workers int) error {
 			}
 		}()
 	}
-	var err error
 feed:
 	for i := 0; i < n; i++ {
 		select {
@@ -77,7 +76,10 @@ feed:
 		default:
 		}
 	}
-	return err
+	if err != nil {
+		return err
+	}
+	return flush(ctx)
 }
 
 // seedOne imports one finished job in Kylin's JSON records.
