@@ -12,6 +12,7 @@ import (
 	"github.com/kylin-go/kylin/bench/internal/benchenv"
 	"github.com/kylin-go/kylin/bench/internal/readme"
 	"github.com/kylin-go/kylin/config"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/hbasestore"
 )
@@ -41,10 +42,7 @@ func BenchmarkScaleBackupHBase(b *testing.B) {
 	if testing.Short() {
 		b.Skip("needs HBase and the Java peer; make bench-scale runs it")
 	}
-	quorum := os.Getenv("KYLIN_TEST_HBASE_ZK")
-	if quorum == "" {
-		b.Skip("KYLIN_TEST_HBASE_ZK is not set (start one with scripts/hbase.sh)")
-	}
+	quorum := testenv.HBase(b) // under CI=true a missing HBase fails, never skips
 	sizes, rounds := benchenv.Sizes("KYLIN_SCALE_HBASE_BACKUP_SIZES", []int{1000, 10000}), benchenv.Int("KYLIN_SCALE_ROUNDS", 3)
 	bin := buildKylinctl(b)
 	peer := startPeer(b, quorum)

@@ -17,6 +17,7 @@ import (
 	"github.com/kylin-go/kylin/bench/internal/readme"
 	"github.com/kylin-go/kylin/config"
 	"github.com/kylin-go/kylin/internal/hbase"
+	"github.com/kylin-go/kylin/internal/testing/testenv"
 	"github.com/kylin-go/kylin/metastore"
 	"github.com/kylin-go/kylin/metastore/hbasestore"
 )
@@ -36,10 +37,7 @@ const (
 // 1000,10000,100000) and KYLIN_SCALE_ROUNDS (3) change the curve; -short
 // runs 1000 once.
 func BenchmarkScaleWindowHBase(b *testing.B) {
-	quorum := os.Getenv("KYLIN_TEST_HBASE_ZK")
-	if quorum == "" {
-		b.Skip("KYLIN_TEST_HBASE_ZK is not set (start one with scripts/hbase.sh)")
-	}
+	quorum := testenv.HBase(b) // under CI=true a missing HBase fails, never skips
 	sizes, rounds := benchenv.Sizes("KYLIN_SCALE_WINDOW_SIZES", []int{1000, 10000, 100000}), benchenv.Int("KYLIN_SCALE_ROUNDS", 3)
 	if testing.Short() {
 		sizes, rounds = []int{1000}, 1
